@@ -1,0 +1,125 @@
+//! Injectable time. Everything that waits or compares times (retry backoff, breaker, kill switch, polling,
+//! webhook tolerance, spool replay) goes through a [`Clock`], so conformance cases run without sleeping.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A boxed sleep future.
+pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Source of wall time, monotonic time and sleeps.
+pub trait Clock: Send + Sync + 'static {
+    /// Wall-clock time as microseconds since the Unix epoch (UTC).
+    fn now_unix_micros(&self) -> i64;
+    /// Monotonic time since an arbitrary origin.
+    fn monotonic(&self) -> Duration;
+    /// Sleeps for `d`.
+    fn sleep(&self, d: Duration) -> Sleep;
+}
+
+/// Shared clock handle.
+pub type SharedClock = Arc<dyn Clock>;
+
+/// The real clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+fn origin() -> std::time::Instant {
+    static ORIGIN: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    *ORIGIN.get_or_init(std::time::Instant::now)
+}
+
+impl Clock for SystemClock {
+    fn now_unix_micros(&self) -> i64 {
+        chrono::Utc::now().timestamp_micros()
+    }
+    fn monotonic(&self) -> Duration {
+        origin().elapsed()
+    }
+    fn sleep(&self, d: Duration) -> Sleep {
+        Box::pin(tokio::time::sleep(d))
+    }
+}
+
+/// A virtual clock for tests: `sleep` returns at once and advances time by the requested amount; every
+/// sleep is recorded so tests can assert on backoff.
+#[derive(Debug)]
+pub struct ManualClock {
+    micros: AtomicI64,
+    start_micros: i64,
+    sleeps: Mutex<Vec<Duration>>,
+}
+
+impl ManualClock {
+    /// A manual clock starting at `unix_micros`.
+    pub fn new(unix_micros: i64) -> Arc<Self> {
+        Arc::new(ManualClock {
+            micros: AtomicI64::new(unix_micros),
+            start_micros: unix_micros,
+            sleeps: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Moves time forward without recording a sleep.
+    pub fn advance(&self, d: Duration) {
+        self.micros.fetch_add(d.as_micros() as i64, Ordering::SeqCst);
+    }
+
+    /// Every sleep requested so far.
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_unix_micros(&self) -> i64 {
+        self.micros.load(Ordering::SeqCst)
+    }
+    fn monotonic(&self) -> Duration {
+        Duration::from_micros((self.micros.load(Ordering::SeqCst) - self.start_micros).max(0) as u64)
+    }
+    fn sleep(&self, d: Duration) -> Sleep {
+        if let Ok(mut s) = self.sleeps.lock() {
+            s.push(d);
+        }
+        self.advance(d);
+        Box::pin(async { tokio::task::yield_now().await })
+    }
+}
+
+/// Formats a UTC timestamp like Python's `datetime.isoformat()` on an aware datetime (PROTOCOL §2.4):
+/// `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`, the fraction omitted when the microseconds are zero.
+pub fn iso_timestamp(unix_micros: i64) -> String {
+    let secs = unix_micros.div_euclid(1_000_000);
+    let micros = unix_micros.rem_euclid(1_000_000) as u32;
+    let dt = chrono::DateTime::from_timestamp(secs, micros * 1000).unwrap_or_default();
+    if micros == 0 {
+        dt.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+    } else {
+        dt.format("%Y-%m-%dT%H:%M:%S.%6f+00:00").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_format_matches_python() {
+        assert_eq!(iso_timestamp(1_767_225_600_000_000), "2026-01-01T00:00:00+00:00");
+        assert_eq!(iso_timestamp(1_767_225_600_123_456), "2026-01-01T00:00:00.123456+00:00");
+        assert_eq!(iso_timestamp(1_767_225_600_000_001), "2026-01-01T00:00:00.000001+00:00");
+    }
+
+    #[test]
+    fn manual_clock_records_sleeps() {
+        let c = ManualClock::new(0);
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(c.sleep(Duration::from_millis(1500)));
+        assert_eq!(c.monotonic(), Duration::from_millis(1500));
+        assert_eq!(c.sleeps(), vec![Duration::from_millis(1500)]);
+    }
+}
