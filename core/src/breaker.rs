@@ -33,13 +33,23 @@ impl std::fmt::Debug for CircuitBreaker {
 
 impl CircuitBreaker {
     /// A closed breaker.
-    pub fn new(failure_threshold: u32, recovery_timeout: Duration, half_open_max_calls: u32, clock: SharedClock) -> Self {
+    pub fn new(
+        failure_threshold: u32,
+        recovery_timeout: Duration,
+        half_open_max_calls: u32,
+        clock: SharedClock,
+    ) -> Self {
         CircuitBreaker {
             failure_threshold: failure_threshold.max(1),
             recovery_timeout,
             half_open_max_calls: half_open_max_calls.max(1),
             clock,
-            inner: Mutex::new(Inner { state: CircuitState::Closed, failures: 0, half_open_successes: 0, last_failure: None }),
+            inner: Mutex::new(Inner {
+                state: CircuitState::Closed,
+                failures: 0,
+                half_open_successes: 0,
+                last_failure: None,
+            }),
         }
     }
 
@@ -111,7 +121,9 @@ impl CircuitBreaker {
     pub fn remaining_open(&self) -> Duration {
         let inner = self.lock();
         match (inner.state, inner.last_failure) {
-            (CircuitState::Open, Some(t)) => self.recovery_timeout.saturating_sub(self.clock.monotonic().saturating_sub(t)),
+            (CircuitState::Open, Some(t)) => {
+                self.recovery_timeout.saturating_sub(self.clock.monotonic().saturating_sub(t))
+            }
             _ => Duration::ZERO,
         }
     }

@@ -185,7 +185,8 @@ mod tests {
 
     #[test]
     fn protocol_vector_one() {
-        let body = r#"{"b": 1, "a": "é", "n": {"z": 1.0, "y": [true, null]}, "big": 1e16, "small": 1e-05, "emoji": "😀"}"#;
+        let body =
+            r#"{"b": 1, "a": "é", "n": {"z": 1.0, "y": [true, null]}, "big": 1e16, "small": 1e-05, "emoji": "😀"}"#;
         let canon = canonicalize_text(body).unwrap();
         assert_eq!(
             canon,

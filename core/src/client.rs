@@ -89,7 +89,11 @@ fn require_nonblank(field: &str, value: &str, field_msg: &str) -> Result<()> {
 
 fn server_name_check(name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(Error::validation("server_name", "Required field is missing or empty", "server_name must be a non-empty string"));
+        return Err(Error::validation(
+            "server_name",
+            "Required field is missing or empty",
+            "server_name must be a non-empty string",
+        ));
     }
     Ok(())
 }
@@ -109,7 +113,7 @@ impl Client {
         let cfg = Arc::new(Config::resolve(&params)?);
         let prescorer = match &cfg.prescore_rules_path {
             Some(p) => Prescorer::from_rules_file(p)?,
-            None => Prescorer::default(),
+            None => Prescorer::builtin().clone(),
         };
         let breaker = cfg.enable_circuit_breaker.then(|| {
             Arc::new(CircuitBreaker::new(cfg.circuit_breaker_threshold, cfg.circuit_breaker_timeout, 3, clock.clone()))
@@ -177,7 +181,11 @@ impl Client {
 
     fn require_agent_id(&self, purpose: &str) -> Result<String> {
         self.agent_id().map(str::to_string).ok_or_else(|| {
-            Error::validation("agent_id", "Required field is missing or empty", format!("agent_id is required for {purpose}"))
+            Error::validation(
+                "agent_id",
+                "Required field is missing or empty",
+                format!("agent_id is required for {purpose}"),
+            )
         })
     }
 
@@ -316,7 +324,13 @@ impl Client {
     }
 
     /// Applies fail mode to a failed submit, spooling any locally made decision (D18).
-    async fn fail_mode(&self, error: Error, body: &Value, path: &str, input: impl FnOnce() -> ActionInput) -> Result<AuthorizationDecision> {
+    async fn fail_mode(
+        &self,
+        error: Error,
+        body: &Value,
+        path: &str,
+        input: impl FnOnce() -> ActionInput,
+    ) -> Result<AuthorizationDecision> {
         let verdict = failmode::decide(self.inner.cfg.fail_mode, error.clone(), || self.prescore(&input()));
         match verdict {
             Verdict::Raise(e) => Err(e),
@@ -331,7 +345,7 @@ impl Client {
                 );
                 record.insert("context".into(), Value::Object(ctx));
                 match self.inner.spool.append("decision", "POST", path, Value::Object(record), &self.now_iso()) {
-                    Ok(_) => Ok(d),
+                    Ok(_) => Ok(*d),
                     Err(spool_err) => {
                         tracing::error!(error = %spool_err, "cannot spool a fail-mode decision; raising the original error");
                         Err(error.with_detail("spool_error", Value::String(spool_err.message)))
@@ -368,7 +382,11 @@ impl Client {
     }
 
     /// Evaluates up to 50 actions concurrently; results in input order with typed per-item errors (D15).
-    pub async fn evaluate_actions(&self, items: Vec<ActionRequest>, max_concurrent: usize) -> Result<BulkEvaluationResult> {
+    pub async fn evaluate_actions(
+        &self,
+        items: Vec<ActionRequest>,
+        max_concurrent: usize,
+    ) -> Result<BulkEvaluationResult> {
         if items.len() > MAX_BULK_ACTIONS {
             return Err(Error::validation(
                 "actions",
@@ -388,8 +406,12 @@ impl Client {
             async move {
                 let (action_type, resource) = (req.action_type.clone(), req.resource.clone());
                 match client.evaluate_action(req).await {
-                    Ok(d) => BulkActionResult { action_type, resource, decision: Some(d), error: None, succeeded: true },
-                    Err(e) => BulkActionResult { action_type, resource, decision: None, error: Some(e), succeeded: false },
+                    Ok(d) => {
+                        BulkActionResult { action_type, resource, decision: Some(d), error: None, succeeded: true }
+                    }
+                    Err(e) => {
+                        BulkActionResult { action_type, resource, decision: None, error: Some(e), succeeded: false }
+                    }
                 }
             }
         }))
@@ -430,7 +452,8 @@ impl Client {
             req.wait_for_decision = false;
             return self.evaluate_action(req).await;
         }
-        for (field, v) in [("mcp_server", mcp_server), ("namespace", namespace), ("verb", verb), ("resource", resource)] {
+        for (field, v) in [("mcp_server", mcp_server), ("namespace", namespace), ("verb", verb), ("resource", resource)]
+        {
             require_nonblank(field, v, "Required field is missing or empty")?;
         }
         let body = json!({
@@ -458,7 +481,8 @@ impl Client {
     fn mcp_decision(reply: &Reply) -> AuthorizationDecision {
         let body = &reply.body;
         let mut d = Self::decision_from(reply);
-        let has_verdict = ["decision", "status"].iter().any(|k| body.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
+        let has_verdict =
+            ["decision", "status"].iter().any(|k| body.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
         let success_false = body.get("success") == Some(&Value::Bool(false));
         let requires_approval = match body.get("requires_approval") {
             Some(Value::Bool(b)) => *b,
@@ -526,7 +550,11 @@ impl Client {
             other => other.to_string(),
         };
         require_nonblank("action_id", &id_text, "Required field is missing or empty")?;
-        let path = format!("/api/agent-action/{}/{}", path_seg(&id_text), if kind == "completion" { "complete" } else { "fail" });
+        let path = format!(
+            "/api/agent-action/{}/{}",
+            path_seg(&id_text),
+            if kind == "completion" { "complete" } else { "fail" }
+        );
         body.insert("action_id".into(), action_id.clone());
         let body = Value::Object(body);
         match self.send(Request::new(Method::POST, path.clone()).body(body.clone()).idempotent()).await {
@@ -535,9 +563,10 @@ impl Client {
                 Ok(reply.body)
             }
             Err(e) if e.is_unreachable() && matches!(self.inner.cfg.fail_mode, FailMode::Open | FailMode::Local) => {
-                self.inner.spool.append(kind, "POST", &path, body, &self.now_iso()).map_err(|spool_err| {
-                    e.clone().with_detail("spool_error", Value::String(spool_err.message))
-                })?;
+                self.inner
+                    .spool
+                    .append(kind, "POST", &path, body, &self.now_iso())
+                    .map_err(|spool_err| e.clone().with_detail("spool_error", Value::String(spool_err.message)))?;
                 tracing::warn!(code = %e.code, "completion record spooled locally");
                 Ok(json!({"logged_locally": true, "spooled": true, "error": e.display_with_code()}))
             }
@@ -546,7 +575,12 @@ impl Client {
     }
 
     /// `POST /api/agent-action/{id}/complete` (values sent as given, D16).
-    pub async fn log_action_completed(&self, action_id: &Value, result: Option<Value>, duration_ms: Option<Value>) -> Result<Value> {
+    pub async fn log_action_completed(
+        &self,
+        action_id: &Value,
+        result: Option<Value>,
+        duration_ms: Option<Value>,
+    ) -> Result<Value> {
         let mut body = Map::new();
         body.insert("status".into(), json!("completed"));
         body.insert("completed_at".into(), json!(self.now_iso()));
@@ -560,7 +594,12 @@ impl Client {
     }
 
     /// `POST /api/agent-action/{id}/fail`.
-    pub async fn log_action_failed(&self, action_id: &Value, error: Value, duration_ms: Option<Value>) -> Result<Value> {
+    pub async fn log_action_failed(
+        &self,
+        action_id: &Value,
+        error: Value,
+        duration_ms: Option<Value>,
+    ) -> Result<Value> {
         let mut body = Map::new();
         body.insert("status".into(), json!("failed"));
         body.insert("failed_at".into(), json!(self.now_iso()));
@@ -689,17 +728,26 @@ impl Client {
     }
 
     /// One heartbeat; never raises (errors are logged).
-    pub async fn heartbeat(&self, response_time_ms: Option<Value>, error_rate: Option<Value>, requests_count: Option<Value>) {
+    pub async fn heartbeat(
+        &self,
+        response_time_ms: Option<Value>,
+        error_rate: Option<Value>,
+        requests_count: Option<Value>,
+    ) {
         let mut body = Map::new();
         body.insert("agent_id".into(), json!(self.agent_id()));
         body.insert("sdk_version".into(), json!(crate::SDK_VERSION));
         body.insert("timestamp".into(), json!(self.now_iso()));
-        for (k, v) in [("response_time_ms", response_time_ms), ("error_rate", error_rate), ("requests_count", requests_count)] {
+        for (k, v) in
+            [("response_time_ms", response_time_ms), ("error_rate", error_rate), ("requests_count", requests_count)]
+        {
             if let Some(v) = v.filter(|v| !v.is_null()) {
                 body.insert(k.into(), v);
             }
         }
-        if let Err(e) = self.send(Request::new(Method::POST, "/api/agents/health/heartbeat").body(Value::Object(body))).await {
+        if let Err(e) =
+            self.send(Request::new(Method::POST, "/api/agents/health/heartbeat").body(Value::Object(body))).await
+        {
             tracing::debug!(code = %e.code, "heartbeat failed");
         }
     }
@@ -782,7 +830,8 @@ impl Client {
     /// `GET /api/sdk/approval/{id}` summarised (D5 applied to its status).
     pub async fn check_approval(&self, approval_request_id: &str) -> Result<Value> {
         require_nonblank("approval_request_id", approval_request_id, "Required field is missing or empty")?;
-        let v = self.raw(Request::new(Method::GET, format!("/api/sdk/approval/{}", path_seg(approval_request_id)))).await?;
+        let v =
+            self.raw(Request::new(Method::GET, format!("/api/sdk/approval/{}", path_seg(approval_request_id)))).await?;
         let status = v.get("status").and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("pending");
         let d = normalise_status(status).decision;
         Ok(json!({
@@ -798,7 +847,9 @@ impl Client {
 
     /// `GET /api/agent-activity`.
     pub async fn list_actions(&self, limit: i64, offset: i64, status: Option<&str>) -> Result<Value> {
-        let mut req = Request::new(Method::GET, "/api/agent-activity").query("limit", limit.to_string()).query("offset", offset.to_string());
+        let mut req = Request::new(Method::GET, "/api/agent-activity")
+            .query("limit", limit.to_string())
+            .query("offset", offset.to_string());
         if let Some(s) = status.filter(|s| !s.is_empty()) {
             req = req.query("status", s);
         }
@@ -834,7 +885,9 @@ impl Client {
         if let Some(c) = context.filter(|c| !c.is_empty()) {
             body.insert("context".into(), Value::Object(c));
         }
-        let v = self.raw(Request::new(Method::POST, "/api/governance/policies/evaluate-realtime").body(Value::Object(body))).await?;
+        let v = self
+            .raw(Request::new(Method::POST, "/api/governance/policies/evaluate-realtime").body(Value::Object(body)))
+            .await?;
         Ok(PolicyEvaluationResult::from_json(&v))
     }
 
@@ -859,7 +912,9 @@ impl Client {
 
     /// `GET /audit/logs`.
     pub async fn query_audit_log(&self, limit: i64, offset: i64) -> Result<AuditLogResponse> {
-        let req = Request::new(Method::GET, "/audit/logs").query("limit", limit.to_string()).query("offset", offset.to_string());
+        let req = Request::new(Method::GET, "/audit/logs")
+            .query("limit", limit.to_string())
+            .query("offset", offset.to_string());
         Ok(AuditLogResponse::from_json(&self.raw(req).await?))
     }
 
@@ -881,7 +936,11 @@ impl Client {
             return Err(Error::validation(
                 "events",
                 format!("Valid events: {WEBHOOK_EVENTS:?}"),
-                if events.is_empty() { "events must not be empty".to_string() } else { format!("Invalid events: {invalid:?}") },
+                if events.is_empty() {
+                    "events must not be empty".to_string()
+                } else {
+                    format!("Invalid events: {invalid:?}")
+                },
             ));
         }
         Ok(())
@@ -933,7 +992,9 @@ impl Client {
         if let Some(s) = secret {
             body.insert("secret".into(), json!(s));
         }
-        let v = self.raw(Request::new(Method::PUT, format!("/api/webhooks/{}", path_seg(webhook_id))).body(Value::Object(body))).await?;
+        let v = self
+            .raw(Request::new(Method::PUT, format!("/api/webhooks/{}", path_seg(webhook_id))).body(Value::Object(body)))
+            .await?;
         Ok(Webhook::from_json(&v))
     }
 
@@ -1003,13 +1064,15 @@ impl Client {
     /// `POST /api/registry/mcp-servers/{name}/activate`.
     pub async fn activate_mcp_server(&self, server_name: &str) -> Result<Value> {
         server_name_check(server_name)?;
-        self.raw(Request::new(Method::POST, format!("/api/registry/mcp-servers/{}/activate", path_seg(server_name)))).await
+        self.raw(Request::new(Method::POST, format!("/api/registry/mcp-servers/{}/activate", path_seg(server_name))))
+            .await
     }
 
     /// `POST /api/registry/mcp-servers/{name}/deactivate` (body only with a reason).
     pub async fn deactivate_mcp_server(&self, server_name: &str, reason: Option<&str>) -> Result<Value> {
         server_name_check(server_name)?;
-        let mut req = Request::new(Method::POST, format!("/api/registry/mcp-servers/{}/deactivate", path_seg(server_name)));
+        let mut req =
+            Request::new(Method::POST, format!("/api/registry/mcp-servers/{}/deactivate", path_seg(server_name)));
         if let Some(r) = reason {
             req = req.body(json!({ "reason": r }));
         }
@@ -1047,27 +1110,43 @@ impl Client {
         }
         match organization_id.as_i64() {
             Some(n) if n >= 1 && organization_id.is_i64() => Ok(n),
-            _ => Err(Error::validation("organization_id", "Must be a positive integer", "organization_id must be a positive integer")),
+            _ => Err(Error::validation(
+                "organization_id",
+                "Must be a positive integer",
+                "organization_id must be a positive integer",
+            )),
         }
     }
 
     /// `POST /api/billing/kill-switch/{org}/trigger`.
     pub async fn trigger_kill_switch(&self, organization_id: &Value, reason: &Value) -> Result<Value> {
         let org = Self::kill_switch_checks(organization_id, reason)?;
-        self.raw(Request::new(Method::POST, format!("/api/billing/kill-switch/{org}/trigger")).body(json!({"reason": reason}))).await
+        self.raw(
+            Request::new(Method::POST, format!("/api/billing/kill-switch/{org}/trigger"))
+                .body(json!({"reason": reason})),
+        )
+        .await
     }
 
     /// `POST /api/billing/kill-switch/{org}/release`.
     pub async fn release_kill_switch(&self, organization_id: &Value, reason: &Value) -> Result<Value> {
         let org = Self::kill_switch_checks(organization_id, reason)?;
-        self.raw(Request::new(Method::POST, format!("/api/billing/kill-switch/{org}/release")).body(json!({"reason": reason}))).await
+        self.raw(
+            Request::new(Method::POST, format!("/api/billing/kill-switch/{org}/release"))
+                .body(json!({"reason": reason})),
+        )
+        .await
     }
 
     /// `PUT /api/registry/agents/{agent_id}` with `{"model_id": <int>}`.
     pub async fn link_model_to_agent(&self, agent_id: &str, model_id: &Value) -> Result<Value> {
         require_nonblank("agent_id", agent_id, "Required field is missing or empty")?;
         let m = positive_int("model_id", model_id)?;
-        self.raw(Request::new(Method::PUT, format!("/api/registry/agents/{}", path_seg(agent_id))).body(json!({"model_id": m}))).await
+        self.raw(
+            Request::new(Method::PUT, format!("/api/registry/agents/{}", path_seg(agent_id)))
+                .body(json!({"model_id": m})),
+        )
+        .await
     }
 
     // ---------------------------------------------------------------- §5.c long tail (raw JSON)
@@ -1081,7 +1160,11 @@ impl Client {
     fn topology_ids(orchestrator: &str, ids: &[Value], ints_only: bool, field: &str) -> Result<()> {
         require_nonblank("orchestrator_agent_id", orchestrator, "Required field is missing or empty")?;
         if ids.is_empty() || ids.len() > 20 {
-            return Err(Error::validation(field, "length 1..20 required", format!("{field} must have 1 to 20 entries")));
+            return Err(Error::validation(
+                field,
+                "length 1..20 required",
+                format!("{field} must have 1 to 20 entries"),
+            ));
         }
         if ints_only && !ids.iter().all(Value::is_i64) {
             return Err(Error::validation(field, "integer ids only", format!("{field} must be integers")));
@@ -1101,7 +1184,11 @@ impl Client {
     }
 
     /// `POST /api/v1/orchestration/topology/mcp`.
-    pub async fn register_mcp_topology(&self, orchestrator_agent_id: &str, mcp_server_ids: Vec<Value>) -> Result<Value> {
+    pub async fn register_mcp_topology(
+        &self,
+        orchestrator_agent_id: &str,
+        mcp_server_ids: Vec<Value>,
+    ) -> Result<Value> {
         Self::topology_ids(orchestrator_agent_id, &mcp_server_ids, true, "mcp_server_ids")?;
         let body = json!({"orchestrator_agent_id": orchestrator_agent_id, "mcp_server_ids": mcp_server_ids});
         self.raw(Request::new(Method::POST, "/api/v1/orchestration/topology/mcp").body(body)).await
@@ -1127,7 +1214,8 @@ impl Client {
     /// `GET /api/v1/orchestration/sessions/{id}/risk`.
     pub async fn get_orchestration_session_risk(&self, session_id: &str) -> Result<Value> {
         require_nonblank("session_id", session_id, "Required field is missing or empty")?;
-        self.raw(Request::new(Method::GET, format!("/api/v1/orchestration/sessions/{}/risk", path_seg(session_id)))).await
+        self.raw(Request::new(Method::GET, format!("/api/v1/orchestration/sessions/{}/risk", path_seg(session_id))))
+            .await
     }
 
     /// `GET /api/v1/orchestration/stats`.
@@ -1141,14 +1229,22 @@ impl Client {
     }
 
     /// `GET /api/v1/output-filter/findings`.
-    pub async fn get_output_findings(&self, limit: i64, offset: i64, category: Option<&str>, severity: Option<&str>) -> Result<Value> {
+    pub async fn get_output_findings(
+        &self,
+        limit: i64,
+        offset: i64,
+        category: Option<&str>,
+        severity: Option<&str>,
+    ) -> Result<Value> {
         if !(1..=100).contains(&limit) {
             return Err(Error::validation("limit", "1..100", "limit must be between 1 and 100"));
         }
         if offset < 0 {
             return Err(Error::validation("offset", ">=0", "offset must be >= 0"));
         }
-        let mut req = Request::new(Method::GET, "/api/v1/output-filter/findings").query("limit", limit.to_string()).query("offset", offset.to_string());
+        let mut req = Request::new(Method::GET, "/api/v1/output-filter/findings")
+            .query("limit", limit.to_string())
+            .query("offset", offset.to_string());
         if let Some(c) = category {
             req = req.query("category", c);
         }
@@ -1188,7 +1284,16 @@ impl Client {
         }
         body.insert("provenance_verified".into(), fields.get("provenance_verified").cloned().unwrap_or(json!(false)));
         body.insert("risk_level".into(), fields.get("risk_level").cloned().unwrap_or(json!("medium")));
-        for k in ["provider", "version", "latest_version", "license_type", "source_url", "compliance_notes", "package_name", "package_ecosystem"] {
+        for k in [
+            "provider",
+            "version",
+            "latest_version",
+            "license_type",
+            "source_url",
+            "compliance_notes",
+            "package_name",
+            "package_ecosystem",
+        ] {
             if let Some(v) = fields.get(k).filter(|v| !v.is_null()) {
                 body.insert(k.into(), v.clone());
             }
@@ -1259,7 +1364,8 @@ impl Client {
     /// `GET /api/registry/agents/{agent}/commands` → the `commands` list.
     pub async fn get_pending_commands(&self, agent_id: Option<&str>) -> Result<Value> {
         let agent = self.agent_or_client(agent_id)?;
-        let v = self.raw(Request::new(Method::GET, format!("/api/registry/agents/{}/commands", path_seg(&agent)))).await?;
+        let v =
+            self.raw(Request::new(Method::GET, format!("/api/registry/agents/{}/commands", path_seg(&agent)))).await?;
         Ok(v.get("commands").filter(|c| c.is_array()).cloned().unwrap_or_else(|| json!([])))
     }
 

@@ -233,7 +233,10 @@ pub fn check_url(api_url: &str) -> Result<()> {
             ))
         }
         other => {
-            return Err(Error::config("api_url", format!("Unsupported URL scheme '{other}' in {api_url}; use https://")))
+            return Err(Error::config(
+                "api_url",
+                format!("Unsupported URL scheme '{other}' in {api_url}; use https://"),
+            ))
         }
     }
     if parsed.host().is_none() {
@@ -282,10 +285,13 @@ mod tests {
 
     #[test]
     fn tls_rule() {
-        for ok in ["https://x.example", "http://localhost:8080", "http://127.0.0.1", "http://127.9.9.9:1", "http://[::1]:80/"] {
+        for ok in
+            ["https://x.example", "http://localhost:8080", "http://127.0.0.1", "http://127.9.9.9:1", "http://[::1]:80/"]
+        {
             assert!(Config::resolve(&params(ok)).is_ok(), "{ok}");
         }
-        for bad in ["http://localhost.evil.com", "http://example.com", "ftp://localhost", "localhost:8080", "not a url"] {
+        for bad in ["http://localhost.evil.com", "http://example.com", "ftp://localhost", "localhost:8080", "not a url"]
+        {
             let e = Config::resolve(&params(bad)).unwrap_err();
             assert_eq!(e.code, crate::ErrorCode::ConfigurationError, "{bad}");
         }
@@ -296,7 +302,12 @@ mod tests {
         let mut env = HashMap::new();
         env.insert("OWKAI_API_KEY".to_string(), "from-owkai".to_string());
         env.insert("ASCEND_AGENT_ID".to_string(), "agent-7".to_string());
-        let p = ClientParams { api_key: Some(String::new()), api_url: Some("https://h///".into()), env: Some(env), ..Default::default() };
+        let p = ClientParams {
+            api_key: Some(String::new()),
+            api_url: Some("https://h///".into()),
+            env: Some(env),
+            ..Default::default()
+        };
         let c = Config::resolve(&p).unwrap();
         assert_eq!(c.api_url, "https://h");
         assert_eq!(c.api_key.expose(), "from-owkai");

@@ -21,7 +21,7 @@ pub enum Verdict {
     /// Raise the error unchanged.
     Raise(Error),
     /// Return this locally made decision (after spooling it).
-    Decide(AuthorizationDecision),
+    Decide(Box<AuthorizationDecision>),
 }
 
 /// Default auto-approve threshold of fail mode LOCAL (D17).
@@ -39,12 +39,12 @@ pub fn decide(mode: FailMode, error: Error, local: impl FnOnce() -> PreScore) ->
         }
         FailMode::Open => {
             tracing::warn!(code = %error.code, "ASCEND unreachable, fail_mode=open, allowing action");
-            Verdict::Decide(open_decision(&error))
+            Verdict::Decide(Box::new(open_decision(&error)))
         }
         FailMode::Local => {
             let score = local();
             tracing::warn!(code = %error.code, risk_score = score.risk_score, "ASCEND unreachable, fail_mode=local");
-            Verdict::Decide(local_decision(&error, &score))
+            Verdict::Decide(Box::new(local_decision(&error, &score)))
         }
     }
 }

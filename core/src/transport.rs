@@ -43,7 +43,14 @@ pub struct Request {
 impl Request {
     /// A request without body or query.
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), body: None, idempotency_key: None, attempt_timeout: None }
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            idempotency_key: None,
+            attempt_timeout: None,
+        }
     }
     /// With a JSON body.
     pub fn body(mut self, body: Value) -> Self {
@@ -144,8 +151,9 @@ impl Transport {
 
         let mut h = HeaderMap::new();
         let mut put = |name: &'static str, value: &str| -> Result<()> {
-            let v = HeaderValue::from_str(value)
-                .map_err(|_| Error::config(name, format!("{name} contains characters not allowed in an HTTP header")))?;
+            let v = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(name, format!("{name} contains characters not allowed in an HTTP header"))
+            })?;
             h.insert(HeaderName::from_static(name), v);
             Ok(())
         };
@@ -277,17 +285,10 @@ impl Transport {
         let exchange = async {
             let resp = rb.send().await?;
             let status = resp.status().as_u16();
-            let long_poll = resp
-                .headers()
-                .get("x-ascend-long-poll")
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_long_poll);
+            let long_poll =
+                resp.headers().get("x-ascend-long-poll").and_then(|v| v.to_str().ok()).and_then(parse_long_poll);
             let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
-            let request_id = resp
-                .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
+            let request_id = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
             let bytes = read_capped(resp).await?;
             Ok::<_, reqwest::Error>((status, long_poll, retry_after, request_id, bytes))
         };
@@ -317,7 +318,15 @@ impl Transport {
                 })
             }
         };
-        map_status(status, &bytes, retry_after.as_deref(), request_id, correlation_id, long_poll_max, self.clock.now_unix_micros())
+        map_status(
+            status,
+            &bytes,
+            retry_after.as_deref(),
+            request_id,
+            correlation_id,
+            long_poll_max,
+            self.clock.now_unix_micros(),
+        )
     }
 
     fn transport_failure(&self, code: ErrorCode, timeout: Duration, original: &str, cid: &str) -> AttemptFailure {
@@ -334,6 +343,11 @@ impl Transport {
             breaker_failure: true,
         }
     }
+}
+
+/// Renders a long-poll `wait` parameter (whole seconds).
+pub fn fmt_wait(w: f64) -> String {
+    format!("{}", w.max(0.0) as u64)
 }
 
 fn fmt_secs(d: Duration) -> String {

@@ -106,6 +106,7 @@ pub struct AuthorizationDecision {
     pub raw: Value,
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for Decision {
     fn default() -> Self {
         Decision::Pending

@@ -51,7 +51,7 @@ pub struct PreScore {
 }
 
 /// Scorer.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Prescorer;
 
 /// Thresholds.
