@@ -1,0 +1,330 @@
+//! The `ascend-dev` command line: `serve`, and the review commands that talk to a running server over HTTP
+//! with the admin token (`approve`, `deny`, `list`, `models add|list`, `audit verify`).
+
+use crate::state::ServerConfig;
+use crate::DevServer;
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::net::SocketAddr;
+
+/// Command-line arguments.
+#[derive(Debug, Parser)]
+#[command(name = "ascend-dev", version, about = "Local ASCEND-compatible dev server on SQLite")]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Approve a pending action.
+    Approve {
+        /// Action id.
+        id: String,
+        /// Reviewer comment (becomes the decision's reason).
+        #[arg(long)]
+        comment: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// Deny a pending action.
+    Deny {
+        /// Action id.
+        id: String,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// List actions.
+    List {
+        /// `pending`, `approved`, `rejected` or `all`.
+        #[arg(long)]
+        status: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// Model registry.
+    Models {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: ModelsCmd,
+    },
+    /// Audit log.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+}
+
+/// `ascend-dev models ...`
+#[derive(Debug, Subcommand)]
+pub enum ModelsCmd {
+    /// Add (or update) a model with its compliance status.
+    Add {
+        /// Model id, e.g. `llama-3-fine-tuned`.
+        id: String,
+        /// `approved`, `partially_approved` or `denied`.
+        #[arg(long)]
+        status: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// List models.
+    List {
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// `ascend-dev audit ...`
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Recompute the audit hash chain; exit status 1 if it is broken.
+    Verify {
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// How review commands reach the server.
+#[derive(Debug, Clone, Args)]
+pub struct Conn {
+    /// Server URL.
+    #[arg(long, env = "ASCEND_DEV_URL", default_value = "http://127.0.0.1:8787")]
+    pub url: String,
+    /// Admin token.
+    #[arg(long = "admin-token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: String,
+}
+
+/// `ascend-dev serve` options.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Listen address; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub addr: SocketAddr,
+    /// SQLite file, or `:memory:`.
+    #[arg(long, default_value = "ascend-dev.db")]
+    pub db: String,
+    /// API key agents must send (generated and printed when absent).
+    #[arg(long = "api-key", env = "ASCEND_DEV_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Admin token for reviews (generated and printed when absent).
+    #[arg(long = "admin-token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Default auto-approve threshold: scores below it are approved.
+    #[arg(long = "auto-approve-below", default_value_t = 70.0)]
+    pub auto_approve_below: f64,
+    /// Deny automatically at or above this score (default: never by score).
+    #[arg(long = "deny-at")]
+    pub deny_at: Option<f64>,
+    /// Refuse unknown agents (403) instead of registering them on first use.
+    #[arg(long = "require-registration")]
+    pub require_registration: bool,
+}
+
+fn random_token(prefix: &str) -> String {
+    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
+}
+
+/// Runs `serve` until SIGINT or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    for (name, v) in [("--auto-approve-below", Some(args.auto_approve_below)), ("--deny-at", args.deny_at)] {
+        if v.is_some_and(|v| !(0.0..=100.0).contains(&v)) {
+            return Err(format!("{name} must be between 0 and 100"));
+        }
+    }
+    let api_key = match args.api_key.filter(|k| !k.is_empty()) {
+        Some(k) => k,
+        None => {
+            let k = random_token("owkai_dev_");
+            eprintln!("ascend-dev: generated API key: {k}");
+            k
+        }
+    };
+    let admin_token = match args.admin_token.filter(|k| !k.is_empty()) {
+        Some(k) => k,
+        None => {
+            let k = random_token("adm_");
+            eprintln!("ascend-dev: generated admin token: {k}");
+            k
+        }
+    };
+    if !args.addr.ip().is_loopback() {
+        eprintln!("ascend-dev: WARNING: listening on non-loopback address {}; this is a development server", args.addr);
+    }
+    let mut cfg = ServerConfig::new(api_key, admin_token);
+    cfg.addr = args.addr;
+    cfg.db = args.db;
+    cfg.auto_approve_below = args.auto_approve_below;
+    cfg.deny_at = args.deny_at;
+    cfg.require_registration = args.require_registration;
+    let server = DevServer::start(cfg).await.map_err(|e| e.to_string())?;
+    let addr = server.addr();
+    let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "ascend-dev listening on http://{host}:{}", addr.port());
+        let _ = out.flush();
+    }
+    wait_for_signal().await;
+    eprintln!("ascend-dev: shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Calls an admin endpoint; a non-2xx answer becomes `Err(detail)`.
+async fn call(conn: &Conn, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
+    let client = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
+    let url = format!("{}{path}", conn.url.trim_end_matches('/'));
+    let mut req = client.request(method, &url).header("x-admin-token", &conn.admin_token);
+    if let Some(b) = body {
+        req = req.header("content-type", "application/json").body(b.to_string());
+    }
+    let resp = req.send().await.map_err(|e| format!("cannot reach {}: {e}", conn.url))?;
+    let status = resp.status();
+    let text = resp.text().await.map_err(|e| e.to_string())?;
+    let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    if status.is_success() {
+        Ok(v)
+    } else {
+        let detail = v
+            .get("detail")
+            .map(|d| d.as_str().map(str::to_string).unwrap_or_else(|| d.to_string()))
+            .unwrap_or_else(|| v.to_string());
+        Err(format!("HTTP {}: {detail}", status.as_u16()))
+    }
+}
+
+fn cell(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs a review command; returns the process exit code.
+pub async fn run_client(cmd: Command) -> Result<i32, String> {
+    use reqwest::Method;
+    match cmd {
+        Command::Serve(_) => unreachable!("serve is handled by main"),
+        Command::Approve { id, comment, conn } => {
+            let a = call(
+                &conn,
+                Method::POST,
+                &format!("/api/admin/actions/{id}/approve"),
+                Some(json!({"comment": comment, "reviewer": "cli"})),
+            )
+            .await?;
+            println!("action {} {} ({})", cell(&a["id"]), cell(&a["status"]), cell(&a["reason"]));
+        }
+        Command::Deny { id, reason, conn } => {
+            let a = call(
+                &conn,
+                Method::POST,
+                &format!("/api/admin/actions/{id}/deny"),
+                Some(json!({"reason": reason, "reviewer": "cli"})),
+            )
+            .await?;
+            println!("action {} {} ({})", cell(&a["id"]), cell(&a["status"]), cell(&a["reason"]));
+        }
+        Command::List { status, json, conn } => {
+            let q = status.map(|s| format!("?status={s}")).unwrap_or_default();
+            let v = call(&conn, Method::GET, &format!("/api/admin/actions{q}"), None).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v["actions"]).unwrap_or_default());
+            } else {
+                println!(
+                    "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} RESOURCE",
+                    "ID", "STATUS", "DECISION", "RISK", "AGENT", "ACTION"
+                );
+                for a in v["actions"].as_array().into_iter().flatten() {
+                    println!(
+                        "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} {}",
+                        cell(&a["id"]),
+                        cell(&a["status"]),
+                        cell(&a["decision"]),
+                        cell(&a["risk_score"]),
+                        cell(&a["agent_id"]),
+                        cell(&a["action_type"]),
+                        cell(&a["resource"])
+                    );
+                }
+            }
+        }
+        Command::Models { cmd: ModelsCmd::Add { id, status, name, conn } } => {
+            let v = call(
+                &conn,
+                Method::POST,
+                "/api/admin/models",
+                Some(json!({"model_id": id, "compliance_status": status, "name": name})),
+            )
+            .await?;
+            println!(
+                "model {} (#{}) {}",
+                cell(&v["model"]["model_id"]),
+                cell(&v["model"]["id"]),
+                cell(&v["model"]["compliance_status"])
+            );
+        }
+        Command::Models { cmd: ModelsCmd::List { conn } } => {
+            let v = call(&conn, Method::GET, "/api/admin/models", None).await?;
+            for m in v["models"].as_array().into_iter().flatten() {
+                println!("{:<4} {:<32} {}", cell(&m["id"]), cell(&m["model_id"]), cell(&m["compliance_status"]));
+            }
+        }
+        Command::Audit { cmd: AuditCmd::Verify { conn } } => {
+            let v = call(&conn, Method::GET, "/api/admin/audit/verify", None).await?;
+            if v["ok"] == Value::Bool(true) {
+                println!("audit log OK: {} entries, head {}", cell(&v["entries"]), cell(&v["head"]));
+            } else {
+                println!("audit log BROKEN at entry {}: {}", cell(&v["broken_at"]), cell(&v["error"]));
+                return Ok(1);
+            }
+        }
+    }
+    Ok(0)
+}

@@ -1,0 +1,83 @@
+//! The HTTP surface: the agent API (API key), admin endpoints (admin token), public health endpoints and the
+//! review web page.
+
+pub mod actions;
+pub mod admin;
+pub mod agents;
+pub mod governance;
+pub mod mcp;
+pub mod models;
+pub mod webhooks;
+
+use crate::auth::{require_admin, require_api_key};
+use crate::error::{ApiError, MAX_BODY_BYTES};
+use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+
+fn panic_to_json(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("handler panicked");
+    ApiError::internal("handler panicked").into_response()
+}
+
+/// Builds the whole application.
+pub fn router(state: AppState) -> Router {
+    let agent_api = Router::new()
+        .route("/api/v1/actions/submit", post(actions::submit))
+        .route("/api/v1/mcp/actions/submit", post(actions::submit_mcp))
+        .route("/api/v1/actions/{id}/status", get(actions::status))
+        .route("/api/v1/actions/{id}", get(actions::details))
+        .route("/api/agent-activity", get(actions::list))
+        .route("/api/agent-action/{id}/complete", post(actions::complete))
+        .route("/api/agent-action/{id}/fail", post(actions::fail))
+        .route("/api/sdk/approval/{id}", get(actions::approval))
+        .route("/api/registry/agents", post(agents::register).get(agents::list))
+        .route("/api/registry/agents/{id}", get(agents::get).put(agents::update).delete(agents::deregister))
+        .route("/api/registry/agents/{id}/commands", get(agents::commands))
+        .route("/api/registry/agents/{id}/commands/{command}/ack", post(agents::ack_command))
+        .route("/api/agents/health/heartbeat", post(agents::heartbeat))
+        .route("/api/agents/health/{id}", get(agents::health))
+        .route("/api/sdk/kill-switch/status", get(agents::kill_switch_status))
+        .route("/api/billing/kill-switch/{org}/trigger", post(agents::kill_switch_trigger))
+        .route("/api/billing/kill-switch/{org}/release", post(agents::kill_switch_release))
+        .route("/api/registry/mcp-servers", post(mcp::register).get(mcp::list))
+        .route("/api/registry/mcp-servers/{name}", get(mcp::get).delete(mcp::delete))
+        .route("/api/registry/mcp-servers/{name}/activate", post(mcp::activate))
+        .route("/api/registry/mcp-servers/{name}/deactivate", post(mcp::deactivate))
+        .route("/api/registry/models", get(models::list))
+        .route("/api/registry/models/{id}", get(models::get))
+        .route("/api/webhooks/configure", post(webhooks::configure))
+        .route("/api/webhooks", get(webhooks::list))
+        .route("/api/webhooks/{id}", axum::routing::put(webhooks::update).delete(webhooks::delete))
+        .route("/api/webhooks/{id}/test", post(webhooks::test))
+        .route("/api/governance/policies/evaluate-realtime", post(governance::evaluate))
+        .route("/api/v1/resource-classifications", get(governance::classifications))
+        .route("/audit/logs", get(governance::audit_logs))
+        .route_layer(from_fn_with_state(state.clone(), require_api_key));
+    let admin_api = Router::new()
+        .route("/api/admin/actions", get(admin::list))
+        .route("/api/admin/actions/{id}/approve", post(admin::approve))
+        .route("/api/admin/actions/{id}/deny", post(admin::deny))
+        .route("/api/admin/models", get(models::list).post(models::upsert))
+        .route("/api/admin/models/{id}", axum::routing::delete(models::delete))
+        .route("/api/admin/audit/verify", get(governance::audit_verify))
+        .route("/api/admin/webhooks/deliveries", get(webhooks::deliveries))
+        .route_layer(from_fn_with_state(state.clone(), require_admin));
+    let public = Router::new()
+        .route("/health", get(admin::health))
+        .route("/api/deployment-info", get(admin::deployment_info))
+        .merge(crate::web::router());
+    Router::new()
+        .merge(agent_api)
+        .merge(admin_api)
+        .merge(public)
+        .fallback(actions::not_found)
+        .method_not_allowed_fallback(actions::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CatchPanicLayer::custom(panic_to_json))
+        .with_state(state)
+}
