@@ -440,7 +440,7 @@ pub fn review(state: &AppState, id: i64, approve: bool, reviewer: &str, note: Op
         };
         tx.execute(
             "UPDATE actions SET status = ?2, requires_approval = 1, reason = ?3, reviewed_by = ?4, review_comment = ?5,
-               decision_at = ?6, decision_source = 'human', message = ?7 WHERE id = ?1",
+               decision_at = ?6, message = ?7 WHERE id = ?1",
             params![
                 id,
                 status.as_str(),
@@ -558,7 +558,8 @@ pub fn render(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
         "message": r.get::<_, String>("message")?,
         "approval_request_id": id.to_string(),
         "thresholds": {"auto_approve_below": r.get::<_, f64>("auto_approve_below")?, "deny_at": r.get::<_, Option<f64>>("deny_at")?},
-        "enforcement_decision": status.enforcement(),
+        // What the policy decided at submission: a reviewed action was routed to a human.
+        "enforcement_decision": if reviewed_by.is_some() { Status::PendingApproval.enforcement() } else { status.enforcement() },
         "enforcement_decision_source": source,
         "risk_score_source": "cvss",
         "created_at": r.get::<_, String>("created_at")?,
