@@ -179,6 +179,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     cfg.auto_approve_below = args.auto_approve_below;
     cfg.deny_at = args.deny_at;
     cfg.require_registration = args.require_registration;
+    // Install the signal handlers before announcing readiness, so a SIGTERM/SIGINT sent right after the
+    // "listening" line always means a clean shutdown.
+    let shutdown = ShutdownSignals::install();
     let server = DevServer::start(cfg).await.map_err(|e| e.to_string())?;
     let addr = server.addr();
     let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
@@ -187,30 +190,46 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
         let _ = writeln!(out, "ascend-dev listening on http://{host}:{}", addr.port());
         let _ = out.flush();
     }
-    wait_for_signal().await;
+    shutdown.wait().await;
     eprintln!("ascend-dev: shutting down");
     server.shutdown().await;
     Ok(())
 }
 
-async fn wait_for_signal() {
+/// SIGINT and SIGTERM, registered up front.
+struct ShutdownSignals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl ShutdownSignals {
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let streams = match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+                (Ok(i), Ok(t)) => Some((i, t)),
+                _ => None,
+            };
+            ShutdownSignals { streams }
+        }
+        #[cfg(not(unix))]
+        {
+            ShutdownSignals {}
         }
     }
-    #[cfg(not(unix))]
-    {
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            if let Some((mut int, mut term)) = self.streams {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+        }
         let _ = tokio::signal::ctrl_c().await;
     }
 }
