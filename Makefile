@@ -3,9 +3,9 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint rust-test conformance-index bench fmt demo
+.PHONY: test lint rust-test devserver-e2e conformance-index bench fmt demo
 
-test: lint rust-test
+test: lint rust-test devserver-e2e
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -14,6 +14,11 @@ lint:
 
 rust-test:
 	$(CARGO) test --workspace
+
+# The dev server against the unmodified public peer SDK (PyPI) and its review page in headless Chromium.
+devserver-e2e:
+	bash devserver/tests/peer_compat.sh
+	bash devserver/tests/web_approve.sh
 
 conformance-index:
 	$(PYTHON) tests/conformance/build_index.py
