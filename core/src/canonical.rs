@@ -25,6 +25,12 @@ pub fn canonicalize_text(text: &str) -> Result<String> {
     to_canonical(&v)
 }
 
+/// The canonical form of raw JSON bytes, or `None` when they are not JSON (or hold NaN/infinity).
+pub fn canonicalize_bytes(body: &[u8]) -> Option<Vec<u8>> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    to_canonical(&v).ok().map(String::into_bytes)
+}
+
 fn write_value(out: &mut String, value: &Value) -> Result<()> {
     match value {
         Value::Null => out.push_str("null"),

@@ -530,8 +530,20 @@ impl Client {
         Ok((Self::decision_from(&reply), reply.long_poll_max))
     }
 
-    /// Hands a verified webhook event to the client: a `wait_for_decision` on its action wakes at once.
-    pub fn deliver_webhook_event(&self, action_id: &str, status: &str) {
+    /// Hands a verified webhook event to the client: a `wait_for_decision` on its action wakes at once and
+    /// re-polls. Returns false when the event carries no action (nothing to wake).
+    pub fn deliver_webhook_event(&self, event: &crate::webhook::WebhookEvent) -> bool {
+        match (event.action_id(), event.decision_status()) {
+            (Some(id), status) => {
+                self.notify_decision(&id, status.as_deref().unwrap_or(""));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Wakes any `wait_for_decision` on `action_id` (the low-level form of `deliver_webhook_event`).
+    pub fn notify_decision(&self, action_id: &str, status: &str) {
         if let Ok(mut d) = self.inner.delivered.lock() {
             d.insert(action_id.to_string(), status.to_string());
         }

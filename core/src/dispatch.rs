@@ -467,8 +467,21 @@ impl Client {
             "replay_spool" => Ok(json!(self.replay_spool().await?)),
             "spool_pending" => Ok(json!(self.spool().pending()?.len())),
             "deliver_webhook_event" => {
-                self.deliver_webhook_event(&a.id("action_id")?, &a.opt_string("status")?.unwrap_or_default());
-                Ok(unit())
+                // Either a verified event's projection ({"event": {...}}) or {"action_id", "status"}.
+                let (id, status) = match a.opt_object("event")? {
+                    Some(ev) => {
+                        let ev = Args::new(&ev);
+                        (ev.opt_id("action_id")?, ev.opt_string("decision_status")?)
+                    }
+                    None => (a.opt_id("action_id")?, a.opt_string("status")?),
+                };
+                match id {
+                    Some(id) => {
+                        self.notify_decision(&id, &status.unwrap_or_default());
+                        Ok(Value::Bool(true))
+                    }
+                    None => Ok(Value::Bool(false)),
+                }
             }
             "close" => {
                 self.close();

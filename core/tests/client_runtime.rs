@@ -41,7 +41,13 @@ fn delivered_webhook_event_wakes_a_waiter_at_once() {
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(50));
-    c.deliver_webhook_event("5", "approved");
+    let body = br#"{"type": "action.approved", "data": {"action_id": 5, "status": "approved"}}"#;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_string();
+    let headers =
+        ascend_core::webhook::sign(body, &secret, ascend_core::webhook::Scheme::StandardWebhooks, Some("msg_1"), None)
+            .unwrap();
+    let event = ascend_core::webhook::verify(body, &headers, &[secret], &Default::default()).unwrap();
+    assert!(c.deliver_webhook_event(&event));
     let d = ascend_core::runtime::block_on(handle).unwrap().unwrap();
     assert_eq!(d.decision, Decision::Allowed);
     assert_eq!(server.requests().len(), 2, "one poll, then one re-poll after the wake-up");

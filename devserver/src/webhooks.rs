@@ -5,42 +5,31 @@
 use crate::db::{now_iso, now_ms, Db};
 use crate::state::{AppState, RetryPolicy};
 use base64::Engine;
-use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection};
 use serde_json::{json, Value};
-use sha2::Sha256;
 use std::time::{Duration, Instant};
 
 /// Event types a webhook may subscribe to (the union of the seed's and the peer's lists, DECISIONS D12).
 pub const EVENT_TYPES: &[&str] =
     &["action.pending", "action.approved", "action.denied", "agent.blocked", "policy.violation", "agent.trust_changed"];
 
-/// Signs a delivery with Standard Webhooks v1: HMAC-SHA256 over `{msg_id}.{timestamp}.{body}`, key = the
-/// base64-decoded rest of a `whsec_` secret, or the UTF-8 bytes of any other secret. Returns the headers
-/// `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`.
-///
-/// TODO(merge webhooks branch): delegate to `ascend_core::webhook::sign(body, secret,
-/// Scheme::StandardWebhooks, Some(msg_id), Some(timestamp_unix))` once it lands on main.
-pub fn sign_delivery(body: &[u8], secret: &str, msg_id: &str, timestamp_unix: i64) -> Vec<(String, String)> {
-    let key: Vec<u8> = match secret.strip_prefix("whsec_") {
-        Some(b64) => base64::engine::general_purpose::STANDARD
-            .decode(b64.trim_end_matches('='))
-            .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(b64.trim_end_matches('=')))
-            .unwrap_or_else(|_| secret.as_bytes().to_vec()),
-        None => secret.as_bytes().to_vec(),
-    };
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).expect("HMAC accepts any key length");
-    mac.update(msg_id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp_unix.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let sig = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
-    vec![
-        ("webhook-id".into(), msg_id.into()),
-        ("webhook-timestamp".into(), timestamp_unix.to_string()),
-        ("webhook-signature".into(), format!("v1,{sig}")),
-    ]
+/// Signs a delivery with Standard Webhooks v1 through the core's signer (`ascend_core::webhook::sign`): a
+/// `whsec_` secret is base64-decoded, any other secret is used as its UTF-8 bytes. Returns the headers
+/// `webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`, or the reason it cannot sign.
+pub fn sign_delivery(
+    body: &[u8],
+    secret: &str,
+    msg_id: &str,
+    timestamp_unix: i64,
+) -> Result<Vec<(String, String)>, String> {
+    ascend_core::webhook::sign(
+        body,
+        secret,
+        ascend_core::webhook::Scheme::StandardWebhooks,
+        Some(msg_id),
+        Some(timestamp_unix),
+    )
+    .map_err(|e| e.message)
 }
 
 /// A fresh `whsec_` secret (24 random bytes) for webhooks configured without one.
@@ -114,7 +103,11 @@ pub async fn send(
         .timeout(timeout)
         .header("content-type", "application/json")
         .header("user-agent", "ascend-dev-webhooks/1");
-    for (k, v) in sign_delivery(payload.as_bytes(), secret, msg_id, ts) {
+    let headers = match sign_delivery(payload.as_bytes(), secret, msg_id, ts) {
+        Ok(h) => h,
+        Err(e) => return Attempt { status: None, error: Some(format!("cannot sign delivery: {e}")), elapsed_ms: 0.0 },
+    };
+    for (k, v) in headers {
         req = req.header(k, v);
     }
     let start = Instant::now();
@@ -256,6 +249,8 @@ pub fn delivery_json(r: &rusqlite::Row<'_>) -> rusqlite::Result<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hmac::{Hmac, Mac};
+    use sha2::Sha256;
 
     #[test]
     fn standard_webhooks_known_answer() {
@@ -265,13 +260,14 @@ mod tests {
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
             "msg_p5jXN8AQM9LWM0D4loKWxJek",
             1614265330,
-        );
+        )
+        .unwrap();
         assert_eq!(h[2].1, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
     }
 
     #[test]
     fn plain_secret_is_its_utf8_bytes() {
-        let a = sign_delivery(b"{}", "plain-secret", "msg_1", 1);
+        let a = sign_delivery(b"{}", "plain-secret", "msg_1", 1).unwrap();
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"plain-secret").unwrap();
         mac.update(b"msg_1.1.{}");
         let expect = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
