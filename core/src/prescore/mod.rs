@@ -1,1 +1,3 @@
-//! Local risk pre-scoring (issue 3). Placeholder: the full CVSS v3.1 / MITRE / NIST scorer lands here.
+//! Local risk pre-scoring (issue 3). CVSS v3.1 lands first; the taxonomy and the composite score follow.
+
+pub mod cvss;
