@@ -28,6 +28,7 @@
 
 use super::cvss::{CvssVector, Metric};
 use super::taxonomy::normalize;
+use super::text::{cat, push_num};
 use super::ActionInput;
 use serde_json::{Map, Value};
 
@@ -66,7 +67,7 @@ pub const LARGE_AMOUNT: f64 = 10_000.0;
 pub const VERY_LARGE_AMOUNT: f64 = 100_000.0;
 
 /// What the context does to one action.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Effects {
     /// CR / IR / AR letters (`L`, `M`, `H`), `None` = untouched.
     pub requirements: [Option<u8>; 3],
@@ -82,14 +83,25 @@ pub struct Effects {
     pub likelihood_shift: i32,
     /// NIST impact shift in levels.
     pub impact_shift: i32,
-    /// Controls the context adds (appended after the category's own).
-    pub extra_controls: Vec<&'static str>,
+    /// Controls the context adds (appended after the category's own), in order; unused slots are `None`.
+    pub extra_controls: [Option<&'static str>; 4],
 }
 
 const REQ: [Metric; 3] =
     [Metric::ConfidentialityRequirement, Metric::IntegrityRequirement, Metric::AvailabilityRequirement];
 
 impl Effects {
+    fn add_control(&mut self, c: &'static str) {
+        if let Some(slot) = self.extra_controls.iter_mut().find(|s| s.is_none()) {
+            *slot = Some(c);
+        }
+    }
+
+    /// The added controls.
+    pub fn controls(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.extra_controls.iter().flatten().copied()
+    }
+
     /// Writes the effects into `v` (a copy of the category's vector).
     pub fn apply(&self, v: &mut CvssVector) {
         for (m, r) in REQ.iter().zip(self.requirements) {
@@ -151,163 +163,211 @@ fn str_of<'a>(m: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
 }
 
 /// `'prod' (production)`, or just `'production'` when the value is already the canonical name.
-fn shown(given: &str, normalised: &str, canonical: &str) -> String {
+fn shown<'a>(given: &'a str, normalised: &str, canonical: &'a str) -> [&'a str; 4] {
     if normalised == canonical {
-        format!("'{given}'")
+        ["'", given, "'", ""]
     } else {
-        format!("'{given}' ({canonical})")
+        ["'", given, "' (", canonical]
     }
 }
 
-fn letter_name(x: u8) -> &'static str {
-    match x {
-        b'H' => "high",
-        b'M' => "medium",
-        b'L' => "low",
-        b'N' => "none",
-        b'R' => "required",
-        b'C' => "changed",
-        _ => "?",
+fn with_shown(prefix: &str, shown: [&str; 4], suffix: &str) -> String {
+    let close = if shown[3].is_empty() { "" } else { ")" };
+    cat(&[prefix, shown[0], shown[1], shown[2], shown[3], close, suffix])
+}
+
+/// The indicators the scorer reads, gathered in one pass over `risk_indicators`.
+#[derive(Default)]
+struct Indicators<'a> {
+    pii: bool,
+    financial: bool,
+    external: bool,
+    verified: bool,
+    customer_requested: bool,
+    amount: Option<f64>,
+    compliance_flags: usize,
+    sensitivity: Option<&'a str>,
+}
+
+impl<'a> Indicators<'a> {
+    fn read(ri: &'a Map<String, Value>) -> Indicators<'a> {
+        let mut ind = Indicators::default();
+        for (k, v) in ri {
+            match k.as_str() {
+                "pii_involved" => ind.pii = truthy(v),
+                "financial_data" => ind.financial = truthy(v),
+                "external_transfer" => ind.external = truthy(v),
+                "verified" => ind.verified = truthy(v),
+                "customer_requested" => ind.customer_requested = truthy(v),
+                "amount" | "transaction_amount" | "amount_usd" | "amount_threshold" => {
+                    if let Some(x) = number(v) {
+                        ind.amount = Some(ind.amount.map_or(x, |a: f64| a.max(x)));
+                    }
+                }
+                "compliance_flags" => {
+                    ind.compliance_flags = match v {
+                        Value::Array(a) => a.iter().filter_map(Value::as_str).filter(|s| !s.trim().is_empty()).count(),
+                        Value::String(s) if !s.trim().is_empty() => 1,
+                        _ => 0,
+                    }
+                }
+                "data_sensitivity" => ind.sensitivity = v.as_str().map(str::trim).filter(|s| !s.is_empty()),
+                _ => {}
+            }
+        }
+        ind
     }
 }
 
-/// Evaluates the context of `input` against the category's `base` vector, appending one factor per modifier.
-pub fn evaluate(input: &ActionInput, base: &CvssVector, factors: &mut Vec<String>) -> Effects {
+/// Where factors go: a list, or nowhere (then no text is built at all).
+struct Sink<'a>(Option<&'a mut Vec<String>>);
+
+impl Sink<'_> {
+    fn push(&mut self, f: impl FnOnce() -> String) {
+        if let Some(v) = self.0.as_deref_mut() {
+            v.push(f());
+        }
+    }
+}
+
+/// Evaluates the context of `input` against the category's `base` vector, appending one factor per modifier
+/// to `factors` when given (with `None` nothing is allocated).
+pub fn evaluate(input: &ActionInput, base: &CvssVector, factors: Option<&mut Vec<String>>) -> Effects {
+    let mut factors = Sink(factors);
     let mut e = Effects::default();
-    let ri = &input.risk_indicators;
+    let ind = Indicators::read(&input.risk_indicators);
 
     // environment
     if let Some(env) = input.environment.as_deref().or_else(|| str_of(&input.context, "environment")) {
         let n = normalize(env);
         let n = n.as_str();
-        if PRODUCTION.contains(&n) {
+        let class = if PRODUCTION.contains(&n) {
             e.requirements[1] = Some(b'H');
             e.requirements[2] = Some(b'H');
-            factors.push(format!(
-                "environment {}: integrity and availability requirements high (IR:H, AR:H)",
-                shown(env, n, "production")
-            ));
+            Some(("production", ": integrity and availability requirements high (IR:H, AR:H)"))
         } else if DEVELOPMENT.contains(&n) {
             e.requirements = [Some(b'L'); 3];
-            factors.push(format!(
-                "environment {}: confidentiality, integrity and availability requirements low (CR:L, IR:L, AR:L)",
-                shown(env, n, "development")
-            ));
+            Some(("development", ": confidentiality, integrity and availability requirements low (CR:L, IR:L, AR:L)"))
         } else if STAGING.contains(&n) {
-            factors.push(format!("environment {}: default requirements, no adjustment", shown(env, n, "staging")));
+            Some(("staging", ": default requirements, no adjustment"))
         } else {
-            factors.push(format!("environment '{env}' not recognised: no adjustment"));
-        }
+            None
+        };
+        factors.push(|| match class {
+            Some((canonical, effect)) => with_shown("environment ", shown(env, n, canonical), effect),
+            None => cat(&["environment '", env, "' not recognised: no adjustment"]),
+        });
     }
 
     // data sensitivity
-    let sensitivity = input
-        .data_sensitivity
-        .as_deref()
-        .or_else(|| str_of(&input.context, "data_sensitivity"))
-        .or_else(|| str_of(ri, "data_sensitivity"));
+    let sensitivity =
+        input.data_sensitivity.as_deref().or_else(|| str_of(&input.context, "data_sensitivity")).or(ind.sensitivity);
     if let Some(sens) = sensitivity {
         let n = normalize(sens);
         let n = n.as_str();
-        if SENSITIVITY_PUBLIC.contains(&n) {
+        let class = if SENSITIVITY_PUBLIC.contains(&n) {
             e.requirements[0] = Some(b'L');
-            factors
-                .push(format!("data_sensitivity {}: confidentiality requirement low (CR:L)", shown(sens, n, "public")));
+            Some(("public", ": confidentiality requirement low (CR:L)"))
         } else if SENSITIVITY_INTERNAL.contains(&n) {
             e.requirements[0] = Some(b'M');
-            factors.push(format!(
-                "data_sensitivity {}: confidentiality requirement medium (CR:M)",
-                shown(sens, n, "internal")
-            ));
+            Some(("internal", ": confidentiality requirement medium (CR:M)"))
         } else if SENSITIVITY_CONFIDENTIAL.contains(&n) {
             e.requirements[0] = Some(b'H');
-            factors.push(format!(
-                "data_sensitivity {}: confidentiality requirement high (CR:H)",
-                shown(sens, n, "confidential")
-            ));
+            Some(("confidential", ": confidentiality requirement high (CR:H)"))
         } else if SENSITIVITY_RESTRICTED.contains(&n) {
             e.requirements[0] = Some(b'H');
             e.confidentiality_high = true;
-            factors.push(format!(
-                "data_sensitivity {}: confidentiality requirement and impact high (CR:H, MC:H)",
-                shown(sens, n, "restricted")
-            ));
+            Some(("restricted", ": confidentiality requirement and impact high (CR:H, MC:H)"))
         } else {
-            factors.push(format!("data_sensitivity '{sens}' not recognised: no adjustment"));
-        }
+            None
+        };
+        factors.push(|| match class {
+            Some((canonical, effect)) => with_shown("data_sensitivity ", shown(sens, n, canonical), effect),
+            None => cat(&["data_sensitivity '", sens, "' not recognised: no adjustment"]),
+        });
     }
 
     // indicators, in a fixed order so that factors are deterministic
-    if ri.get("pii_involved").is_some_and(truthy) {
+    if ind.pii {
         e.requirements[0] = Some(b'H');
-        e.extra_controls.push("PT-2");
-        factors.push("pii_involved: confidentiality requirement high (CR:H); control PT-2".to_string());
+        e.add_control("PT-2");
+        factors.push(|| "pii_involved: confidentiality requirement high (CR:H); control PT-2".to_string());
     }
-    if ri.get("financial_data").is_some_and(truthy) {
+    if ind.financial {
         e.requirements[1] = Some(b'H');
-        factors.push("financial_data: integrity requirement high (IR:H)".to_string());
+        factors.push(|| "financial_data: integrity requirement high (IR:H)".to_string());
     }
-    let amount = AMOUNT_KEYS
-        .iter()
-        .filter_map(|k| ri.get(*k).and_then(number))
-        .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
-    if let Some(amount) = amount {
-        if amount >= VERY_LARGE_AMOUNT {
+    if let Some(amount) = ind.amount {
+        let effect = if amount >= VERY_LARGE_AMOUNT {
             e.requirements[1] = Some(b'H');
             e.impact_shift += 1;
-            factors.push(format!(
-                "amount {amount} >= {VERY_LARGE_AMOUNT}: integrity requirement high (IR:H) and NIST impact +1"
-            ));
+            " >= 100000: integrity requirement high (IR:H) and NIST impact +1"
         } else if amount >= LARGE_AMOUNT {
             e.requirements[1] = Some(b'H');
-            factors.push(format!("amount {amount} >= {LARGE_AMOUNT}: integrity requirement high (IR:H)"));
+            " >= 10000: integrity requirement high (IR:H)"
         } else {
-            factors.push(format!("amount {amount} below {LARGE_AMOUNT}: no adjustment"));
-        }
-    }
-    if ri.get("external_transfer").is_some_and(truthy) {
-        e.confidentiality_high = true;
-        e.extra_controls.push("AC-4");
-        let note = if base.effective(Metric::Confidentiality) == b'H' { " (already high)" } else { "" };
-        factors.push(format!("external_transfer: confidentiality impact high (MC:H){note}; control AC-4"));
-    }
-    if ri.get("verified").is_some_and(truthy) {
-        e.privileges_raised = true;
-        let pr = base.effective(Metric::PrivilegesRequired);
-        factors.push(if pr == b'H' {
-            "verified: privileges required already high (PR:H), no adjustment".to_string()
-        } else {
-            let raised = if pr == b'N' { b'L' } else { b'H' };
-            format!("verified: privileges required raised to {} (MPR:{})", letter_name(raised), raised as char)
+            " below 10000: no adjustment"
+        };
+        factors.push(|| {
+            let mut f = String::with_capacity(96);
+            f.push_str("amount ");
+            push_num(&mut f, amount);
+            f.push_str(effect);
+            f
         });
     }
-    if ri.get("customer_requested").is_some_and(truthy) {
+    if ind.external {
+        e.confidentiality_high = true;
+        e.add_control("AC-4");
+        factors.push(|| {
+            if base.effective(Metric::Confidentiality) == b'H' {
+                "external_transfer: confidentiality impact high (MC:H) (already high); control AC-4".to_string()
+            } else {
+                "external_transfer: confidentiality impact high (MC:H); control AC-4".to_string()
+            }
+        });
+    }
+    if ind.verified {
+        e.privileges_raised = true;
+        factors.push(|| {
+            match base.effective(Metric::PrivilegesRequired) {
+                b'H' => "verified: privileges required already high (PR:H), no adjustment",
+                b'N' => "verified: privileges required raised to low (MPR:L)",
+                _ => "verified: privileges required raised to high (MPR:H)",
+            }
+            .to_string()
+        });
+    }
+    if ind.customer_requested {
         e.interaction_required = true;
-        factors.push(if base.effective(Metric::UserInteraction) == b'R' {
-            "customer_requested: user interaction already required (UI:R)".to_string()
-        } else {
-            "customer_requested: user interaction required (MUI:R)".to_string()
+        factors.push(|| {
+            if base.effective(Metric::UserInteraction) == b'R' {
+                "customer_requested: user interaction already required (UI:R)".to_string()
+            } else {
+                "customer_requested: user interaction required (MUI:R)".to_string()
+            }
         });
     }
     if let Some(server) = input.mcp_server_name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         e.scope_changed = true;
-        e.extra_controls.push("SA-9");
+        e.add_control("SA-9");
         let note = if base.effective(Metric::Scope) == b'C' { " (already changed)" } else { "" };
-        factors.push(format!("mcp_server_name '{server}': scope changed (MS:C){note}; control SA-9"));
+        factors.push(|| cat(&["mcp_server_name '", server, "': scope changed (MS:C)", note, "; control SA-9"]));
     }
     if let Some(model) = input.model_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         e.likelihood_shift += 1;
-        e.extra_controls.push("CM-8");
-        factors.push(format!("model_id '{model}': NIST likelihood +1 (model-driven action); control CM-8"));
+        e.add_control("CM-8");
+        factors.push(|| cat(&["model_id '", model, "': NIST likelihood +1 (model-driven action); control CM-8"]));
     }
-    let flags = match ri.get("compliance_flags") {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).filter(|s| !s.trim().is_empty()).count(),
-        Some(Value::String(s)) if !s.trim().is_empty() => 1,
-        _ => 0,
-    };
-    if flags > 0 {
+    if ind.compliance_flags > 0 {
         e.impact_shift += 1;
-        factors.push(format!("compliance_flags ({flags}): NIST impact +1"));
+        let n = ind.compliance_flags;
+        factors.push(|| {
+            let mut f = String::from("compliance_flags (");
+            push_num(&mut f, n as f64);
+            f.push_str("): NIST impact +1");
+            f
+        });
     }
     e
 }

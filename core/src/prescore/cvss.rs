@@ -171,7 +171,7 @@ impl Metric {
 
     /// Looks a metric up by its abbreviation (case-sensitive, as the specification writes it).
     pub fn from_abbrev(s: &str) -> Option<Metric> {
-        Metric::ALL.iter().copied().find(|m| m.abbrev() == s)
+        metric_of(s.as_bytes())
     }
 
     /// The base metric a modified metric overrides (`MAV` -> `AV`), if any.
@@ -183,8 +183,87 @@ impl Metric {
     }
 
     fn accepts(self, v: u8) -> bool {
-        self.info().values.contains(&v)
+        v.is_ascii_uppercase() && MASKS[self as usize] & (1 << (v - b'A')) != 0
     }
+}
+
+/// Allowed value letters of each metric as bit masks (bit n = letter 'A' + n), built at compile time.
+const MASKS: [u32; 22] = {
+    let mut out = [0u32; 22];
+    let mut m = 0;
+    while m < 22 {
+        let vals = INFO[m].values;
+        let mut j = 0;
+        while j < vals.len() {
+            out[m] |= 1 << (vals[j] - b'A');
+            j += 1;
+        }
+        m += 1;
+    }
+    out
+};
+
+/// One pass over a well-formed vector body (`NAME:V/NAME:V...`, every rule of [`CvssVector::parse`] satisfied);
+/// `None` for anything else, which the general parser then reports precisely.
+fn parse_well_formed(b: &[u8]) -> Option<[u8; 22]> {
+    let mut values = [0u8; 22];
+    let n = b.len();
+    let mut i = 0;
+    loop {
+        let start = i;
+        while i < n && b[i] != b':' {
+            if i - start == 3 {
+                return None;
+            }
+            i += 1;
+        }
+        let metric = metric_of(&b[start..i])?;
+        let v = *b.get(i + 1)?;
+        let slot = &mut values[metric as usize];
+        if *slot != 0 || !metric.accepts(v) {
+            return None;
+        }
+        *slot = v;
+        i += 2;
+        if i == n {
+            break;
+        }
+        if b[i] != b'/' {
+            return None;
+        }
+        i += 1;
+    }
+    (!values[..8].contains(&0)).then_some(values)
+}
+
+/// Metric by abbreviation bytes (a `match` compiles to a length switch and short compares).
+fn metric_of(name: &[u8]) -> Option<Metric> {
+    use Metric::*;
+    Some(match name {
+        b"AV" => AttackVector,
+        b"AC" => AttackComplexity,
+        b"PR" => PrivilegesRequired,
+        b"UI" => UserInteraction,
+        b"S" => Scope,
+        b"C" => Confidentiality,
+        b"I" => Integrity,
+        b"A" => Availability,
+        b"E" => ExploitCodeMaturity,
+        b"RL" => RemediationLevel,
+        b"RC" => ReportConfidence,
+        b"CR" => ConfidentialityRequirement,
+        b"IR" => IntegrityRequirement,
+        b"AR" => AvailabilityRequirement,
+        b"MAV" => ModifiedAttackVector,
+        b"MAC" => ModifiedAttackComplexity,
+        b"MPR" => ModifiedPrivilegesRequired,
+        b"MUI" => ModifiedUserInteraction,
+        b"MS" => ModifiedScope,
+        b"MC" => ModifiedConfidentiality,
+        b"MI" => ModifiedIntegrity,
+        b"MA" => ModifiedAvailability,
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Metric {
@@ -237,9 +316,21 @@ impl CvssVector {
             }
             return Err(vector_error("vector", "must start with \"CVSS:3.1/\"".into(), text));
         };
+        if let Some(values) = parse_well_formed(body.as_bytes()) {
+            return Ok(CvssVector { values });
+        }
+        // Not well formed: the general scan below finds and names the problem. Everything matched is ASCII, so
+        // slicing `body` at the positions found is always on character boundaries.
+        let b = body.as_bytes();
         let mut values = [0u8; 22];
-        for part in body.split('/') {
-            let Some((name, value)) = part.split_once(':') else {
+        let mut i = 0;
+        loop {
+            let start = i;
+            while i < b.len() && b[i] != b'/' {
+                i += 1;
+            }
+            let part = &body[start..i];
+            let Some(colon) = part.bytes().position(|c| c == b':') else {
                 let msg = if part.is_empty() {
                     "empty metric (stray '/')".to_string()
                 } else {
@@ -247,7 +338,8 @@ impl CvssVector {
                 };
                 return Err(vector_error("vector", msg, text));
             };
-            let Some(metric) = Metric::from_abbrev(name) else {
+            let (name, value) = (&part[..colon], &part[colon + 1..]);
+            let Some(metric) = metric_of(name.as_bytes()) else {
                 return Err(vector_error(name, "unknown metric".into(), text));
             };
             let slot = &mut values[metric as usize];
@@ -263,10 +355,14 @@ impl CvssVector {
                 ));
             }
             *slot = v[0];
+            if i == b.len() {
+                break;
+            }
+            i += 1; // skip '/'
         }
-        let missing: Vec<Metric> = Metric::ALL[..8].iter().copied().filter(|m| values[*m as usize] == 0).collect();
-        if let Some(first) = missing.first() {
-            let mut e = vector_error(first.abbrev(), "missing base metric".into(), text);
+        if values[..8].contains(&0) {
+            let missing: Vec<Metric> = Metric::ALL[..8].iter().copied().filter(|m| values[*m as usize] == 0).collect();
+            let mut e = vector_error(missing[0].abbrev(), "missing base metric".into(), text);
             let mut fe = Map::new();
             for m in &missing {
                 fe.insert(m.abbrev().to_string(), Value::String("missing base metric".into()));
@@ -322,7 +418,12 @@ impl CvssVector {
 
     /// True when any metric of `group` is given with a value other than `X`.
     pub fn has_defined(&self, group: MetricGroup) -> bool {
-        Metric::ALL.iter().any(|m| m.group() == group && !matches!(self.values[*m as usize], 0 | b'X'))
+        let range = match group {
+            MetricGroup::Base => 0..8,
+            MetricGroup::Temporal => 8..11,
+            MetricGroup::Environmental => 11..22,
+        };
+        self.values[range].iter().any(|v| !matches!(v, 0 | b'X'))
     }
 
     /// The three scores and the sub-scores.
@@ -332,21 +433,28 @@ impl CvssVector {
 
     /// Writes the vector string into `out` (the `Display` form) without an intermediate allocation.
     pub fn write_to(&self, out: &mut String) {
-        out.push_str(PREFIX);
-        let mut first = true;
+        // At most 9 + 22 × 5 bytes; assembled on the stack, appended once.
+        let mut buf = [0u8; 128];
+        buf[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
+        let mut n = PREFIX.len();
         for m in Metric::ALL {
             let v = self.values[m as usize];
             if v == 0 {
                 continue;
             }
-            if !first {
-                out.push('/');
+            if n > PREFIX.len() {
+                buf[n] = b'/';
+                n += 1;
             }
-            first = false;
-            out.push_str(m.abbrev());
-            out.push(':');
-            out.push(v as char);
+            let a = m.abbrev().as_bytes();
+            buf[n..n + a.len()].copy_from_slice(a);
+            n += a.len();
+            buf[n] = b':';
+            buf[n + 1] = v;
+            n += 2;
         }
+        // Only ASCII was written.
+        out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or(""));
     }
 }
 
@@ -414,10 +522,22 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Round half away from zero, exactly (`f64::round` semantics) without a libm call: truncation is a single
+/// instruction and the fraction of a float below 2^52 is exact.
+pub(crate) fn round_half_away(x: f64) -> f64 {
+    let a = x.abs();
+    if a.is_nan() || a >= 4_503_599_627_370_496.0 {
+        return x; // NaN, infinities and floats above 2^52 are already integers (or not numbers)
+    }
+    let t = (a as u64) as f64;
+    let r = if a - t >= 0.5 { t + 1.0 } else { t };
+    r.copysign(x)
+}
+
 /// The specification's `Roundup` (Appendix A): the smallest number with one decimal place that is equal to or
 /// higher than the input, computed on integers so that e.g. `Roundup(4.000000000000001)` is 4.0 and not 4.1.
 pub fn roundup(x: f64) -> f64 {
-    let int_input = (x * 100_000.0).round() as i64;
+    let int_input = round_half_away(x * 100_000.0) as i64;
     if int_input % 10_000 == 0 {
         int_input as f64 / 100_000.0
     } else {
@@ -458,7 +578,7 @@ pub struct CvssScores {
 }
 
 fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    round_half_away(x * 10.0) / 10.0
 }
 
 impl CvssScores {
@@ -667,6 +787,19 @@ mod tests {
         // Roundup works at five decimals: 3.000001 is 3.0 there, 3.00001 is not.
         assert_eq!(roundup(3.000001), 3.0);
         assert_eq!(roundup(3.00001), 3.1);
+    }
+
+    #[test]
+    fn round_half_away_matches_f64_round() {
+        let mut x = -1000.0f64;
+        while x < 1000.0 {
+            assert_eq!(round_half_away(x), x.round(), "{x:?}");
+            x += 0.03125 / 3.0;
+        }
+        for x in [0.5, 1.5, 2.5, -0.5, -2.5, 0.49999999999999994, 4503599627370495.5, 1e300, -0.0, f64::INFINITY] {
+            assert_eq!(round_half_away(x).to_bits(), x.round().to_bits(), "{x:?}");
+        }
+        assert!(round_half_away(f64::NAN).is_nan());
     }
 
     #[test]

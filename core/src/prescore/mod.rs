@@ -30,6 +30,7 @@ pub mod nist;
 pub mod rules;
 mod scorer;
 pub mod taxonomy;
+mod text;
 
 pub use cvss::{CvssScores, CvssVector, Severity};
 pub use rules::RulesFormat;
@@ -274,30 +275,18 @@ pub struct PreScore {
     pub cvss_severity: String,
     /// The category's CVSS base score (before context).
     pub cvss_base_score: f64,
-    /// `"TA0009 Collection"`.
+    /// `"TA0009 Collection"` (see also [`PreScore::mitre_tactic_id`] and [`PreScore::mitre_tactic_name`]).
     pub mitre_tactic: String,
-    /// `"TA0009"`.
-    pub mitre_tactic_id: String,
-    /// `"Collection"`.
-    pub mitre_tactic_name: String,
-    /// `"T1005 Data from Local System"`.
+    /// `"T1005 Data from Local System"` (see also the `mitre_technique_*` methods).
     pub mitre_technique: String,
-    /// `"T1005"`.
-    pub mitre_technique_id: String,
-    /// `"Data from Local System"`.
-    pub mitre_technique_name: String,
-    /// Primary NIST SP 800-53 control, e.g. `AC-3`.
+    /// Primary NIST SP 800-53 control, e.g. `AC-3` (its title: [`PreScore::nist_description`]).
     pub nist_control: String,
-    /// Title of the primary control, e.g. `Access Enforcement` (empty when unknown).
-    pub nist_description: String,
     /// All controls: the category's, then those the context adds.
     pub nist_controls: Vec<String>,
     /// SP 800-30 likelihood (`very_low` … `very_high`).
     pub nist_likelihood: String,
-    /// SP 800-30 impact.
+    /// SP 800-30 impact (the level of risk of Table I-2: [`PreScore::nist_risk`]).
     pub nist_impact: String,
-    /// SP 800-30 level of risk (Table I-2).
-    pub nist_risk: String,
     /// Human-readable reasons, in order: classification, each context modifier, CVSS, NIST, decision.
     pub factors: Vec<String>,
     /// Local decision against the thresholds.
@@ -310,8 +299,46 @@ pub struct PreScore {
     pub matched_keyword: Option<String>,
 }
 
+fn split_id(s: &str) -> (&str, &str) {
+    s.split_once(' ').unwrap_or((s, ""))
+}
+
 impl PreScore {
-    /// JSON projection: every field by name; `risk_level`, `decision` and `classified_by` as their wire strings.
+    /// `"TA0009"`.
+    pub fn mitre_tactic_id(&self) -> &str {
+        split_id(&self.mitre_tactic).0
+    }
+
+    /// `"Collection"`.
+    pub fn mitre_tactic_name(&self) -> &str {
+        split_id(&self.mitre_tactic).1
+    }
+
+    /// `"T1005"`.
+    pub fn mitre_technique_id(&self) -> &str {
+        split_id(&self.mitre_technique).0
+    }
+
+    /// `"Data from Local System"`.
+    pub fn mitre_technique_name(&self) -> &str {
+        split_id(&self.mitre_technique).1
+    }
+
+    /// Title of the primary control (`"Access Enforcement"`), empty for a control outside the built-in catalogue.
+    pub fn nist_description(&self) -> &'static str {
+        nist::control_title(&self.nist_control).unwrap_or("")
+    }
+
+    /// SP 800-30 level of risk (Table I-2) of `nist_likelihood` × `nist_impact`.
+    pub fn nist_risk(&self) -> &'static str {
+        match (nist::Level::parse(&self.nist_likelihood), nist::Level::parse(&self.nist_impact)) {
+            (Some(l), Some(i)) => nist::risk(l, i).as_str(),
+            _ => "",
+        }
+    }
+
+    /// JSON projection: every field by name plus the derived `mitre_*_id`/`_name`, `nist_description` and
+    /// `nist_risk`; `risk_level`, `decision` and `classified_by` as their wire strings.
     pub fn to_json(&self) -> Value {
         json!({
             "risk_score": self.risk_score,
@@ -321,17 +348,17 @@ impl PreScore {
             "cvss_severity": self.cvss_severity,
             "cvss_base_score": self.cvss_base_score,
             "mitre_tactic": self.mitre_tactic,
-            "mitre_tactic_id": self.mitre_tactic_id,
-            "mitre_tactic_name": self.mitre_tactic_name,
+            "mitre_tactic_id": self.mitre_tactic_id(),
+            "mitre_tactic_name": self.mitre_tactic_name(),
             "mitre_technique": self.mitre_technique,
-            "mitre_technique_id": self.mitre_technique_id,
-            "mitre_technique_name": self.mitre_technique_name,
+            "mitre_technique_id": self.mitre_technique_id(),
+            "mitre_technique_name": self.mitre_technique_name(),
             "nist_control": self.nist_control,
-            "nist_description": self.nist_description,
+            "nist_description": self.nist_description(),
             "nist_controls": self.nist_controls,
             "nist_likelihood": self.nist_likelihood,
             "nist_impact": self.nist_impact,
-            "nist_risk": self.nist_risk,
+            "nist_risk": self.nist_risk(),
             "factors": self.factors,
             "decision": self.decision.as_str(),
             "action_category": self.action_category,

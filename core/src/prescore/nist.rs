@@ -82,6 +82,11 @@ impl Level {
         }
     }
 
+    /// Parses the wire form.
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.iter().copied().find(|l| l.as_str() == s)
+    }
+
     /// The level `steps` above (negative: below), clamped to the scale.
     pub fn shifted(self, steps: i32) -> Level {
         let i = (self as i32 + steps).clamp(0, 4);

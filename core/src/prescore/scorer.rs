@@ -6,10 +6,11 @@ use super::mitre::{self, MitreMapping};
 use super::nist::{self, Level};
 use super::rules::{self, RulesFormat};
 use super::taxonomy::{self, normalize, Keyword, KeywordIndex};
-use super::{risk_level_of, ActionInput, PreScore, Thresholds};
+use super::text::{cat, push_num, push_signed};
+use super::{risk_level_of, ActionInput, LocalDecision, PreScore, Thresholds};
 use crate::error::{Error, Result};
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -39,7 +40,10 @@ pub struct ActionRule {
     vector_text: String,
     tactic_text: String,
     technique_text: String,
-    nist_title: String,
+    /// ": base risk 85 (high)"
+    risk_text: String,
+    /// "CVSS 7.6 (High) for data_modification; no contextual change"
+    unchanged_cvss_factor: String,
 }
 
 impl ActionRule {
@@ -53,13 +57,26 @@ impl ActionRule {
         nist_controls: Vec<String>,
         description: String,
     ) -> ActionRule {
-        let nist_title = nist_controls.first().and_then(|c| nist::control_title(c)).unwrap_or("").to_string();
+        let scores = vector.scores();
+        let mut risk_text = String::from(": base risk ");
+        push_num(&mut risk_text, risk);
+        risk_text.push_str(" (");
+        risk_text.push_str(risk_level_of(risk).as_str());
+        risk_text.push(')');
+        let mut unchanged = String::from("CVSS ");
+        push_num(&mut unchanged, scores.score);
+        unchanged.push_str(" (");
+        unchanged.push_str(scores.severity.as_str());
+        unchanged.push_str(") for ");
+        unchanged.push_str(&name);
+        unchanged.push_str("; no contextual change");
         ActionRule {
-            scores: vector.scores(),
+            scores,
             vector_text: vector.to_string(),
             tactic_text: mitre.tactic(),
             technique_text: mitre.technique(),
-            nist_title,
+            risk_text,
+            unchanged_cvss_factor: unchanged,
             name,
             aliases,
             risk,
@@ -134,7 +151,33 @@ pub struct Classification<'a> {
     pub field: Option<&'static str>,
 }
 
-/// Taxonomy tables. Built from the built-in table, then edited by a rules file.
+/// FNV-1a: a fast hash for the short, trusted keys of the name index.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A name or alias in the lookup index, with its classification factor precomputed.
+#[derive(Debug, Clone)]
+struct NameEntry {
+    rule: u16,
+    alias: bool,
+    factor: Box<str>,
+}
+
+/// Taxonomy tables. Built from the built-in table, then edited by a rules file, then frozen by `finish`.
 #[derive(Debug, Clone)]
 pub(crate) struct Tables {
     pub rules: Vec<ActionRule>,
@@ -144,6 +187,7 @@ pub(crate) struct Tables {
     pub default_rule: u16,
     pub cvss_weight: f64,
     pub nist_level_points: f64,
+    index: HashMap<String, NameEntry, BuildHasherDefault<Fnv>>,
 }
 
 impl Tables {
@@ -165,19 +209,38 @@ impl Tables {
             default_rule: 0,
             cvss_weight: DEFAULT_CVSS_WEIGHT,
             nist_level_points: DEFAULT_NIST_LEVEL_POINTS,
+            index: HashMap::default(),
         };
         for (k, cat) in taxonomy::KEYWORDS {
             let idx = t.lookup(cat).expect("built-in keyword category").0;
             t.keywords.insert(Keyword::parse(k).expect("built-in keyword"), idx);
         }
         t.default_rule = t.lookup(taxonomy::DEFAULT_CATEGORY).expect("default category").0;
+        t.finish();
         t
     }
 
-    /// Rule index of a name or alias (already normalised or not).
+    /// Rule index of a name or alias (normalised here).
     pub fn lookup(&self, name: &str) -> Option<(u16, bool)> {
         let n = normalize(name);
         self.names.get(n.as_str()).copied()
+    }
+
+    /// Builds the hashed name index with the classification factors.
+    pub fn finish(&mut self) {
+        self.index = self
+            .names
+            .iter()
+            .map(|(name, &(rule, alias))| {
+                let r = &self.rules[rule as usize];
+                let factor = if alias {
+                    cat(&["action type '", name, "' is an alias of ", &r.name, &r.risk_text])
+                } else {
+                    cat(&["action type '", name, "'", &r.risk_text])
+                };
+                (name.clone(), NameEntry { rule, alias, factor: factor.into_boxed_str() })
+            })
+            .collect();
     }
 }
 
@@ -194,7 +257,36 @@ fn risk_rank(rule: &ActionRule, index: u16) -> (u32, u32) {
 
 fn round1(x: f64) -> f64 {
     // `+ 0.0` turns a negative zero into zero so that factors never print "-0".
-    (x * 10.0).round() / 10.0 + 0.0
+    super::cvss::round_half_away(x * 10.0) / 10.0 + 0.0
+}
+
+/// The numbers of a pre-score, without any text: [`Prescorer::assess`] allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Assessment<'a> {
+    /// How the action was classified, and into which category.
+    pub classification: Classification<'a>,
+    /// Composite risk 0–100.
+    pub risk_score: f64,
+    /// Level of `risk_score`.
+    pub risk_level: crate::model::RiskLevel,
+    /// Local decision against the thresholds.
+    pub decision: LocalDecision,
+    /// The contextual CVSS vector and its scores.
+    pub cvss: CvssScores,
+    /// Risk points from the CVSS difference.
+    pub cvss_points: f64,
+    /// NIST level shifts from context (likelihood + impact) and their points.
+    pub nist_shifts: i32,
+    /// Risk points from the NIST shifts.
+    pub nist_points: f64,
+    /// SP 800-30 likelihood.
+    pub likelihood: Level,
+    /// SP 800-30 impact.
+    pub impact: Level,
+    /// SP 800-30 level of risk (Table I-2).
+    pub nist_risk: Level,
+    /// What the context did.
+    pub effects: context::Effects,
 }
 
 impl Prescorer {
@@ -208,7 +300,8 @@ impl Prescorer {
         (*Prescorer::builtin().t).clone()
     }
 
-    pub(crate) fn from_tables(t: Tables) -> Prescorer {
+    pub(crate) fn from_tables(mut t: Tables) -> Prescorer {
+        t.finish();
         Prescorer { t: Arc::new(t) }
     }
 
@@ -251,11 +344,18 @@ impl Prescorer {
     /// Classifies an action: its type as a category name or alias; else the strongest keyword (highest base
     /// risk) in the action type, else in the tool name, else in the resource and description; else the default.
     pub fn classify(&self, input: &ActionInput) -> Classification<'_> {
+        self.classify_inner(input).0
+    }
+
+    fn classify_inner(&self, input: &ActionInput) -> (Classification<'_>, Option<&str>) {
         let t = &*self.t;
         let n = normalize(&input.action_type);
-        if let Some(&(i, alias)) = t.names.get(n.as_str()) {
-            let by = if alias { ClassifiedBy::Alias } else { ClassifiedBy::Type };
-            return Classification { rule: &t.rules[i as usize], by, keyword: None, field: None };
+        if let Some(e) = t.index.get(n.as_str()) {
+            let by = if e.alias { ClassifiedBy::Alias } else { ClassifiedBy::Type };
+            return (
+                Classification { rule: &t.rules[e.rule as usize], by, keyword: None, field: None },
+                Some(&e.factor),
+            );
         }
         let rank = |r: u16| risk_rank(&t.rules[r as usize], r);
         let desc = input.description.as_deref().unwrap_or("");
@@ -267,137 +367,188 @@ impl Prescorer {
         ];
         for (field, texts) in groups {
             if let Some(hit) = t.keywords.best(&texts, rank) {
-                return Classification {
+                let c = Classification {
                     rule: &t.rules[hit.rule as usize],
                     by: ClassifiedBy::Keyword,
                     keyword: Some(hit.keyword),
                     field: Some(field),
                 };
+                return (c, None);
             }
         }
-        Classification {
+        let c = Classification {
             rule: &t.rules[t.default_rule as usize],
             by: ClassifiedBy::Default,
             keyword: None,
             field: None,
-        }
+        };
+        (c, None)
     }
 
-    /// Scores one action.
-    pub fn score(&self, input: &ActionInput, thresholds: &Thresholds) -> PreScore {
-        let cls = self.classify(input);
+    fn run<'a>(
+        &'a self,
+        input: &ActionInput,
+        thresholds: &Thresholds,
+        factors: Option<&mut Vec<String>>,
+    ) -> (Assessment<'a>, Option<&'a str>) {
+        let (cls, name_factor) = self.classify_inner(input);
         let rule = cls.rule;
-        let mut factors: Vec<String> = Vec::with_capacity(8);
-        let level = risk_level_of(rule.risk);
-        factors.push(match cls.by {
-            ClassifiedBy::Type => format!("action type '{}': base risk {} ({level})", rule.name, rule.risk),
-            ClassifiedBy::Alias => format!(
-                "action type '{}' is an alias of {}: base risk {} ({level})",
-                input.action_type.trim(),
-                rule.name,
-                rule.risk
-            ),
-            ClassifiedBy::Keyword => format!(
-                "unrecognised action type '{}': keyword '{}' in {} suggests {}: base risk {} ({level})",
-                input.action_type.trim(),
-                cls.keyword.map(Keyword::text).unwrap_or_default(),
-                cls.field.unwrap_or(""),
-                rule.name,
-                rule.risk
-            ),
-            ClassifiedBy::Default => format!(
-                "unrecognised action type '{}' and no keyword matched: default {}, base risk {} ({level})",
-                input.action_type.trim(),
-                rule.name,
-                rule.risk
-            ),
-        });
-
-        let effects = context::evaluate(input, &rule.vector, &mut factors);
+        let effects = context::evaluate(input, &rule.vector, factors);
         let mut vector = rule.vector;
         effects.apply(&mut vector);
         let scores = if vector == rule.vector { rule.scores } else { vector.scores() };
 
         let cvss_points = round1((scores.environmental_score - rule.scores.environmental_score) * self.t.cvss_weight);
-        let shifts = effects.likelihood_shift + effects.impact_shift;
-        let nist_points = shifts as f64 * self.t.nist_level_points;
+        let nist_shifts = effects.likelihood_shift + effects.impact_shift;
+        let nist_points = round1(f64::from(nist_shifts) * self.t.nist_level_points);
         let risk_score = round1((rule.risk + cvss_points + nist_points).clamp(0.0, 100.0));
-
         let likelihood = Level::likelihood_from_exploitability(scores.modified_exploitability_subscore)
             .shifted(effects.likelihood_shift);
         let impact = Level::impact_from_subscore(scores.modified_impact_subscore).shifted(effects.impact_shift);
-        let nist_risk = nist::risk(likelihood, impact);
+        let a = Assessment {
+            classification: cls,
+            risk_score,
+            risk_level: risk_level_of(risk_score),
+            decision: thresholds.decide(risk_score),
+            cvss: scores,
+            cvss_points,
+            nist_shifts,
+            nist_points,
+            likelihood,
+            impact,
+            nist_risk: nist::risk(likelihood, impact),
+            effects,
+        };
+        (a, name_factor)
+    }
 
-        let mut f = String::with_capacity(96);
-        if vector == rule.vector {
-            let _ = write!(f, "CVSS {} ({}) for {}; no contextual change", scores.score, scores.severity, rule.name);
+    /// The numbers of a pre-score (score, level, decision, CVSS, NIST levels, classification) without building
+    /// any text: no allocation. [`Prescorer::score`] gives the same numbers plus the strings and factors.
+    pub fn assess(&self, input: &ActionInput, thresholds: &Thresholds) -> Assessment<'_> {
+        self.run(input, thresholds, None).0
+    }
+
+    /// Scores one action.
+    pub fn score(&self, input: &ActionInput, thresholds: &Thresholds) -> PreScore {
+        let mut factors: Vec<String> = Vec::with_capacity(8);
+        factors.push(String::new()); // classification, filled in below once known
+        let (a, name_factor) = self.run(input, thresholds, Some(&mut factors));
+        let cls = a.classification;
+        let rule = cls.rule;
+        factors[0] = match (cls.by, name_factor) {
+            (ClassifiedBy::Type | ClassifiedBy::Alias, Some(f)) => f.to_string(),
+            (ClassifiedBy::Keyword, _) => cat(&[
+                "unrecognised action type '",
+                input.action_type.trim(),
+                "': keyword '",
+                cls.keyword.map(|k| k.written.as_str()).unwrap_or(""),
+                "' in ",
+                cls.field.unwrap_or(""),
+                " suggests ",
+                &rule.name,
+                &rule.risk_text,
+            ]),
+            _ => cat(&[
+                "unrecognised action type '",
+                input.action_type.trim(),
+                "' and no keyword matched: default ",
+                &rule.name,
+                ",",
+                &rule.risk_text[1..], // ": base risk 60 (medium)" without the colon
+            ]),
+        };
+
+        let unchanged = a.cvss.vector == rule.vector;
+        factors.push(if unchanged {
+            rule.unchanged_cvss_factor.clone()
         } else {
-            let _ = write!(
-                f,
-                "CVSS {} ({}) for {}, {} ({}) in this context: {:+} points",
-                rule.scores.score, rule.scores.severity, rule.name, scores.score, scores.severity, cvss_points
-            );
-        }
-        factors.push(f);
-        let mut f = String::with_capacity(96);
-        let _ = write!(f, "NIST SP 800-30: likelihood {likelihood} x impact {impact} = risk {nist_risk}");
-        if shifts != 0 {
-            let _ = write!(f, " ({shifts:+} level shifts: {nist_points:+} points)");
-        }
-        factors.push(f);
-
-        let decision = thresholds.decide(risk_score);
-        factors.push(match decision {
-            super::LocalDecision::Denied => {
-                format!("risk {risk_score} >= deny threshold {}: denied", thresholds.deny_at.unwrap_or(f64::NAN))
-            }
-            super::LocalDecision::Allowed => {
-                format!("risk {risk_score} < auto-approve threshold {}: allowed", thresholds.auto_approve_below)
-            }
-            super::LocalDecision::Pending => format!(
-                "risk {risk_score} >= auto-approve threshold {}: pending human review",
-                thresholds.auto_approve_below
-            ),
+            let mut f = String::with_capacity(96);
+            f.push_str("CVSS ");
+            push_num(&mut f, rule.scores.score);
+            f.push_str(" (");
+            f.push_str(rule.scores.severity.as_str());
+            f.push_str(") for ");
+            f.push_str(&rule.name);
+            f.push_str(", ");
+            push_num(&mut f, a.cvss.score);
+            f.push_str(" (");
+            f.push_str(a.cvss.severity.as_str());
+            f.push_str(") in this context: ");
+            push_signed(&mut f, a.cvss_points);
+            f.push_str(" points");
+            f
         });
+        let mut f = String::with_capacity(112);
+        f.push_str("NIST SP 800-30: likelihood ");
+        f.push_str(a.likelihood.as_str());
+        f.push_str(" x impact ");
+        f.push_str(a.impact.as_str());
+        f.push_str(" = risk ");
+        f.push_str(a.nist_risk.as_str());
+        if a.nist_shifts != 0 {
+            f.push_str(" (");
+            push_signed(&mut f, f64::from(a.nist_shifts));
+            f.push_str(" level shifts: ");
+            push_signed(&mut f, a.nist_points);
+            f.push_str(" points)");
+        }
+        factors.push(f);
 
-        let mut nist_controls = rule.nist_controls.clone();
-        for c in &effects.extra_controls {
-            if !nist_controls.iter().any(|x| x == c) {
-                nist_controls.push((*c).to_string());
+        let mut f = String::with_capacity(64);
+        f.push_str("risk ");
+        push_num(&mut f, a.risk_score);
+        match a.decision {
+            LocalDecision::Denied => {
+                f.push_str(" >= deny threshold ");
+                push_num(&mut f, thresholds.deny_at.unwrap_or(f64::NAN));
+                f.push_str(": denied");
+            }
+            LocalDecision::Allowed => {
+                f.push_str(" < auto-approve threshold ");
+                push_num(&mut f, thresholds.auto_approve_below);
+                f.push_str(": allowed");
+            }
+            LocalDecision::Pending => {
+                f.push_str(" >= auto-approve threshold ");
+                push_num(&mut f, thresholds.auto_approve_below);
+                f.push_str(": pending human review");
             }
         }
-        let cvss_vector = if vector == rule.vector {
+        factors.push(f);
+
+        let mut nist_controls = Vec::with_capacity(rule.nist_controls.len() + 2);
+        nist_controls.extend(rule.nist_controls.iter().cloned());
+        for c in a.effects.controls() {
+            if !nist_controls.iter().any(|x| x == c) {
+                nist_controls.push(c.to_string());
+            }
+        }
+        let cvss_vector = if unchanged {
             rule.vector_text.clone()
         } else {
             let mut s = String::with_capacity(rule.vector_text.len() + 32);
-            vector.write_to(&mut s);
+            a.cvss.vector.write_to(&mut s);
             s
         };
 
         PreScore {
-            risk_score,
-            risk_level: risk_level_of(risk_score),
-            cvss_score: scores.score,
+            risk_score: a.risk_score,
+            risk_level: a.risk_level,
+            cvss_score: a.cvss.score,
             cvss_vector,
-            cvss_severity: scores.severity.as_str().to_string(),
+            cvss_severity: a.cvss.severity.as_str().to_string(),
             cvss_base_score: rule.scores.base_score,
             mitre_tactic: rule.tactic_text.clone(),
-            mitre_tactic_id: rule.mitre.tactic_id.clone(),
-            mitre_tactic_name: rule.mitre.tactic_name.clone(),
             mitre_technique: rule.technique_text.clone(),
-            mitre_technique_id: rule.mitre.technique_id.clone(),
-            mitre_technique_name: rule.mitre.technique_name.clone(),
             nist_control: rule.nist_controls.first().cloned().unwrap_or_default(),
-            nist_description: rule.nist_title.clone(),
             nist_controls,
-            nist_likelihood: likelihood.as_str().to_string(),
-            nist_impact: impact.as_str().to_string(),
-            nist_risk: nist_risk.as_str().to_string(),
+            nist_likelihood: a.likelihood.as_str().to_string(),
+            nist_impact: a.impact.as_str().to_string(),
             factors,
-            decision,
+            decision: a.decision,
             action_category: rule.name.clone(),
             classified_by: cls.by,
-            matched_keyword: cls.keyword.map(Keyword::text),
+            matched_keyword: cls.keyword.map(|k| k.written.clone()),
         }
     }
 

@@ -598,6 +598,8 @@ pub struct Keyword {
     pub stem: String,
     /// Matches any token starting with `stem`.
     pub prefix: bool,
+    /// The written form (`stem` or `stem*`).
+    pub written: String,
 }
 
 impl Keyword {
@@ -609,16 +611,16 @@ impl Keyword {
             None => (t, false),
         };
         let ok = (1..=32).contains(&stem.len()) && stem.bytes().all(|b| b.is_ascii_alphanumeric());
-        ok.then(|| Keyword { stem: stem.to_ascii_lowercase(), prefix })
+        ok.then(|| {
+            let stem = stem.to_ascii_lowercase();
+            let written = if prefix { format!("{stem}*") } else { stem.clone() };
+            Keyword { stem, prefix, written }
+        })
     }
 
     /// The written form (`stem` or `stem*`).
-    pub fn text(&self) -> String {
-        if self.prefix {
-            format!("{}*", self.stem)
-        } else {
-            self.stem.clone()
-        }
+    pub fn text(&self) -> &str {
+        &self.written
     }
 
     fn matches(&self, token: &[u8]) -> bool {

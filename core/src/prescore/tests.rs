@@ -309,3 +309,27 @@ fn rules_reject_normalisation_duplicates_and_bad_weights() {
     assert!(Prescorer::from_rules_str("", RulesFormat::Toml).is_ok());
     assert!(Prescorer::from_rules_str("{}", RulesFormat::Json).is_ok());
 }
+
+#[test]
+fn assess_gives_the_numbers_of_score() {
+    let p = Prescorer::builtin();
+    let t = Thresholds { auto_approve_below: 70.0, deny_at: Some(96.0) };
+    for (name, extra, cat, _) in modifiers() {
+        let mut v = json!({"action_type": cat, "resource": "r", "model_id": "m"});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        let i = input(v);
+        let (a, s) = (p.assess(&i, &t), p.score(&i, &t));
+        assert_eq!(a.risk_score, s.risk_score, "{name}");
+        assert_eq!((a.risk_level, a.decision), (s.risk_level, s.decision), "{name}");
+        assert_eq!(a.cvss.score, s.cvss_score, "{name}");
+        assert_eq!(a.cvss.vector.to_string(), s.cvss_vector, "{name}");
+        assert_eq!((a.likelihood.as_str(), a.impact.as_str()), (s.nist_likelihood.as_str(), s.nist_impact.as_str()));
+        assert_eq!(a.nist_risk.as_str(), s.nist_risk());
+        assert_eq!(a.classification.rule.name, s.action_category);
+        // model_id is a likelihood shift in every input; compliance_flags adds an impact shift
+        let expected_shifts = if name == "compliance" { 2 } else { 1 };
+        assert_eq!(a.nist_shifts, expected_shifts, "{name}");
+    }
+}
