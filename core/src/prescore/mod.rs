@@ -34,7 +34,7 @@ mod text;
 
 pub use cvss::{CvssScores, CvssVector, Severity};
 pub use rules::RulesFormat;
-pub use scorer::{ActionRule, Classification, ClassifiedBy, Prescorer};
+pub use scorer::{ActionRule, Assessment, Classification, ClassifiedBy, Prescorer};
 
 use crate::error::{Error, Result};
 use crate::model::{Decision, RiskLevel};

@@ -320,7 +320,7 @@ fn assess_gives_the_numbers_of_score() {
             v[k] = x.clone();
         }
         let i = input(v);
-        let (a, s) = (p.assess(&i, &t), p.score(&i, &t));
+        let (a, s): (Assessment<'_>, PreScore) = (p.assess(&i, &t), p.score(&i, &t));
         assert_eq!(a.risk_score, s.risk_score, "{name}");
         assert_eq!((a.risk_level, a.decision), (s.risk_level, s.decision), "{name}");
         assert_eq!(a.cvss.score, s.cvss_score, "{name}");
