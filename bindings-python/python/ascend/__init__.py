@@ -1,0 +1,124 @@
+"""ASCEND SDK: governance for AI agents, a drop-in replacement for ``ascend-ai-sdk`` 2.7.1.
+
+Before an agent acts it asks ASCEND; proceed only when the decision is ``Decision.ALLOWED``::
+
+    from ascend import AscendClient, Decision
+    client = AscendClient(api_key="...", agent_id="finance-bot")
+    result = client.evaluate_action(action_type="database_write", resource="customer_db")
+    if result.decision == Decision.ALLOWED:
+        ...
+
+All behaviour lives in a Rust core (``ascend._native``), loaded on first use.
+"""
+
+from __future__ import annotations
+
+from . import cvss, webhooks
+from ._deprecation import lazy_aliases
+from ._version import __sdk_version__, __version__
+from .agent import AuthorizedAgent
+from .aio import AsyncAscendClient
+from .client import AscendClient, AscendLogger, CircuitBreaker, FailMode, OWKAIClient
+from .exceptions import (
+    AuthenticationError,
+    AuthorizationError,
+    CircuitBreakerOpen,
+    ConfigurationError,
+    ConflictError,
+    ConnectionError,
+    KillSwitchError,
+    NotFoundError,
+    OWKAIError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ValidationError,
+    WebhookVerificationError,
+)
+from .mcp import (
+    MCPGovernanceConfig,
+    MCPGovernanceMiddleware,
+    MCPKillSwitchConsumer,
+    high_risk_action,
+    mcp_governance,
+    require_governance,
+)
+from .models import (
+    ActionType,
+    AgentAction,
+    AgentHealthStatus,
+    AuditEvent,
+    AuditLogResponse,
+    AuthorizationDecision,
+    BulkActionResult,
+    BulkEvaluationResult,
+    Decision,
+    DecisionStatus,
+    KillSwitchStatus,
+    PolicyEvaluationResult,
+    ResourceClassification,
+    RiskLevel,
+    Webhook,
+    WebhookTestResult,
+)
+from .prescoring import PreScore, prescore
+
+__author__ = "ASCEND by OW-AI"
+
+# Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, PreScore, cvss,
+# webhooks, WebhookVerificationError, __sdk_version__) are importable but not star-exported.
+__all__ = [
+    "AscendClient",
+    "FailMode",
+    "CircuitBreaker",
+    "AscendLogger",
+    "OWKAIClient",
+    "AuthorizedAgent",
+    "AgentAction",
+    "ActionType",
+    "DecisionStatus",
+    "RiskLevel",
+    "AuthorizationDecision",
+    "Decision",
+    "KillSwitchStatus",
+    "PolicyEvaluationResult",
+    "ResourceClassification",
+    "AuditEvent",
+    "AuditLogResponse",
+    "AgentHealthStatus",
+    "Webhook",
+    "WebhookTestResult",
+    "BulkActionResult",
+    "BulkEvaluationResult",
+    "OWKAIError",
+    "AuthenticationError",
+    "AuthorizationError",
+    "TimeoutError",
+    "RateLimitError",
+    "ValidationError",
+    "ConnectionError",
+    "CircuitBreakerOpen",
+    "ConfigurationError",
+    "KillSwitchError",
+    "ServerError",
+    "NotFoundError",
+    "ConflictError",
+    "mcp_governance",
+    "require_governance",
+    "high_risk_action",
+    "MCPGovernanceConfig",
+    "MCPGovernanceMiddleware",
+    "MCPKillSwitchConsumer",
+]
+
+_extras = (AsyncAscendClient, PreScore, prescore, cvss, webhooks, WebhookVerificationError, __sdk_version__,
+           __version__)
+
+__getattr__ = lazy_aliases(__name__, {
+    "AuthorizationDeniedError": lambda: AuthorizationError,
+    "NetworkError": lambda: ConnectionError,
+    "AscendError": lambda: OWKAIError,
+    "AscendConnectionError": lambda: ConnectionError,
+    "AscendAuthenticationError": lambda: AuthenticationError,
+    "AscendRateLimitError": lambda: RateLimitError,
+})
