@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
+import os
 import sys
 import types
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple
 
 import pytest
 
@@ -51,14 +52,14 @@ class FakeNativeError(Exception):
 class FakeClient:
     """Records every call; answers from ``responses[method]`` (a value or a callable taking the args dict)."""
 
-    instances: List["FakeClient"] = []
+    instances: ClassVar[List[FakeClient]] = []
 
     def __init__(self, params: Dict[str, Any]) -> None:
         self.params = params
         self.calls: List[Tuple[str, Dict[str, Any]]] = []
         self.responses: Dict[str, Any] = {}
         self.closed = False
-        if not params.get("api_key"):
+        if not (params.get("api_key") or os.environ.get("ASCEND_API_KEY")):
             raise FakeNativeError("CONFIGURATION_ERROR", "API key is required", details={"field": "api_key"})
         FakeClient.instances.append(self)
 
@@ -75,7 +76,7 @@ class FakeClient:
         assert isinstance(args_json, str)
         return self._answer(method, json.loads(args_json))
 
-    def invoke_async(self, method: str, args_json: str) -> "asyncio.Future[str]":
+    def invoke_async(self, method: str, args_json: str) -> asyncio.Future[str]:
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         try:
             future.set_result(self.invoke(method, args_json))

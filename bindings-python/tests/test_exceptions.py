@@ -7,10 +7,10 @@ import re
 import warnings
 
 import pytest
-from conftest import REPO
 
 import ascend
 from ascend import exceptions as ex
+from conftest import REPO
 
 # class, default message, default code, extra kwarg, value, details key (None: not mirrored)
 TABLE = [
@@ -96,10 +96,10 @@ def test_deprecated_aliases_warn_once(module):
         assert len([w for w in first if issubclass(w.category, DeprecationWarning)]) <= 1
     with warnings.catch_warnings(record=True) as later:
         warnings.simplefilter("always")
-        getattr(module, "NetworkError")
+        _ = module.NetworkError
     assert not later  # once per process
     with pytest.raises(AttributeError):
-        getattr(module, "NoSuchThing")
+        _ = module.NoSuchThing
 
 
 def test_deprecated_alias_first_use_warns():

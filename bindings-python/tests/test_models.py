@@ -37,7 +37,7 @@ def test_enum_formatting_d21(enum_cls):
     for member in enum_cls:
         assert str(member) == member.value
         assert f"{member}" == member.value
-        assert "{}".format(member) == member.value
+        assert f"{member}" == member.value
         assert f"{member:>20}" == f"{member.value:>20}"
         assert repr(member) == f"{enum_cls.__name__}.{member.name}"
         assert member == member.value and json.dumps(member) == json.dumps(member.value)

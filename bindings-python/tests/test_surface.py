@@ -16,9 +16,9 @@ from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
-from conftest import SURFACE
 
 import ascend
+from conftest import SURFACE
 
 # Additive differences we made on purpose (documented in the report / DECISIONS):
 EXTENSIONS = {
@@ -116,11 +116,11 @@ def actual_params(obj: Any, is_init: bool) -> List[Tuple[str, str, Any]]:
 
 
 def same_default(a: Any, b: Any) -> bool:
-    return type(a) is type(b) and a == b or (a is inspect.Parameter.empty and b is inspect.Parameter.empty)
+    return (type(a) is type(b) and a == b) or (a is inspect.Parameter.empty and b is inspect.Parameter.empty)
 
 
 SIGNATURES = []
-FIELDS: "OrderedDict[str, List[Tuple[str, str]]]" = OrderedDict()
+FIELDS: OrderedDict[str, List[Tuple[str, str]]] = OrderedDict()
 ENUMS: List[Tuple[str, str, str]] = []
 CONSTANTS: List[Tuple[str, str]] = []
 NAMES: List[Tuple[str, str, str]] = []

@@ -13,11 +13,13 @@ All behaviour lives in a Rust core (``ascend._native``), loaded on first use.
 
 from __future__ import annotations
 
-from . import cvss, webhooks
+from . import cvss as cvss
+from . import webhooks as webhooks
 from ._deprecation import lazy_aliases
-from ._version import __sdk_version__, __version__
+from ._version import __sdk_version__ as __sdk_version__
+from ._version import __version__ as __version__
 from .agent import AuthorizedAgent
-from .aio import AsyncAscendClient
+from .aio import AsyncAscendClient as AsyncAscendClient
 from .client import AscendClient, AscendLogger, CircuitBreaker, FailMode, OWKAIClient
 from .exceptions import (
     AuthenticationError,
@@ -33,8 +35,8 @@ from .exceptions import (
     ServerError,
     TimeoutError,
     ValidationError,
-    WebhookVerificationError,
 )
+from .exceptions import WebhookVerificationError as WebhookVerificationError
 from .mcp import (
     MCPGovernanceConfig,
     MCPGovernanceMiddleware,
@@ -61,7 +63,8 @@ from .models import (
     Webhook,
     WebhookTestResult,
 )
-from .prescoring import PreScore, prescore
+from .prescoring import PreScore as PreScore
+from .prescoring import prescore as prescore
 
 __author__ = "ASCEND by OW-AI"
 
@@ -111,8 +114,6 @@ __all__ = [
     "MCPKillSwitchConsumer",
 ]
 
-_extras = (AsyncAscendClient, PreScore, prescore, cvss, webhooks, WebhookVerificationError, __sdk_version__,
-           __version__)
 
 __getattr__ = lazy_aliases(__name__, {
     "AuthorizationDeniedError": lambda: AuthorizationError,

@@ -73,7 +73,8 @@ class AsyncAscendClient(ClientBase):
         """Poll an action until it is no longer PENDING; ``TimeoutError`` after ``timeout`` seconds (D4)."""
         if on_escalated is not None:  # the callback needs the blocking native wait: run it off the event loop
             return await asyncio.to_thread(self._wait_with_callback, action_id, timeout, poll_interval, on_escalated)
-        return await self._acall("wait_for_decision", to_decision, kwargs_of(locals()))
+        return await self._acall("wait_for_decision", to_decision,
+                                 {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval})
 
     async def get_action_status(self, action_id: str) -> AuthorizationDecision:
         """Current decision of an action."""

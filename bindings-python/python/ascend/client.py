@@ -141,7 +141,8 @@ class AscendClient(ClientBase):
         """Poll an action until it is no longer PENDING; ``TimeoutError`` after ``timeout`` seconds (D4)."""
         if on_escalated is not None:
             return self._wait_with_callback(action_id, timeout, poll_interval, on_escalated)
-        return self._call("wait_for_decision", to_decision, kwargs_of(locals()))
+        return self._call("wait_for_decision", to_decision,
+                          {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval})
 
     def get_action_status(self, action_id: str) -> AuthorizationDecision:
         """Current decision of an action."""
