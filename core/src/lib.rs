@@ -4,13 +4,25 @@
 
 #![forbid(unsafe_code)]
 
+pub mod breaker;
+pub mod canonical;
+pub mod client;
 pub mod clock;
+pub mod config;
+pub mod dispatch;
 pub mod error;
+pub mod failmode;
 pub mod model;
+pub mod poll;
 pub mod prescore;
+pub mod runtime;
+pub mod spool;
+pub mod transport;
 pub mod webhook;
 
+pub use client::Client;
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
+pub use config::{ClientParams, Config};
 pub use error::{Error, ErrorCode, Result};
 
 /// The version of this SDK (one version for every crate and package).

@@ -73,6 +73,7 @@ wire_enum!(
     CircuitState { Closed = "closed", Open = "open", HalfOpen = "half_open" }
 );
 
+#[allow(clippy::derivable_impls)]
 impl Default for FailMode {
     fn default() -> Self {
         FailMode::Closed

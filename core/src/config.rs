@@ -1,0 +1,333 @@
+//! Client configuration: constructor parameters (PROTOCOL §1.1), environment fallbacks (§1.2), the TLS rule
+//! (DECISIONS D13) and validation of every value before any network I/O.
+
+use crate::error::{Error, Result};
+use crate::model::FailMode;
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Default platform URL.
+pub const DEFAULT_API_URL: &str = "https://pilot.owkai.app";
+/// Default per-attempt timeout in seconds.
+pub const DEFAULT_TIMEOUT: f64 = 5.0;
+/// Default retry count.
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// Default breaker threshold.
+pub const DEFAULT_BREAKER_THRESHOLD: u32 = 5;
+/// Default breaker recovery timeout in seconds.
+pub const DEFAULT_BREAKER_TIMEOUT: f64 = 30.0;
+
+/// A secret string whose `Debug`/`Display` never reveal it (DECISIONS D19).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The secret itself; call only where it goes on the wire or into a MAC.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(****)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("****")
+    }
+}
+
+/// Constructor parameters as a host language passes them; `None` means "not given".
+#[derive(Clone, Debug, Default)]
+pub struct ClientParams {
+    /// Organisation API key (env `ASCEND_API_KEY`, `OWKAI_API_KEY`).
+    pub api_key: Option<String>,
+    /// This agent's id (env `ASCEND_AGENT_ID`).
+    pub agent_id: Option<String>,
+    /// Display name (env `ASCEND_AGENT_NAME`, else the agent id).
+    pub agent_name: Option<String>,
+    /// Base URL (env `ASCEND_API_URL`, `OWKAI_API_URL`, else the pilot URL).
+    pub api_url: Option<String>,
+    /// Free-text environment, default `production`.
+    pub environment: Option<String>,
+    /// `closed` | `open` | `local`, case-insensitive.
+    pub fail_mode: Option<String>,
+    /// Per-attempt timeout in seconds (fractional allowed).
+    pub timeout: Option<f64>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<i64>,
+    /// Whether a circuit breaker guards the client.
+    pub enable_circuit_breaker: Option<bool>,
+    /// Consecutive failed calls before the breaker opens.
+    pub circuit_breaker_threshold: Option<i64>,
+    /// Seconds after the last failure before a half-open trial.
+    pub circuit_breaker_timeout: Option<f64>,
+    /// HMAC request-signing secret (env `ASCEND_SIGNING_SECRET`).
+    pub signing_secret: Option<String>,
+    /// Debug logging.
+    pub debug: Option<bool>,
+    /// Where the durable spool lives (D18); default in the user cache dir.
+    pub audit_spool_path: Option<PathBuf>,
+    /// Optional pre-scoring rules file (JSON or TOML).
+    pub prescore_rules_path: Option<PathBuf>,
+    /// Environment to resolve fallbacks from; `None` reads the process environment.
+    pub env: Option<HashMap<String, String>>,
+}
+
+/// Resolved, validated configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Base URL without trailing slashes.
+    pub api_url: String,
+    /// API key.
+    pub api_key: Secret,
+    /// Agent id, if any.
+    pub agent_id: Option<String>,
+    /// Agent name, if any.
+    pub agent_name: Option<String>,
+    /// Environment label.
+    pub environment: String,
+    /// Fail mode.
+    pub fail_mode: FailMode,
+    /// Per-attempt timeout.
+    pub timeout: Duration,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Breaker enabled.
+    pub enable_circuit_breaker: bool,
+    /// Breaker threshold.
+    pub circuit_breaker_threshold: u32,
+    /// Breaker recovery timeout.
+    pub circuit_breaker_timeout: Duration,
+    /// Signing secret.
+    pub signing_secret: Option<Secret>,
+    /// Debug logging requested.
+    pub debug: bool,
+    /// Spool path.
+    pub audit_spool_path: PathBuf,
+    /// Pre-scoring rules file.
+    pub prescore_rules_path: Option<PathBuf>,
+}
+
+impl Config {
+    /// Resolves and validates parameters in the order of PROTOCOL §1.1 (URL, TLS rule, identity, fail mode, key).
+    pub fn resolve(p: &ClientParams) -> Result<Config> {
+        let env = |name: &str| -> Option<String> {
+            let v = match &p.env {
+                Some(m) => m.get(name).cloned(),
+                None => std::env::var(name).ok(),
+            };
+            v.filter(|s| !s.is_empty())
+        };
+        let first = |arg: &Option<String>, names: &[&str]| -> Option<String> {
+            arg.clone().filter(|s| !s.is_empty()).or_else(|| names.iter().find_map(|n| env(n)))
+        };
+
+        let raw_url =
+            first(&p.api_url, &["ASCEND_API_URL", "OWKAI_API_URL"]).unwrap_or_else(|| DEFAULT_API_URL.to_string());
+        let api_url = raw_url.trim().trim_end_matches('/').to_string();
+        check_url(&api_url)?;
+
+        let api_key = first(&p.api_key, &["ASCEND_API_KEY", "OWKAI_API_KEY"]);
+        let agent_id = first(&p.agent_id, &["ASCEND_AGENT_ID"]);
+        let agent_name = first(&p.agent_name, &["ASCEND_AGENT_NAME"]).or_else(|| agent_id.clone());
+        let fail_mode = match &p.fail_mode {
+            None => FailMode::Closed,
+            Some(s) => FailMode::parse(s).ok_or_else(|| {
+                Error::config("fail_mode", format!("'{s}' is not a valid FailMode (expected closed, open or local)"))
+            })?,
+        };
+        let signing_secret = first(&p.signing_secret, &["ASCEND_SIGNING_SECRET"]).map(Secret::new);
+        let api_key = match api_key {
+            Some(k) if !k.trim().is_empty() => Secret::new(k),
+            _ => {
+                return Err(Error::config(
+                    "api_key",
+                    "API key is required. Pass api_key= or set ASCEND_API_KEY (or OWKAI_API_KEY).",
+                ))
+            }
+        };
+
+        let timeout = positive_seconds("timeout", p.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        let max_retries = match p.max_retries {
+            None => DEFAULT_MAX_RETRIES,
+            Some(n) if (0..=100).contains(&n) => n as u32,
+            Some(n) => return Err(Error::config("max_retries", format!("max_retries must be 0..=100, got {n}"))),
+        };
+        let circuit_breaker_threshold = match p.circuit_breaker_threshold {
+            None => DEFAULT_BREAKER_THRESHOLD,
+            Some(n) if n >= 1 && n <= u32::MAX as i64 => n as u32,
+            Some(n) => {
+                return Err(Error::config(
+                    "circuit_breaker_threshold",
+                    format!("circuit_breaker_threshold must be at least 1, got {n}"),
+                ))
+            }
+        };
+        let circuit_breaker_timeout = non_negative_seconds(
+            "circuit_breaker_timeout",
+            p.circuit_breaker_timeout.unwrap_or(DEFAULT_BREAKER_TIMEOUT),
+        )?;
+        let audit_spool_path = p.audit_spool_path.clone().unwrap_or_else(|| default_spool_path(agent_id.as_deref()));
+
+        Ok(Config {
+            api_url,
+            api_key,
+            agent_id,
+            agent_name,
+            environment: p.environment.clone().unwrap_or_else(|| "production".to_string()),
+            fail_mode,
+            timeout,
+            max_retries,
+            enable_circuit_breaker: p.enable_circuit_breaker.unwrap_or(true),
+            circuit_breaker_threshold,
+            circuit_breaker_timeout,
+            signing_secret,
+            debug: p.debug.unwrap_or(false),
+            audit_spool_path,
+            prescore_rules_path: p.prescore_rules_path.clone(),
+        })
+    }
+}
+
+fn positive_seconds(field: &str, v: f64) -> Result<Duration> {
+    if v.is_finite() && v > 0.0 && v <= 86_400.0 {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(Error::config(field, format!("{field} must be a positive number of seconds (at most 86400), got {v}")))
+    }
+}
+
+fn non_negative_seconds(field: &str, v: f64) -> Result<Duration> {
+    if v.is_finite() && (0.0..=86_400.0).contains(&v) {
+        Ok(Duration::from_secs_f64(v))
+    } else {
+        Err(Error::config(field, format!("{field} must be 0..=86400 seconds, got {v}")))
+    }
+}
+
+/// DECISIONS D13: `https` anywhere; plain `http` only for `localhost`, `127.0.0.0/8` and `::1`.
+pub fn check_url(api_url: &str) -> Result<()> {
+    let parsed = url::Url::parse(api_url)
+        .map_err(|e| Error::config("api_url", format!("api_url is not a valid URL ({e}): {api_url}")))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if is_loopback(&parsed) => {}
+        "http" => {
+            return Err(Error::config(
+                "api_url",
+                format!(
+                    "HTTPS is required for non-local URLs: {api_url}. Use https:// or a loopback address \
+                     (localhost, 127.0.0.1, ::1)."
+                ),
+            ))
+        }
+        other => {
+            return Err(Error::config(
+                "api_url",
+                format!("Unsupported URL scheme '{other}' in {api_url}; use https://"),
+            ))
+        }
+    }
+    if parsed.host().is_none() {
+        return Err(Error::config("api_url", format!("api_url has no host: {api_url}")));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::config("api_url", "api_url must not contain credentials"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::config("api_url", "api_url must not contain a query or fragment"));
+    }
+    Ok(())
+}
+
+fn is_loopback(u: &url::Url) -> bool {
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn default_spool_path(agent_id: Option<&str>) -> PathBuf {
+    let base = dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("ascend");
+    let agent: String = agent_id
+        .unwrap_or("default")
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    base.join(format!("spool-{agent}.jsonl"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(url: &str) -> ClientParams {
+        ClientParams {
+            api_key: Some("k".into()),
+            api_url: Some(url.into()),
+            env: Some(HashMap::new()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn tls_rule() {
+        for ok in
+            ["https://x.example", "http://localhost:8080", "http://127.0.0.1", "http://127.9.9.9:1", "http://[::1]:80/"]
+        {
+            assert!(Config::resolve(&params(ok)).is_ok(), "{ok}");
+        }
+        for bad in ["http://localhost.evil.com", "http://example.com", "ftp://localhost", "localhost:8080", "not a url"]
+        {
+            let e = Config::resolve(&params(bad)).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ConfigurationError, "{bad}");
+        }
+    }
+
+    #[test]
+    fn trailing_slashes_and_env_precedence() {
+        let mut env = HashMap::new();
+        env.insert("OWKAI_API_KEY".to_string(), "from-owkai".to_string());
+        env.insert("ASCEND_AGENT_ID".to_string(), "agent-7".to_string());
+        let p = ClientParams {
+            api_key: Some(String::new()),
+            api_url: Some("https://h///".into()),
+            env: Some(env),
+            ..Default::default()
+        };
+        let c = Config::resolve(&p).unwrap();
+        assert_eq!(c.api_url, "https://h");
+        assert_eq!(c.api_key.expose(), "from-owkai");
+        assert_eq!(c.agent_name.as_deref(), Some("agent-7"));
+        assert!(!format!("{c:?}").contains("from-owkai"));
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        let mut p = params("https://h");
+        p.timeout = Some(f64::NAN);
+        assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "timeout");
+        p.timeout = Some(0.0);
+        assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "timeout");
+        p.timeout = Some(0.25);
+        p.fail_mode = Some("sideways".into());
+        assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "fail_mode");
+        p.fail_mode = Some("LOCAL".into());
+        assert_eq!(Config::resolve(&p).unwrap().fail_mode, FailMode::Local);
+        p.api_key = None;
+        assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "api_key");
+    }
+}

@@ -1,0 +1,480 @@
+//! The JSON entry point every binding uses (docs/BINDING_CONTRACT.md): a method name, keyword arguments as a
+//! JSON object, the result as its JSON projection. Type errors name the parameter, before any network I/O.
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::model::*;
+use serde_json::{json, Map, Value};
+
+/// Keyword arguments of one call, with typed accessors that name the offending parameter.
+pub struct Args<'a> {
+    map: &'a Map<String, Value>,
+}
+
+fn type_error(name: &str, want: &str) -> Error {
+    Error::validation(name, format!("Must be {want}"), format!("{name} must be {want}"))
+}
+
+impl<'a> Args<'a> {
+    /// Wraps an argument object.
+    pub fn new(map: &'a Map<String, Value>) -> Self {
+        Args { map }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Value> {
+        self.map.get(name).filter(|v| !v.is_null())
+    }
+
+    /// The raw value (null counts as absent).
+    pub fn value(&self, name: &str) -> Option<Value> {
+        self.get(name).cloned()
+    }
+
+    /// A required string.
+    pub fn string(&self, name: &str) -> Result<String> {
+        match self.get(name) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            None => Err(Error::validation(name, "Required field is missing or empty", format!("{name} is required"))),
+            Some(_) => Err(type_error(name, "a string")),
+        }
+    }
+
+    /// A required string where non-strings are reported as "missing or empty" (PROTOCOL §5.a.1 wording).
+    pub fn required_text(&self, name: &str) -> Result<String> {
+        match self.get(name) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            _ => Err(Error::validation(
+                name,
+                "Required field is missing or empty",
+                format!("{name} is required and must be a non-empty string"),
+            )),
+        }
+    }
+
+    /// An optional string.
+    pub fn opt_string(&self, name: &str) -> Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(type_error(name, "a string")),
+        }
+    }
+
+    /// An optional string; numbers are accepted and stringified (ids).
+    pub fn opt_id(&self, name: &str) -> Result<Option<String>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(type_error(name, "a string or integer id")),
+        }
+    }
+
+    /// A required id (string or integer), stringified.
+    pub fn id(&self, name: &str) -> Result<String> {
+        self.opt_id(name)?
+            .ok_or_else(|| Error::validation(name, "Required field is missing or empty", format!("{name} is required")))
+    }
+
+    /// An optional float (ints accepted).
+    pub fn opt_f64(&self, name: &str) -> Result<Option<f64>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(_) => Err(type_error(name, "a number")),
+        }
+    }
+
+    /// A float with a default.
+    pub fn f64_or(&self, name: &str, default: f64) -> Result<f64> {
+        Ok(self.opt_f64(name)?.unwrap_or(default))
+    }
+
+    /// An integer with a default.
+    pub fn i64_or(&self, name: &str, default: i64) -> Result<i64> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64().unwrap_or(default)),
+            Some(_) => Err(type_error(name, "an integer")),
+        }
+    }
+
+    /// A boolean with a default.
+    pub fn bool_or(&self, name: &str, default: bool) -> Result<bool> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(_) => Err(type_error(name, "a boolean")),
+        }
+    }
+
+    /// An optional object.
+    pub fn opt_object(&self, name: &str) -> Result<Option<Map<String, Value>>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m.clone())),
+            Some(_) => Err(type_error(name, "an object")),
+        }
+    }
+
+    /// An optional list.
+    pub fn opt_list(&self, name: &str) -> Result<Option<Vec<Value>>> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Array(a)) => Ok(Some(a.clone())),
+            Some(_) => Err(type_error(name, "a list")),
+        }
+    }
+
+    /// An optional list of strings.
+    pub fn opt_strings(&self, name: &str) -> Result<Option<Vec<String>>> {
+        match self.opt_list(name)? {
+            None => Ok(None),
+            Some(items) => items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    _ => Err(type_error(name, "a list of strings")),
+                })
+                .collect::<Result<Vec<_>>>()
+                .map(Some),
+        }
+    }
+}
+
+/// Builds an `ActionRequest` from `evaluate_action` keyword arguments.
+pub fn action_request(a: &Args<'_>) -> Result<ActionRequest> {
+    let mut r = ActionRequest::new(a.required_text("action_type")?, a.required_text("resource")?);
+    r.parameters = a.opt_object("parameters")?;
+    r.context = a.opt_object("context")?;
+    r.resource_id = a.opt_id("resource_id")?;
+    r.risk_indicators = a.opt_object("risk_indicators")?;
+    r.wait_for_decision = a.bool_or("wait_for_decision", true)?;
+    r.timeout = a.opt_f64("timeout")?;
+    r.orchestration_session_id = a.value("orchestration_session_id");
+    r.parent_action_id = a.value("parent_action_id");
+    r.orchestration_depth = a.value("orchestration_depth");
+    for (field, slot) in
+        [("mcp_server_name", &mut r.mcp_server_name), ("model_id", &mut r.model_id), ("tool_name", &mut r.tool_name)]
+    {
+        *slot = match a.get(field) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                return Err(Error::validation(field, "Must be a non-empty string", format!("{field} must be a string")))
+            }
+        };
+    }
+    for (field, slot) in
+        [("description", &mut r.description), ("business_justification", &mut r.business_justification)]
+    {
+        *slot = match a.get(field) {
+            None => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => return Err(Error::validation(field, "Must be a string", format!("{field} must be a string"))),
+        };
+    }
+    Ok(r)
+}
+
+fn bulk_items(actions: Vec<Value>) -> Result<Vec<ActionRequest>> {
+    actions
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let m = item.as_object().ok_or_else(|| {
+                Error::validation("actions", format!("item {i} must be an object"), "actions must be objects")
+            })?;
+            let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            let mut r = ActionRequest::new(text("action_type"), text("resource"));
+            r.resource_id = m.get("resource_id").and_then(Value::as_str).map(str::to_string);
+            r.parameters = m.get("parameters").and_then(Value::as_object).cloned();
+            r.context = m.get("context").and_then(Value::as_object).cloned();
+            r.risk_indicators = m.get("risk_indicators").and_then(Value::as_object).cloned();
+            r.wait_for_decision = false;
+            Ok(r)
+        })
+        .collect()
+}
+
+fn unit() -> Value {
+    Value::Null
+}
+
+impl Client {
+    /// Calls a public method by its Python name with JSON keyword arguments; returns the JSON projection.
+    pub async fn invoke(&self, method: &str, args: Value) -> Result<Value> {
+        let empty = Map::new();
+        let map = match &args {
+            Value::Object(m) => m,
+            Value::Null => &empty,
+            _ => return Err(Error::validation("args", "Must be an object", "arguments must be a JSON object")),
+        };
+        let a = Args::new(map);
+        let decision = |d: AuthorizationDecision| Ok(d.to_json());
+        match method {
+            "evaluate_action" | "submit_action" => decision(self.evaluate_action(action_request(&a)?).await?),
+            "wait_for_decision" => decision(
+                self.wait_for_decision(
+                    &a.id("action_id")?,
+                    a.f64_or("timeout", 60.0)?,
+                    a.f64_or("poll_interval", 2.0)?,
+                    None,
+                )
+                .await?,
+            ),
+            "wait_for_approval" => decision(
+                self.wait_for_approval(
+                    &a.id("action_id")?,
+                    a.opt_f64("timeout")?,
+                    a.opt_f64("timeout_seconds")?,
+                    a.opt_f64("poll_interval")?,
+                )
+                .await?,
+            ),
+            "get_action_status" => decision(self.get_action_status(&a.id("action_id")?).await?),
+            "evaluate_actions" => {
+                let items = bulk_items(a.opt_list("actions")?.unwrap_or_default())?;
+                Ok(self.evaluate_actions(items, a.i64_or("max_concurrent", 5)?.max(1) as usize).await?.to_json())
+            }
+            "evaluate_mcp_action" => decision(
+                self.evaluate_mcp_action(
+                    &a.string("mcp_server")?,
+                    &a.string("namespace")?,
+                    &a.string("verb")?,
+                    &a.string("resource")?,
+                    a.opt_string("action_type")?,
+                    a.opt_object("parameters")?,
+                    a.opt_object("context")?,
+                    a.opt_string("description")?,
+                    &a.opt_string("environment")?.unwrap_or_else(|| "production".into()),
+                    a.opt_string("tool_name")?,
+                    a.bool_or("use_mcp_endpoint", true)?,
+                )
+                .await?,
+            ),
+            "configure_webhook" => Ok(to_json(
+                &self
+                    .configure_webhook(
+                        &a.string("url")?,
+                        a.opt_strings("events")?.unwrap_or_default(),
+                        a.opt_string("secret")?.as_deref(),
+                    )
+                    .await?,
+            )),
+            "list_webhooks" => Ok(Value::Array(self.list_webhooks().await?.iter().map(to_json).collect())),
+            "update_webhook" => Ok(to_json(
+                &self
+                    .update_webhook(
+                        &a.id("webhook_id")?,
+                        a.opt_string("url")?.as_deref(),
+                        a.opt_strings("events")?,
+                        a.opt_string("secret")?.as_deref(),
+                    )
+                    .await?,
+            )),
+            "delete_webhook" => self.delete_webhook(&a.id("webhook_id")?).await.map(|_| unit()),
+            "test_webhook" => Ok(to_json(&self.test_webhook(&a.id("webhook_id")?).await?)),
+            "register" | "register_agent" => {
+                let agent_type = a.opt_string("agent_type")?.unwrap_or_else(|| "supervised".into());
+                let (caps, res, meta) =
+                    (a.opt_list("capabilities")?, a.opt_list("allowed_resources")?, a.opt_object("metadata")?);
+                if method == "register" {
+                    self.register(&agent_type, caps, res, meta).await
+                } else {
+                    self.register_agent(a.opt_string("agent_id")?.as_deref(), &agent_type, caps, res, meta).await
+                }
+            }
+            "deregister" => self.deregister().await.map(|_| unit()),
+            "get_agent_status" => Ok(to_json(&self.get_agent_status().await?)),
+            "get_agent" => Ok(to_json(&self.get_agent(a.opt_string("agent_id")?.as_deref()).await?)),
+            "log_action_completed" => {
+                let id = a.value("action_id").unwrap_or(Value::Null);
+                self.log_action_completed(&id, a.value("result"), a.value("duration_ms")).await
+            }
+            "log_action_failed" => {
+                let id = a.value("action_id").unwrap_or(Value::Null);
+                self.log_action_failed(&id, a.value("error").unwrap_or(Value::Null), a.value("duration_ms")).await
+            }
+            "check_approval" => self.check_approval(&a.id("approval_request_id")?).await,
+            "heartbeat" | "send_heartbeat" => {
+                let metrics = a.opt_object("metrics")?.unwrap_or_default();
+                let pick = |k: &str| a.value(k).or_else(|| metrics.get(k).cloned().filter(|v| !v.is_null()));
+                self.heartbeat(pick("response_time_ms"), pick("error_rate"), pick("requests_count")).await;
+                Ok(unit())
+            }
+            "start_heartbeat" => self.start_heartbeat(a.opt_f64("interval_seconds")?).await.map(|_| unit()),
+            "stop_heartbeat" => {
+                self.stop_heartbeat();
+                Ok(unit())
+            }
+            "start_kill_switch_polling" => {
+                self.start_kill_switch_polling(a.f64_or("interval_seconds", 5.0)?).map(|_| unit())
+            }
+            "stop_kill_switch_polling" => {
+                self.stop_kill_switch_polling();
+                Ok(unit())
+            }
+            "poll_kill_switch" => Ok(to_json(&self.poll_kill_switch().await?)),
+            "is_blocked" => Ok(Value::Bool(self.is_blocked())),
+            "test_connection" => Ok(to_json(&self.test_connection().await)),
+            "list_actions" => {
+                self.list_actions(a.i64_or("limit", 50)?, a.i64_or("offset", 0)?, a.opt_string("status")?.as_deref())
+                    .await
+            }
+            "get_action_details" => Ok(to_json(&self.get_action_details(&a.id("action_id")?).await?)),
+            "evaluate_policy" => Ok(to_json(
+                &self
+                    .evaluate_policy(
+                        &a.required_text("action_type")?,
+                        &a.required_text("resource")?,
+                        a.opt_f64("risk_score")?,
+                        a.opt_object("context")?,
+                    )
+                    .await?,
+            )),
+            "get_resource_classification" => Ok(self
+                .get_resource_classification(&a.string("resource_type")?)
+                .await?
+                .map(|r| to_json(&r))
+                .unwrap_or(Value::Null)),
+            "query_audit_log" => {
+                Ok(to_json(&self.query_audit_log(a.i64_or("limit", 50)?, a.i64_or("offset", 0)?).await?))
+            }
+            "register_mcp_server" => {
+                self.register_mcp_server(
+                    &a.required_text("server_name")?,
+                    a.value("display_name"),
+                    a.value("description"),
+                    a.value("server_url"),
+                    &a.opt_string("transport_type")?.unwrap_or_else(|| "stdio".into()),
+                    a.value("connection_config"),
+                    a.bool_or("governance_enabled", true)?,
+                    a.value("auto_approve_tools"),
+                    a.value("blocked_tools"),
+                    a.value("tool_risk_overrides"),
+                )
+                .await
+            }
+            "list_mcp_servers" => self.list_mcp_servers().await,
+            "get_mcp_server" => self.get_mcp_server(&a.opt_string("server_name")?.unwrap_or_default()).await,
+            "activate_mcp_server" => self.activate_mcp_server(&a.opt_string("server_name")?.unwrap_or_default()).await,
+            "deactivate_mcp_server" => {
+                self.deactivate_mcp_server(
+                    &a.opt_string("server_name")?.unwrap_or_default(),
+                    a.opt_string("reason")?.as_deref(),
+                )
+                .await
+            }
+            "delete_mcp_server" => self.delete_mcp_server(&a.opt_string("server_name")?.unwrap_or_default()).await,
+            "scan_mcp_network" => self.scan_mcp_network().await,
+            "get_mcp_health" => self.get_mcp_health().await,
+            "trigger_kill_switch" | "release_kill_switch" => {
+                let org = a.value("organization_id").unwrap_or(Value::Null);
+                let reason = a.value("reason").unwrap_or(Value::Null);
+                if method == "trigger_kill_switch" {
+                    self.trigger_kill_switch(&org, &reason).await
+                } else {
+                    self.release_kill_switch(&org, &reason).await
+                }
+            }
+            "link_model_to_agent" => {
+                self.link_model_to_agent(
+                    &a.opt_string("agent_id")?.unwrap_or_default(),
+                    &a.value("model_id").unwrap_or(Value::Null),
+                )
+                .await
+            }
+            "register_topology" => {
+                self.register_topology(
+                    &a.opt_string("orchestrator_agent_id")?.unwrap_or_default(),
+                    a.opt_list("worker_agent_ids")?.unwrap_or_default(),
+                )
+                .await
+            }
+            "register_mcp_topology" => {
+                self.register_mcp_topology(
+                    &a.opt_string("orchestrator_agent_id")?.unwrap_or_default(),
+                    a.opt_list("mcp_server_ids")?.unwrap_or_default(),
+                )
+                .await
+            }
+            "cascade_kill" => {
+                self.cascade_kill(
+                    &a.opt_string("orchestrator_id")?.unwrap_or_default(),
+                    &a.opt_string("reason")?.unwrap_or_default(),
+                    a.bool_or("dry_run", true)?,
+                )
+                .await
+            }
+            "get_orchestration_session" => {
+                self.get_orchestration_session(&a.opt_string("session_id")?.unwrap_or_default()).await
+            }
+            "get_orchestration_session_risk" => {
+                self.get_orchestration_session_risk(&a.opt_string("session_id")?.unwrap_or_default()).await
+            }
+            "get_orchestration_stats" => self.get_orchestration_stats().await,
+            "get_output_filter_config" => self.get_output_filter_config().await,
+            "get_output_findings" => {
+                self.get_output_findings(
+                    a.i64_or("limit", 50)?,
+                    a.i64_or("offset", 0)?,
+                    a.opt_string("category")?.as_deref(),
+                    a.opt_string("severity")?.as_deref(),
+                )
+                .await
+            }
+            "get_output_findings_for_action" => {
+                self.get_output_findings_for_action(&a.value("action_id").unwrap_or(Value::Null)).await
+            }
+            "scan_output" => {
+                self.scan_output(
+                    &a.string("content")?,
+                    &a.opt_string("agent_id")?.unwrap_or_default(),
+                    a.value("action_id").as_ref(),
+                )
+                .await
+            }
+            "register_supply_chain_component" => self.register_supply_chain_component(map.clone()).await,
+            "list_supply_chain_components" => {
+                let hv = match a.value("has_vulnerabilities") {
+                    None => None,
+                    Some(Value::Bool(b)) => Some(b),
+                    Some(_) => return Err(type_error("has_vulnerabilities", "a boolean")),
+                };
+                self.list_supply_chain_components(
+                    a.opt_string("component_type")?.as_deref(),
+                    a.opt_string("risk_level")?.as_deref(),
+                    hv,
+                    a.bool_or("active_only", true)?,
+                    a.i64_or("limit", 100)?,
+                    a.i64_or("offset", 0)?,
+                )
+                .await
+            }
+            "get_supply_chain_stats" => self.get_supply_chain_stats().await,
+            "get_supply_chain_impact" => {
+                self.get_supply_chain_impact(&a.value("component_id").unwrap_or(Value::Null)).await
+            }
+            "get_cve_sync_status" => self.get_cve_sync_status().await,
+            "get_supply_chain_alerts" => {
+                self.get_supply_chain_alerts(a.i64_or("limit", 50)?, a.bool_or("acknowledged", false)?).await
+            }
+            "get_pending_commands" => self.get_pending_commands(a.opt_string("agent_id")?.as_deref()).await,
+            "ack_command" => {
+                Ok(Value::Bool(self.ack_command(&a.id("command_id")?, a.opt_string("agent_id")?.as_deref()).await?))
+            }
+            "replay_spool" => Ok(json!(self.replay_spool().await?)),
+            "spool_pending" => Ok(json!(self.spool().pending()?.len())),
+            "deliver_webhook_event" => {
+                self.deliver_webhook_event(&a.id("action_id")?, &a.opt_string("status")?.unwrap_or_default());
+                Ok(unit())
+            }
+            "close" => {
+                self.close();
+                Ok(unit())
+            }
+            other => Err(Error::validation("method", "Unknown method", format!("unknown client method: {other}"))),
+        }
+    }
+}

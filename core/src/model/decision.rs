@@ -1,0 +1,340 @@
+//! `AuthorizationDecision` (PROTOCOL §6.2) with our status normalisation (DECISIONS D5) and tolerant parsing (D6).
+
+use super::enums::{Decision, RiskLevel};
+use serde_json::{json, Map, Value};
+
+/// Statuses that mean ALLOWED (D5, case-insensitive).
+pub const ALLOWED_STATUSES: &[&str] = &["approved", "allowed", "auto_approved", "executed", "completed"];
+/// Statuses that mean DENIED.
+pub const DENIED_STATUSES: &[&str] = &["denied", "rejected", "blocked", "failed"];
+/// Statuses that mean PENDING.
+pub const PENDING_STATUSES: &[&str] = &["pending", "pending_approval", "escalated", "requires_approval", "queued"];
+
+/// Keys copied from the payload's top level onto the decision and into `metadata` (PROTOCOL §6.2 fields 16–42).
+pub const PROMOTED_KEYS: &[&str] = &[
+    "correlation_id",
+    "cvss_score",
+    "cvss_severity",
+    "cvss_vector",
+    "mitre_tactic",
+    "mitre_technique",
+    "nist_control",
+    "nist_description",
+    "code_analysis",
+    "prompt_security",
+    "mcp_governance",
+    "model_governance",
+    "processing_time_ms",
+    "alert_triggered",
+    "alert_id",
+    "workflow_id",
+    "policy_decision",
+    "matched_policies",
+    "matched_smart_rules",
+    "output_scan_result",
+    "output_findings_count",
+    "thresholds",
+    "enforcement_decision",
+    "enforcement_decision_source",
+    "risk_score_source",
+    "shadow_enforcement_decision",
+    "shadow_enforcement_decision_source",
+];
+
+/// Result of normalising one status string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Normalised {
+    /// The decision.
+    pub decision: Decision,
+    /// False when the string was not recognised (mapped to PENDING with a warning).
+    pub known: bool,
+}
+
+/// DECISIONS D5: maps a status string to a decision, case-insensitively; unknown → PENDING (`known = false`).
+pub fn normalise_status(s: &str) -> Normalised {
+    let t = s.trim().to_ascii_lowercase();
+    let hit = |set: &[&str]| set.iter().any(|x| *x == t);
+    if hit(ALLOWED_STATUSES) {
+        Normalised { decision: Decision::Allowed, known: true }
+    } else if hit(DENIED_STATUSES) {
+        Normalised { decision: Decision::Denied, known: true }
+    } else if hit(PENDING_STATUSES) {
+        Normalised { decision: Decision::Pending, known: true }
+    } else {
+        Normalised { decision: Decision::Pending, known: false }
+    }
+}
+
+/// The governed verdict for one action.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AuthorizationDecision {
+    /// Action id (stringified).
+    pub action_id: String,
+    /// Normalised decision.
+    pub decision: Decision,
+    /// Composite risk score 0–100.
+    pub risk_score: Option<f64>,
+    /// Risk level when it was a known value.
+    pub risk_level: Option<RiskLevel>,
+    /// The server's `risk_level` string when it was not a known value (D6).
+    pub risk_level_raw: Option<String>,
+    /// Why (falls back to `message`, D12).
+    pub reason: Option<String>,
+    /// Policy violations.
+    pub policy_violations: Vec<String>,
+    /// Conditions.
+    pub conditions: Vec<String>,
+    /// Approval request id.
+    pub approval_request_id: Option<String>,
+    /// Required approvers.
+    pub required_approvers: Vec<String>,
+    /// Expiry.
+    pub expires_at: Option<String>,
+    /// Approver.
+    pub approved_by: Option<String>,
+    /// Approval time (raw string).
+    pub approved_at: Option<String>,
+    /// Comments.
+    pub comments: Option<String>,
+    /// Whether the agent may execute.
+    pub execution_allowed: bool,
+    /// Metadata (payload metadata + `raw_status` + promoted keys).
+    pub metadata: Map<String, Value>,
+    /// Promoted top-level keys that were present in the payload (see [`PROMOTED_KEYS`]).
+    pub promoted: Map<String, Value>,
+    /// The whole response object.
+    pub raw: Value,
+}
+
+#[allow(clippy::derivable_impls)]
+impl Default for Decision {
+    fn default() -> Self {
+        Decision::Pending
+    }
+}
+
+fn opt_string(v: Option<&Value>) -> Option<String> {
+    match v {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    }
+}
+
+fn truthy_str(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn string_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+impl AuthorizationDecision {
+    /// Parses a server payload (PROTOCOL §6.2 with D5, D6, D12). Never fails: anything odd is kept raw.
+    pub fn from_json(payload: &Value) -> AuthorizationDecision {
+        let empty = Map::new();
+        let obj = payload.as_object().unwrap_or(&empty);
+
+        let action_id = match obj.get("action_id").filter(|v| !v.is_null()).or_else(|| obj.get("id")) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+
+        // D5: a null or empty `decision` falls back to `status`.
+        let decision_src = truthy_str(obj.get("decision"));
+        let status_src = truthy_str(obj.get("status"));
+        let source = decision_src.clone().or_else(|| status_src.clone());
+        let normalised = match &source {
+            Some(s) => normalise_status(s),
+            None => Normalised { decision: Decision::Pending, known: true },
+        };
+        if !normalised.known {
+            tracing::warn!(status = source.as_deref().unwrap_or(""), "unknown decision status; treating as PENDING");
+        }
+        let raw_status = status_src.or(decision_src);
+
+        let (risk_level, risk_level_raw) = match obj.get("risk_level") {
+            Some(Value::String(s)) if !s.is_empty() => match RiskLevel::parse(s) {
+                Some(l) if l.as_str() == s => (Some(l), None),
+                Some(l) => (Some(l), Some(s.clone())),
+                None => (None, Some(s.clone())),
+            },
+            Some(Value::Null) | None => (None, None),
+            Some(other) => (None, Some(other.to_string())),
+        };
+
+        let reason = truthy_str(obj.get("reason")).or_else(|| truthy_str(obj.get("message")));
+        let execution_allowed = match obj.get("execution_allowed") {
+            Some(Value::Bool(b)) => *b,
+            Some(_) => false,
+            None => normalised.decision == Decision::Allowed,
+        };
+
+        let mut metadata = obj.get("metadata").and_then(Value::as_object).cloned().unwrap_or_default();
+        if let Some(rs) = &raw_status {
+            metadata.entry("raw_status").or_insert_with(|| Value::String(rs.clone()));
+        }
+        let mut promoted = Map::new();
+        for key in PROMOTED_KEYS {
+            if let Some(v) = obj.get(*key) {
+                promoted.insert(key.to_string(), v.clone());
+                metadata.entry(key.to_string()).or_insert_with(|| v.clone());
+            }
+        }
+
+        AuthorizationDecision {
+            action_id,
+            decision: normalised.decision,
+            risk_score: obj.get("risk_score").and_then(Value::as_f64),
+            risk_level,
+            risk_level_raw,
+            reason,
+            policy_violations: string_list(obj.get("policy_violations")),
+            conditions: string_list(obj.get("conditions")),
+            approval_request_id: opt_string(obj.get("approval_request_id")),
+            required_approvers: string_list(obj.get("required_approvers")),
+            expires_at: opt_string(obj.get("expires_at")),
+            approved_by: opt_string(obj.get("approved_by")).or_else(|| opt_string(obj.get("reviewed_by"))),
+            approved_at: opt_string(obj.get("approved_at")).or_else(|| opt_string(obj.get("reviewed_at"))),
+            comments: opt_string(obj.get("comments")),
+            execution_allowed,
+            metadata,
+            promoted,
+            raw: payload.clone(),
+        }
+    }
+
+    /// `.status` of PROTOCOL §6.2, derived from the decision.
+    pub fn status(&self) -> &'static str {
+        match self.decision {
+            Decision::Pending => "pending_approval",
+            Decision::Denied => "denied",
+            _ => "approved",
+        }
+    }
+
+    /// `.raw_status`: `metadata.raw_status` if present, else `.status`.
+    pub fn raw_status(&self) -> String {
+        match self.metadata.get("raw_status") {
+            Some(Value::String(s)) => s.clone(),
+            _ => self.status().to_string(),
+        }
+    }
+
+    /// A promoted key's value (`cvss_score`, `mitre_tactic`, ...), `None` when absent or null.
+    pub fn promoted(&self, key: &str) -> Option<&Value> {
+        self.promoted.get(key).filter(|v| !v.is_null())
+    }
+
+    /// The correlation id (payload's, or the request's when the payload had none; D22).
+    pub fn correlation_id(&self) -> Option<&str> {
+        self.promoted.get("correlation_id").and_then(Value::as_str)
+    }
+
+    /// Sets the correlation id if the payload did not carry one.
+    pub fn set_request_correlation_id(&mut self, id: &str) {
+        if self.correlation_id().is_none() {
+            self.promoted.insert("correlation_id".into(), Value::String(id.to_string()));
+        }
+    }
+
+    /// The JSON projection shared by every binding and the conformance cases (docs/BINDING_CONTRACT.md).
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("action_id".into(), json!(self.action_id));
+        m.insert("decision".into(), json!(self.decision.as_str()));
+        m.insert("risk_score".into(), json!(self.risk_score));
+        m.insert("risk_level".into(), json!(self.risk_level.map(|l| l.as_str())));
+        m.insert("reason".into(), json!(self.reason));
+        m.insert("policy_violations".into(), json!(self.policy_violations));
+        m.insert("conditions".into(), json!(self.conditions));
+        m.insert("approval_request_id".into(), json!(self.approval_request_id));
+        m.insert("required_approvers".into(), json!(self.required_approvers));
+        m.insert("expires_at".into(), json!(self.expires_at));
+        m.insert("approved_by".into(), json!(self.approved_by));
+        m.insert("approved_at".into(), json!(self.approved_at));
+        m.insert("comments".into(), json!(self.comments));
+        m.insert("execution_allowed".into(), json!(self.execution_allowed));
+        m.insert("metadata".into(), Value::Object(self.metadata.clone()));
+        for key in PROMOTED_KEYS {
+            m.insert(key.to_string(), self.promoted.get(*key).cloned().unwrap_or(Value::Null));
+        }
+        m.insert("status".into(), json!(self.status()));
+        m.insert("raw_status".into(), json!(self.raw_status()));
+        m.insert("risk_level_raw".into(), json!(self.risk_level_raw));
+        m.insert("raw".into(), self.raw.clone());
+        Value::Object(m)
+    }
+
+    /// Parses the JSON projection back (inverse of [`to_json`](Self::to_json)); used by bindings' `from_dict`.
+    pub fn from_projection(v: &Value) -> AuthorizationDecision {
+        let mut d = AuthorizationDecision::from_json(v.get("raw").unwrap_or(&Value::Null));
+        if let Some(dec) = v.get("decision").and_then(Value::as_str).and_then(Decision::parse) {
+            d.decision = dec;
+        }
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn d5_normalisation() {
+        for (s, want) in [
+            ("approved", Decision::Allowed),
+            ("APPROVED", Decision::Allowed),
+            ("Completed", Decision::Allowed),
+            ("rejected", Decision::Denied),
+            ("Blocked", Decision::Denied),
+            ("queued", Decision::Pending),
+            ("weird", Decision::Pending),
+        ] {
+            assert_eq!(normalise_status(s).decision, want, "{s}");
+        }
+        assert!(!normalise_status("weird").known);
+    }
+
+    #[test]
+    fn null_decision_falls_back_to_status() {
+        let d = AuthorizationDecision::from_json(&json!({"id": 5, "decision": null, "status": "approved"}));
+        assert_eq!(d.decision, Decision::Allowed);
+        assert_eq!(d.action_id, "5");
+        assert!(d.execution_allowed);
+        assert_eq!(d.raw_status(), "approved");
+    }
+
+    #[test]
+    fn unknown_risk_level_is_kept_raw() {
+        let d = AuthorizationDecision::from_json(&json!({"status": "pending", "risk_level": "moderate"}));
+        assert_eq!(d.risk_level, None);
+        assert_eq!(d.risk_level_raw.as_deref(), Some("moderate"));
+        let d = AuthorizationDecision::from_json(&json!({"status": "pending", "risk_level": "MEDIUM"}));
+        assert_eq!(d.risk_level, Some(RiskLevel::Medium));
+    }
+
+    #[test]
+    fn reason_falls_back_to_message_and_metadata_promotes() {
+        let d = AuthorizationDecision::from_json(
+            &json!({"id": 1, "status": "rejected", "message": "policy", "cvss_score": 7.5, "metadata": {"cvss_score": 1}}),
+        );
+        assert_eq!(d.reason.as_deref(), Some("policy"));
+        assert_eq!(d.metadata["cvss_score"], json!(1));
+        assert_eq!(d.promoted("cvss_score"), Some(&json!(7.5)));
+        assert_eq!(d.metadata["raw_status"], "rejected");
+    }
+}

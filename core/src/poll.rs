@@ -1,0 +1,162 @@
+//! Waiting for a human decision (PROTOCOL §5.a.2 with DECISIONS D4/D5): an injectable clock, long polling
+//! when the server advertises it, 429-aware, woken at once by a delivered webhook event, cancellable by
+//! dropping the future.
+
+use crate::client::{Client, EscalationCallback};
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{AuthorizationDecision, Decision};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// Removes this waiter's notifier when the wait ends (or is cancelled).
+struct WaiterGuard<'a> {
+    client: &'a Client,
+    action_id: String,
+}
+
+impl Drop for WaiterGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut w) = self.client.inner.waiters.lock() {
+            if let Some(n) = w.get(&self.action_id) {
+                if Arc::strong_count(n) <= 1 {
+                    w.remove(&self.action_id);
+                }
+            }
+        }
+    }
+}
+
+fn decision_timeout(timeout: f64) -> Error {
+    Error::new(ErrorCode::Timeout, format!("Decision not received within {} seconds", fmt_num(timeout)))
+        .with_detail("timeout_seconds", json!(timeout))
+        .with_detail("decision_wait", Value::Bool(true))
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+impl Client {
+    /// Polls `GET /api/v1/actions/{id}/status` until the decision is not PENDING or `timeout` seconds pass.
+    /// Never turns an undecided action into an allow (D4): the end of the wait is a `TIMEOUT` error in every
+    /// fail mode, and an unreachable server during the wait raises.
+    pub async fn wait_for_decision(
+        &self,
+        action_id: &str,
+        timeout: f64,
+        poll_interval: f64,
+        on_escalated: Option<EscalationCallback>,
+    ) -> Result<AuthorizationDecision> {
+        if action_id.trim().is_empty() {
+            return Err(Error::validation("action_id", "Required field is missing or empty", "action_id is required"));
+        }
+        if !timeout.is_finite() || timeout < 0.0 {
+            return Err(Error::validation("timeout", "Must be a non-negative number", "timeout must be >= 0"));
+        }
+        if !poll_interval.is_finite() || poll_interval < 0.0 {
+            return Err(Error::validation(
+                "poll_interval",
+                "Must be a non-negative number",
+                "poll_interval must be >= 0",
+            ));
+        }
+        let clock = self.clock().clone();
+        let start = clock.monotonic();
+        let deadline = Duration::from_secs_f64(timeout);
+        let interval = Duration::from_secs_f64(poll_interval);
+        let notify = {
+            let mut w = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner());
+            w.entry(action_id.to_string()).or_insert_with(|| Arc::new(Notify::new())).clone()
+        };
+        let _guard = WaiterGuard { client: self, action_id: action_id.to_string() };
+        let mut escalated_seen = false;
+        let mut long_poll: Option<f64> = None;
+
+        loop {
+            let elapsed = clock.monotonic().saturating_sub(start);
+            if elapsed >= deadline {
+                return Err(decision_timeout(timeout));
+            }
+            let remaining = deadline - elapsed;
+            let wait_param = long_poll.map(|max| max.min(remaining.as_secs_f64()).floor()).filter(|w| *w >= 1.0);
+            let notified = notify.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            match self.get_action_status_reply(action_id, wait_param).await {
+                Ok((decision, lp)) => {
+                    long_poll = lp.or(long_poll);
+                    if decision.raw_status().eq_ignore_ascii_case("escalated") && !escalated_seen {
+                        escalated_seen = true;
+                        match &on_escalated {
+                            Some(cb) => {
+                                let cb = cb.clone();
+                                let d = decision.clone();
+                                let id = action_id.to_string();
+                                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&id, &d))).is_err() {
+                                    tracing::warn!(action_id, "on_escalated callback failed");
+                                }
+                            }
+                            None => tracing::warn!(action_id, "action escalated; still waiting for a decision"),
+                        }
+                    }
+                    if decision.decision != Decision::Pending {
+                        return Ok(decision);
+                    }
+                }
+                Err(e) if e.code == ErrorCode::RateLimited => {
+                    // Honour the server's back-off, then keep polling.
+                    let after = e.details.get("retry_after_seconds").and_then(Value::as_f64).unwrap_or(poll_interval);
+                    let pause = Duration::from_secs_f64(after.max(poll_interval).min(30.0));
+                    let elapsed = clock.monotonic().saturating_sub(start);
+                    if elapsed + pause >= deadline {
+                        return Err(decision_timeout(timeout));
+                    }
+                    clock.sleep(pause).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            // A delivered webhook event for this action wakes us before the next poll.
+            if self.inner.delivered.lock().map(|d| d.contains_key(action_id)).unwrap_or(false) {
+                if let Ok(mut d) = self.inner.delivered.lock() {
+                    d.remove(action_id);
+                }
+                continue;
+            }
+            let elapsed = clock.monotonic().saturating_sub(start);
+            if elapsed >= deadline {
+                return Err(decision_timeout(timeout));
+            }
+            let pause = interval.min(deadline - elapsed);
+            if wait_param.is_some() && pause.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                _ = clock.sleep(pause) => {}
+                _ = &mut notified => {
+                    if let Ok(mut d) = self.inner.delivered.lock() {
+                        d.remove(action_id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Deprecated shim (`wait_for_approval`): forwards to `wait_for_decision`, accepting either timeout name.
+    pub async fn wait_for_approval(
+        &self,
+        action_id: &str,
+        timeout: Option<f64>,
+        timeout_seconds: Option<f64>,
+        poll_interval: Option<f64>,
+    ) -> Result<AuthorizationDecision> {
+        let t = timeout.or(timeout_seconds).unwrap_or(60.0);
+        self.wait_for_decision(action_id, t, poll_interval.unwrap_or(2.0), None).await
+    }
+}

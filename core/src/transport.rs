@@ -1,0 +1,640 @@
+//! HTTP transport: one reqwest client per SDK client, the headers of PROTOCOL §2.2, canonical bodies and
+//! signing (§2.5, D9), the single retry layer (D1), idempotency keys (D2), the circuit breaker (D3) and the
+//! status mapping of §3 with D7, D8 and D10.
+
+use crate::breaker::CircuitBreaker;
+use crate::canonical;
+use crate::clock::{iso_timestamp, SharedClock};
+use crate::config::Config;
+use crate::error::{Error, ErrorCode, Result};
+use rand::Rng;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Largest response body we read (a hostile server cannot exhaust memory).
+pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Backoff base (D1).
+pub const BACKOFF_BASE: Duration = Duration::from_millis(500);
+/// Backoff cap (D1).
+pub const BACKOFF_CAP: Duration = Duration::from_secs(8);
+/// Cap on a server's `Retry-After` (D1).
+pub const RETRY_AFTER_CAP: Duration = Duration::from_secs(30);
+
+/// One logical request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: Method,
+    /// Path (already percent-encoded), starting with `/`.
+    pub path: String,
+    /// Query pairs in wire order.
+    pub query: Vec<(String, String)>,
+    /// JSON body, if any.
+    pub body: Option<Value>,
+    /// Send an `Idempotency-Key` (governed submits, D2).
+    pub idempotency_key: Option<String>,
+    /// Override of the per-attempt timeout (long polls).
+    pub attempt_timeout: Option<Duration>,
+}
+
+impl Request {
+    /// A request without body or query.
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Request {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            idempotency_key: None,
+            attempt_timeout: None,
+        }
+    }
+    /// With a JSON body.
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// With a query parameter.
+    pub fn query(mut self, k: &str, v: impl Into<String>) -> Self {
+        self.query.push((k.to_string(), v.into()));
+        self
+    }
+    /// With a fresh idempotency key (UUIDv4, identical across the retries of this call).
+    pub fn idempotent(mut self) -> Self {
+        self.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
+        self
+    }
+}
+
+/// A successful (or governance-denied) reply.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// Parsed body; `{}` for an empty 2xx body (D10).
+    pub body: Value,
+    /// True when the reply is the synthetic governance denial of a 403 (§3.3, D8).
+    pub governance_denial: bool,
+    /// Correlation id of the final attempt.
+    pub correlation_id: String,
+    /// `X-Ascend-Long-Poll: max=<seconds>` when the server advertised long polling.
+    pub long_poll_max: Option<f64>,
+}
+
+/// Why one attempt failed.
+struct AttemptFailure {
+    error: Error,
+    retryable: bool,
+    retry_after: Option<Duration>,
+    breaker_failure: bool,
+}
+
+/// The HTTP layer of one client.
+pub struct Transport {
+    http: reqwest::Client,
+    cfg: Arc<Config>,
+    clock: SharedClock,
+    breaker: Option<Arc<CircuitBreaker>>,
+    static_headers: HeaderMap,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport").field("api_url", &self.cfg.api_url).finish()
+    }
+}
+
+/// `asc_` + 16 lowercase hex digits (PROTOCOL §2.3).
+pub fn new_correlation_id() -> String {
+    let u = uuid::Uuid::new_v4().simple().to_string();
+    format!("asc_{}", &u[..16])
+}
+
+/// Our User-Agent.
+pub fn user_agent() -> String {
+    format!("ascend-sdk/{} (rust)", crate::SDK_VERSION)
+}
+
+impl Transport {
+    /// Builds the HTTP client (rustls, keep-alive pool, TCP_NODELAY).
+    pub fn new(cfg: Arc<Config>, clock: SharedClock, breaker: Option<Arc<CircuitBreaker>>) -> Result<Self> {
+        let origin = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
+        let origin_host = origin.host_str().map(str::to_string);
+        let origin_port = origin.port_or_known_default();
+        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+            let same = attempt.url().host_str().map(str::to_string) == origin_host
+                && attempt.url().port_or_known_default() == origin_port;
+            if attempt.previous().len() >= 5 || !same {
+                attempt.stop()
+            } else {
+                attempt.follow()
+            }
+        });
+        let mut builder = reqwest::Client::builder()
+            .use_rustls_tls()
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(32)
+            .connect_timeout(cfg.timeout)
+            .redirect(redirect)
+            .https_only(false);
+        let loopback = matches!(origin.host(), Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"))
+            || matches!(origin.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+            || matches!(origin.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+        if loopback {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))?;
+
+        let mut h = HeaderMap::new();
+        let mut put = |name: &'static str, value: &str| -> Result<()> {
+            let v = HeaderValue::from_str(value).map_err(|_| {
+                Error::config(name, format!("{name} contains characters not allowed in an HTTP header"))
+            })?;
+            h.insert(HeaderName::from_static(name), v);
+            Ok(())
+        };
+        put("content-type", "application/json")?;
+        put("accept", "application/json")?;
+        put("user-agent", &user_agent())?;
+        put("x-sdk-version", crate::SDK_VERSION)?;
+        put("x-environment", &cfg.environment)?;
+        let mut key = HeaderValue::from_str(cfg.api_key.expose())
+            .map_err(|_| Error::config("api_key", "api_key contains characters not allowed in an HTTP header"))?;
+        key.set_sensitive(true);
+        h.insert(HeaderName::from_static("x-api-key"), key);
+        let mut bearer = HeaderValue::from_str(&format!("Bearer {}", cfg.api_key.expose()))
+            .map_err(|_| Error::config("api_key", "api_key contains characters not allowed in an HTTP header"))?;
+        bearer.set_sensitive(true);
+        h.insert(reqwest::header::AUTHORIZATION, bearer);
+
+        Ok(Transport { http, cfg, clock, breaker, static_headers: h })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// The breaker, when enabled.
+    pub fn breaker(&self) -> Option<&Arc<CircuitBreaker>> {
+        self.breaker.as_ref()
+    }
+
+    fn circuit_open(&self) -> Error {
+        let recovery = self.cfg.circuit_breaker_timeout.as_secs_f64();
+        Error::new(ErrorCode::CircuitOpen, "Circuit breaker is open - ASCEND service appears to be down")
+            .with_detail("recovery_time_seconds", json!(recovery))
+    }
+
+    /// Sends a request with retries, breaker and status mapping. Governance 403s come back as `Ok` with
+    /// `governance_denial = true`; every other non-2xx is an `Err`.
+    pub async fn send(&self, req: &Request) -> Result<Reply> {
+        if let Some(b) = &self.breaker {
+            if !b.allow_request() {
+                return Err(self.circuit_open());
+            }
+        }
+        let per_attempt = req.attempt_timeout.unwrap_or(self.cfg.timeout);
+        let budget = per_attempt.mul_f64(f64::from(self.cfg.max_retries + 1));
+        let hard_cap = budget * 2;
+        let start = self.clock.monotonic();
+        let body_text = match &req.body {
+            Some(b) => Some(canonical::to_canonical(b)?),
+            None => None,
+        };
+        let mut attempt: u32 = 0;
+        loop {
+            let correlation_id = new_correlation_id();
+            let elapsed = self.clock.monotonic().saturating_sub(start);
+            let timeout = per_attempt.min(hard_cap.saturating_sub(elapsed).max(Duration::from_millis(1)));
+            match self.attempt(req, body_text.as_deref(), &correlation_id, timeout).await {
+                Ok(reply) => {
+                    if let Some(b) = &self.breaker {
+                        b.record_success();
+                    }
+                    return Ok(reply);
+                }
+                Err(f) => {
+                    if f.retryable && attempt < self.cfg.max_retries {
+                        let delay = match f.retry_after {
+                            Some(d) => d.min(RETRY_AFTER_CAP),
+                            None => full_jitter(attempt),
+                        };
+                        let elapsed = self.clock.monotonic().saturating_sub(start);
+                        if elapsed + delay < hard_cap {
+                            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, code = %f.error.code, "retrying");
+                            self.clock.sleep(delay).await;
+                            attempt += 1;
+                            if let Some(b) = &self.breaker {
+                                if !b.allow_request() {
+                                    return Err(self.circuit_open());
+                                }
+                            }
+                            continue;
+                        }
+                    }
+                    if let Some(b) = &self.breaker {
+                        if f.breaker_failure {
+                            b.record_failure();
+                        } else {
+                            b.record_success();
+                        }
+                    }
+                    return Err(f.error.with_correlation_id(Some(correlation_id)));
+                }
+            }
+        }
+    }
+
+    async fn attempt(
+        &self,
+        req: &Request,
+        body: Option<&str>,
+        correlation_id: &str,
+        timeout: Duration,
+    ) -> std::result::Result<Reply, AttemptFailure> {
+        let url = format!("{}{}", self.cfg.api_url, req.path);
+        let timestamp = iso_timestamp(self.clock.now_unix_micros());
+        let mut headers = self.static_headers.clone();
+        let hv = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
+        headers.insert(HeaderName::from_static("x-correlation-id"), hv(correlation_id));
+        headers.insert(HeaderName::from_static("x-request-timestamp"), hv(&timestamp));
+        if let Some(k) = &req.idempotency_key {
+            headers.insert(HeaderName::from_static("idempotency-key"), hv(k));
+        }
+        if let (Some(secret), Some(text)) = (&self.cfg.signing_secret, body) {
+            if canonical::is_signable(req.body.as_ref()) {
+                let sig = canonical::sign(secret.expose(), &timestamp, text);
+                headers.insert(HeaderName::from_static("x-signature"), hv(&sig));
+            }
+        }
+        let mut rb = self.http.request(req.method.clone(), &url).headers(headers);
+        if !req.query.is_empty() {
+            rb = rb.query(&req.query);
+        }
+        rb = match body {
+            Some(text) => rb.body(text.to_string()),
+            None if req.method != Method::GET => rb.body(""),
+            None => rb,
+        };
+
+        let exchange = async {
+            let resp = rb.send().await?;
+            let status = resp.status().as_u16();
+            let long_poll =
+                resp.headers().get("x-ascend-long-poll").and_then(|v| v.to_str().ok()).and_then(parse_long_poll);
+            let retry_after = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let request_id = resp.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let bytes = read_capped(resp).await?;
+            Ok::<_, reqwest::Error>((status, long_poll, retry_after, request_id, bytes))
+        };
+        let outcome = match tokio::time::timeout(timeout, exchange).await {
+            Err(_) => {
+                return Err(self.transport_failure(ErrorCode::Timeout, timeout, "read timeout", correlation_id));
+            }
+            Ok(Err(e)) => {
+                let code = if e.is_timeout() { ErrorCode::Timeout } else { ErrorCode::ConnectionError };
+                return Err(self.transport_failure(code, timeout, &describe(&e), correlation_id));
+            }
+            Ok(Ok(o)) => o,
+        };
+        let (status, long_poll_max, retry_after, request_id, bytes) = outcome;
+        let bytes = match bytes {
+            Some(b) => b,
+            None => {
+                return Err(AttemptFailure {
+                    error: Error::new(
+                        ErrorCode::ServerError,
+                        format!("Response body exceeds {} bytes", MAX_RESPONSE_BYTES),
+                    )
+                    .with_status(status),
+                    retryable: false,
+                    retry_after: None,
+                    breaker_failure: false,
+                })
+            }
+        };
+        map_status(
+            status,
+            &bytes,
+            retry_after.as_deref(),
+            request_id,
+            correlation_id,
+            long_poll_max,
+            self.clock.now_unix_micros(),
+        )
+    }
+
+    fn transport_failure(&self, code: ErrorCode, timeout: Duration, original: &str, cid: &str) -> AttemptFailure {
+        let error = match code {
+            ErrorCode::Timeout => Error::new(code, format!("Request timed out after {}s", fmt_secs(timeout)))
+                .with_detail("timeout_seconds", json!(timeout.as_secs_f64())),
+            _ => Error::new(code, format!("Failed to connect to {}", self.cfg.api_url))
+                .with_detail("original_error", Value::String(original.to_string())),
+        };
+        AttemptFailure {
+            error: error.with_correlation_id(Some(cid.to_string())),
+            retryable: true,
+            retry_after: None,
+            breaker_failure: true,
+        }
+    }
+}
+
+/// Renders a long-poll `wait` parameter (whole seconds).
+pub fn fmt_wait(w: f64) -> String {
+    format!("{}", w.max(0.0) as u64)
+}
+
+fn fmt_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s}")
+    }
+}
+
+/// Reads the body up to [`MAX_RESPONSE_BYTES`]; `None` when it is larger.
+async fn read_capped(mut resp: reqwest::Response) -> std::result::Result<Option<Vec<u8>>, reqwest::Error> {
+    if resp.content_length().is_some_and(|n| n as usize > MAX_RESPONSE_BYTES) {
+        return Ok(None);
+    }
+    let mut buf = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if buf.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(Some(buf))
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+/// Full-jitter exponential backoff for retry number `attempt` (0-based): uniform in `[0, min(cap, base·2^n)]`.
+pub fn full_jitter(attempt: u32) -> Duration {
+    let ceiling = BACKOFF_BASE.saturating_mul(1u32 << attempt.min(16)).min(BACKOFF_CAP);
+    let ms = rand::thread_rng().gen_range(0..=ceiling.as_millis() as u64);
+    Duration::from_millis(ms)
+}
+
+/// Parses `Retry-After` as seconds or an HTTP-date (relative to `now_micros`); negative or past → 0.
+pub fn parse_retry_after(value: &str, now_micros: i64) -> Option<Duration> {
+    let v = value.trim();
+    if let Ok(secs) = v.parse::<f64>() {
+        return (secs.is_finite()).then(|| Duration::from_secs_f64(secs.max(0.0)));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    let when_micros = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_micros() as i64;
+    Some(Duration::from_micros((when_micros - now_micros).max(0) as u64))
+}
+
+/// Parses `max=<seconds>` of `X-Ascend-Long-Poll`.
+pub fn parse_long_poll(value: &str) -> Option<f64> {
+    value
+        .split([',', ';'])
+        .filter_map(|part| part.trim().strip_prefix("max="))
+        .find_map(|n| n.trim().parse::<f64>().ok())
+        .filter(|n| n.is_finite() && *n > 0.0)
+}
+
+fn detail_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// DECISIONS D8: a 403 is a governance denial iff `detail` is an object whose `error`/`code` contains
+/// `governance` or `violation` or ends with `_DENY` (case-insensitive), or the body says `"decision": "denied"`.
+pub fn is_governance_denial(body: &Value) -> bool {
+    if body.get("decision").and_then(Value::as_str).is_some_and(|d| d.eq_ignore_ascii_case("denied")) {
+        return true;
+    }
+    let Some(detail) = body.get("detail").and_then(Value::as_object) else {
+        return false;
+    };
+    ["error", "code"].iter().any(|k| {
+        detail.get(*k).and_then(detail_text).is_some_and(|s| {
+            let l = s.to_ascii_lowercase();
+            l.contains("governance") || l.contains("violation") || l.ends_with("_deny")
+        })
+    })
+}
+
+/// The synthetic DENIED payload of PROTOCOL §3.3 for a governance 403.
+pub fn governance_denial_payload(body: &Value) -> Value {
+    let empty = Map::new();
+    let detail = body.get("detail").and_then(Value::as_object).unwrap_or(&empty);
+    let get = |k: &str| detail.get(k).cloned().unwrap_or(Value::Null);
+    let truthy = |k: &str| detail.get(k).and_then(detail_text);
+    let reason = truthy("detail")
+        .or_else(|| truthy("error"))
+        .or_else(|| body.get("reason").and_then(detail_text))
+        .unwrap_or_else(|| "Governance violation".into());
+    let error = if detail.contains_key("error") { get("error") } else { get("code") };
+    let mut metadata = Map::new();
+    metadata.insert("governance_violation".into(), Value::Bool(true));
+    metadata.insert("error".into(), error);
+    metadata.insert("correlation_id".into(), get("correlation_id"));
+    metadata.insert("raw_status".into(), Value::from("denied"));
+    if let Some(c) = truthy("code") {
+        metadata.insert("code".into(), Value::from(c));
+    }
+    for k in ["mcp_server_name", "model_id"] {
+        if let Some(v) = truthy(k) {
+            metadata.insert(k.into(), Value::from(v));
+        }
+    }
+    json!({
+        "decision": "denied",
+        "status": "denied",
+        "reason": reason,
+        "action_id": body.get("action_id").or_else(|| body.get("id")).cloned().unwrap_or(Value::from("")),
+        "correlation_id": get("correlation_id"),
+        "execution_allowed": false,
+        "metadata": Value::Object(metadata),
+    })
+}
+
+fn map_status(
+    status: u16,
+    bytes: &[u8],
+    retry_after: Option<&str>,
+    request_id: Option<String>,
+    correlation_id: &str,
+    long_poll_max: Option<f64>,
+    now_micros: i64,
+) -> std::result::Result<Reply, AttemptFailure> {
+    let text = String::from_utf8_lossy(bytes);
+    let parsed: Option<Value> = if text.trim().is_empty() { None } else { serde_json::from_str(&text).ok() };
+    let fail = |error: Error, retryable: bool, breaker_failure: bool| {
+        let mut error = error.with_correlation_id(Some(correlation_id.to_string()));
+        if let Some(rid) = &request_id {
+            error.details.insert("request_id".into(), Value::from(rid.clone()));
+        }
+        AttemptFailure {
+            error,
+            retryable,
+            retry_after: retry_after.and_then(|v| parse_retry_after(v, now_micros)),
+            breaker_failure,
+        }
+    };
+    let reply = |body: Value, governance_denial: bool| Reply {
+        status,
+        body,
+        governance_denial,
+        correlation_id: correlation_id.to_string(),
+        long_poll_max,
+    };
+    let body_or_text = || parsed.clone().unwrap_or_else(|| json!({ "detail": text.to_string() }));
+    let server_detail = |b: &Value| b.get("detail").and_then(detail_text);
+
+    match status {
+        200..=299 => {
+            if text.trim().is_empty() {
+                return Ok(reply(json!({}), false));
+            }
+            match parsed {
+                Some(v) => Ok(reply(v, false)),
+                None => Err(fail(
+                    Error::new(ErrorCode::ServerError, "Malformed response: the server's success body is not JSON")
+                        .with_status(status)
+                        .with_detail("malformed_response", Value::Bool(true)),
+                    false,
+                    false,
+                )),
+            }
+        }
+        401 => Err(fail(Error::new(ErrorCode::AuthError, "Invalid or expired API key").with_status(401), false, false)),
+        403 => {
+            let body = body_or_text();
+            if body.is_object() && is_governance_denial(&body) {
+                return Ok(reply(governance_denial_payload(&body), true));
+            }
+            let message = match body.get("detail") {
+                Some(Value::Object(d)) => d
+                    .get("detail")
+                    .and_then(detail_text)
+                    .or_else(|| d.get("error").and_then(detail_text))
+                    .unwrap_or_else(|| "Access denied".into()),
+                Some(other) => detail_text(other).unwrap_or_else(|| "Access denied".into()),
+                None => "Access denied".into(),
+            };
+            let mut e = Error::new(ErrorCode::AuthzDenied, message).with_status(403);
+            if let Value::Object(m) = &body {
+                for (k, v) in m {
+                    e.details.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+            }
+            let pv = body.get("policy_violations").cloned().unwrap_or_else(|| json!([]));
+            e.details.insert("policy_violations".into(), pv);
+            Err(fail(e, false, false))
+        }
+        400 | 422 => {
+            let body = body_or_text();
+            let message = server_detail(&body).unwrap_or_else(|| "Validation failed".into());
+            let mut e = Error::new(ErrorCode::ValidationError, message).with_status(status);
+            if let Some(d) = body.get("detail") {
+                e.details.insert("detail".into(), d.clone());
+            }
+            let fe = body.get("errors").filter(|v| v.is_object()).cloned().unwrap_or_else(|| json!({}));
+            e.details.insert("field_errors".into(), fe);
+            Err(fail(e, false, false))
+        }
+        404 | 409 => {
+            let body = body_or_text();
+            let (code, default) = if status == 404 {
+                (ErrorCode::NotFound, "Resource not found")
+            } else {
+                (ErrorCode::Conflict, "Resource conflict")
+            };
+            let mut e = Error::new(code, server_detail(&body).unwrap_or_else(|| default.into())).with_status(status);
+            if let Some(d) = body.get("detail") {
+                e.details.insert("detail".into(), d.clone());
+            }
+            Err(fail(e, false, false))
+        }
+        429 => {
+            let after = retry_after.and_then(|v| parse_retry_after(v, now_micros));
+            let mut e = Error::new(ErrorCode::RateLimited, "Rate limit exceeded").with_status(429);
+            if let Some(a) = after {
+                e.details.insert("retry_after_seconds".into(), json!(a.as_secs_f64()));
+            }
+            Err(fail(e, true, false))
+        }
+        500 | 502 | 503 | 504 => {
+            let body = body_or_text();
+            let mut e = Error::new(ErrorCode::ServerError, "Server error").with_status(status);
+            if let Some(d) = server_detail(&body) {
+                e.details.insert("detail".into(), Value::from(d));
+            }
+            Err(fail(e, true, true))
+        }
+        500..=599 => {
+            let e = Error::new(ErrorCode::ServerError, "Server error").with_status(status);
+            Err(fail(e, false, true))
+        }
+        _ => {
+            let body = body_or_text();
+            let message = server_detail(&body).unwrap_or_else(|| format!("HTTP {status}"));
+            let mut e = Error::new(ErrorCode::HttpError, message).with_status(status);
+            if let Some(d) = body.get("detail") {
+                e.details.insert("detail".into(), d.clone());
+            }
+            Err(fail(e, false, false))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after("3", 0), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("-4", 0), Some(Duration::ZERO));
+        let now = 1_767_225_600_000_000; // 2026-01-01T00:00:00Z
+        assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:00:05 GMT", now), Some(Duration::from_secs(5)));
+        assert_eq!(parse_retry_after("Wed, 31 Dec 2025 00:00:05 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn jitter_is_bounded() {
+        for attempt in 0..10 {
+            let d = full_jitter(attempt);
+            assert!(d <= BACKOFF_CAP);
+            assert!(d <= BACKOFF_BASE * (1 << attempt));
+        }
+    }
+
+    #[test]
+    fn governance_detection() {
+        assert!(is_governance_denial(&json!({"detail": {"error": "MCP governance violation: x"}})));
+        assert!(is_governance_denial(&json!({"detail": {"code": "MCP_SERVER_UNREGISTERED_DENY"}})));
+        assert!(is_governance_denial(&json!({"decision": "DENIED"})));
+        assert!(!is_governance_denial(&json!({"detail": "governance"})));
+        assert!(!is_governance_denial(&json!({"detail": {"error": "forbidden"}})));
+        assert_eq!(parse_long_poll("max=30"), Some(30.0));
+        assert_eq!(parse_long_poll("foo"), None);
+    }
+}
