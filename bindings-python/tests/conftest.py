@@ -16,9 +16,24 @@ from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
 REPO = ROOT.parent
 SURFACE = REPO.parent / "shared" / "spec" / "PEER_API_SURFACE.txt"
+
+
+def _installed_package_has_native() -> bool:
+    """True when an installed ``ascend`` (the wheel, or ``maturin develop``) carries the real extension."""
+    try:
+        importlib.import_module("ascend._native")
+    except ImportError:
+        for name in [m for m in sys.modules if m == "ascend" or m.startswith("ascend.")]:
+            del sys.modules[name]
+        return False
+    return True
+
+
+# Test the installed wheel when there is one (`make python`); otherwise the source tree with the fake extension.
+if not _installed_package_has_native():
+    sys.path.insert(0, str(ROOT / "python"))
 
 from ascend import _native_loader  # noqa: E402
 
@@ -34,7 +49,7 @@ def _real_native_importable() -> bool:
 
 requires_native = pytest.mark.skipif(
     not _real_native_importable(),
-    reason="ascend._native (the pyo3 extension) is not built yet; build with `maturin develop` in bindings-python/",
+    reason="ascend._native (the pyo3 extension) is not installed; run `make python` (or `maturin develop`)",
 )
 
 
@@ -101,6 +116,15 @@ class FakeClient:
         return self._answer("wait_for_decision", {"action_id": action_id, "timeout": timeout,
                                                   "poll_interval": poll_interval, "on_escalated": "<callback>"})
 
+    def circuit_breaker(self) -> Optional[FakeBreaker]:
+        return FakeBreaker() if self.params.get("enable_circuit_breaker", True) else None
+
+    def clock_sleeps(self) -> List[float]:
+        return []
+
+    def advance_clock(self, seconds: float) -> None:
+        self.calls.append(("advance_clock", {"seconds": seconds}))
+
     def close(self) -> None:
         self.closed = True
 
@@ -131,6 +155,7 @@ class FakeBreaker:
 def make_fake_module() -> types.ModuleType:
     module = types.ModuleType("ascend._native")
     module.__fake__ = True  # type: ignore[attr-defined]
+    module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
     module.Client = FakeClient  # type: ignore[attr-defined]
     module.NativeError = FakeNativeError  # type: ignore[attr-defined]
     module.CircuitBreaker = FakeBreaker  # type: ignore[attr-defined]
@@ -188,3 +213,35 @@ def client(fake_native: types.ModuleType) -> Any:
 def native_client(client: Any) -> FakeClient:
     inner: FakeClient = client._native
     return inner
+
+
+# -- the real extension against the mock server ----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def mock_server_session() -> Any:
+    """One ``ascend-mock-server`` process for the whole session (reset before each use)."""
+    if not _real_native_importable():
+        pytest.skip("ascend._native (the pyo3 extension) is not built; run `make python`")
+    from mockserver import MockServer
+
+    server = MockServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def mock(mock_server_session: Any) -> Any:
+    """The session's mock server, reset (empty script, empty request log)."""
+    mock_server_session.reset()
+    return mock_server_session
+
+
+@pytest.fixture
+def real_client(mock: Any, tmp_path: Path) -> Any:
+    """An ``AscendClient`` on the real extension, pointed at the mock server, with a private spool."""
+    from ascend import AscendClient
+
+    client = AscendClient(api_key="test-api-key-0001", agent_id="test-agent", api_url=mock.url, max_retries=0,
+                          audit_spool_path=str(tmp_path / "spool.jsonl"))
+    yield client
+    client.close()

@@ -23,7 +23,8 @@ def stub_surface() -> Dict[str, List[str]]:
         if isinstance(node, ast.FunctionDef):
             out[node.name] = []
         elif isinstance(node, ast.ClassDef):
-            members = [n.name for n in node.body if isinstance(n, ast.FunctionDef) and n.name != "__init__"]
+            members = [n.name for n in node.body
+                       if isinstance(n, ast.FunctionDef) and n.name not in ("__init__", "__new__")]
             members += [n.target.id for n in node.body
                         if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)]
             out[node.name] = members
@@ -34,7 +35,8 @@ def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
     assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "normalise_decision", "canonical_json",
                             "prescore", "cvss_score", "webhook_verify", "webhook_sign", "set_log_handler"}
-    assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close"}
+    assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
+                                      "circuit_breaker", "clock_sleeps", "advance_clock"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
 
 

@@ -6,12 +6,14 @@ the Rust core, whose JSON result is converted to the model objects (docs/BINDING
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import json
 import logging
+from contextlib import contextmanager
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._deprecation import warn_once
 from ._native_loader import native_call, translate_errors
@@ -27,6 +29,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from . import _native
+    from .client import CircuitBreaker
 
 __all__ = ["FailMode", "CircuitState"]
 
@@ -224,6 +227,25 @@ def check_same_agent(method: str, given: Optional[str], own: Optional[str]) -> N
             field_errors={"agent_id": "Must equal the client's agent_id"})
 
 
+_PRIVATE_PARAMS: contextvars.ContextVar[Optional[Dict[str, Any]]] = contextvars.ContextVar(
+    "ascend_private_native_params", default=None)
+
+
+@contextmanager
+def private_native_params(**params: Any) -> Iterator[None]:
+    """Tests only: extra ``_native.Client`` constructor keys for the clients created in this block.
+
+    ``_clock="manual:<start_unix>"`` injects the core's manual clock (sleeps return at once and are recorded),
+    ``_env={...}`` replaces ``os.environ`` for the constructor's env fallbacks. The public signature of
+    ``AscendClient`` stays exactly the peer's.
+    """
+    token = _PRIVATE_PARAMS.set({**(_PRIVATE_PARAMS.get() or {}), **params})
+    try:
+        yield
+    finally:
+        _PRIVATE_PARAMS.reset(token)
+
+
 class ClientBase:
     """Construction and configuration shared by :class:`AscendClient` and :class:`AsyncAscendClient`."""
 
@@ -252,12 +274,14 @@ class ClientBase:
         params = kwargs_of(locals())
         if isinstance(fail_mode, FailMode):
             params["fail_mode"] = fail_mode.value
+        params.update(_PRIVATE_PARAMS.get() or {})
         if debug:
             logging.basicConfig(level=logging.DEBUG, format="%(message)s")
             for name in ("ascend", "ascend_sdk"):
                 logging.getLogger(name).setLevel(logging.DEBUG)
-        self._native = native_call(lambda n: n.Client(params))
-        self._config = dict(self._native.config())
+        native: _native.Client = native_call(lambda n: n.Client(params))
+        self._native = native
+        self._config = dict(native_call(lambda _n: native.config()))
 
     # Public attributes of the peer, read from the core's resolved configuration.
     @property
@@ -310,6 +334,15 @@ class ClientBase:
         """HMAC request-signing secret (never shown by ``repr``)."""
         value: Optional[str] = self._config.get("signing_secret")
         return value
+
+    @property
+    def _circuit_breaker(self) -> Optional[CircuitBreaker]:
+        """The client's breaker (the core's own object, so its state is live), ``None`` when disabled."""
+        from .client import CircuitBreaker
+
+        native = self._native
+        inner = native_call(lambda _n: native.circuit_breaker())
+        return None if inner is None else CircuitBreaker._wrap(inner)
 
     def __repr__(self) -> str:
         return (f"{type(self).__name__}(api_url={self.api_url!r}, agent_id={self.agent_id!r}, "

@@ -11,7 +11,23 @@ The pure-Python package codes against exactly this surface (and nothing else). C
   works (then they raise ``KeyboardInterrupt``, not ``NativeError``).
 """
 
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, final
+
+__all__ = [
+    "NativeError",
+    "Client",
+    "CircuitBreaker",
+    "normalise_decision",
+    "canonical_json",
+    "prescore",
+    "cvss_score",
+    "webhook_verify",
+    "webhook_sign",
+    "set_log_handler",
+    "SDK_VERSION",
+]
+
+SDK_VERSION: str
 
 class NativeError(Exception):
     """An ``ascend_core::Error``: stable ``code`` (``ErrorCode::as_str``), never a secret in any field."""
@@ -22,13 +38,18 @@ class NativeError(Exception):
     correlation_id: Optional[str]
     details: Dict[str, Any]
 
+@final
 class Client:
     """One SDK client (one HTTP pool, breaker, kill-switch state, spool)."""
 
-    def __init__(self, params: Dict[str, Any]) -> None:
+    def __new__(cls, params: Dict[str, Any]) -> Client:
         """``params``: every ``AscendClient`` constructor argument by name (``None`` = not given, so the core applies
         env fallbacks and defaults), plus ``audit_spool_path`` and ``prescore_rules_path``. ``fail_mode`` is a
-        string (``closed`` | ``open`` | ``local``, any case). No network I/O."""
+        string (``closed`` | ``open`` | ``local``, any case). No network I/O. Private keys: ``_clock``
+        (``"system"`` | ``"manual"`` | ``"manual:<start_unix>"``, the core's injectable clock) and ``_env`` (a
+        ``Dict[str, str]`` used instead of ``os.environ`` for the env fallbacks). Any other key is a
+        ``VALIDATION_ERROR`` naming it; a value of the wrong type a ``CONFIGURATION_ERROR`` naming the field.
+        A client used in a forked child rebuilds its core client (new HTTP pool) on first use."""
     def invoke(self, method: str, args_json: str) -> str:
         """Call client method ``method`` (Python name) with keyword args ``args_json``; returns the JSON result."""
     def invoke_async(self, method: str, args_json: str) -> Awaitable[str]:
@@ -47,18 +68,29 @@ class Client:
     ) -> str:
         """Poll until a final decision; returns the decision projection. ``on_escalated(action_id, decision_json)``
         is called (with the GIL) at most once per call; exceptions it raises are logged and swallowed."""
+    def circuit_breaker(self) -> Optional[CircuitBreaker]:
+        """This client's breaker (the same object the core uses; ``AscendClient._circuit_breaker``), or ``None``."""
+    def clock_sleeps(self) -> List[float]:
+        """Seconds of every sleep requested from the manual clock (``params["_clock"] = "manual[:<start_unix>]"``);
+        empty with the system clock. Tests only."""
+    def advance_clock(self, seconds: float) -> None:
+        """Move the manual clock forward without recording a sleep. Tests only."""
     def close(self) -> None:
-        """Stop kill-switch polling and the heartbeat scheduler, flush the spool, drop the HTTP pool. Idempotent."""
+        """Stop kill-switch polling and the heartbeat scheduler. Idempotent."""
 
+@final
 class CircuitBreaker:
     """The core's thread-safe breaker (PROTOCOL §3.6, DECISIONS D3), standalone."""
 
-    failure_threshold: int
-    recovery_timeout: float
-    half_open_max_calls: int
-    def __init__(
-        self, failure_threshold: int = 5, recovery_timeout: float = 30, half_open_max_calls: int = 3
-    ) -> None: ...
+    def __new__(
+        cls, failure_threshold: int = 5, recovery_timeout: float = 30.0, half_open_max_calls: int = 3
+    ) -> CircuitBreaker: ...
+    @property
+    def failure_threshold(self) -> int: ...
+    @property
+    def recovery_timeout(self) -> float: ...
+    @property
+    def half_open_max_calls(self) -> int: ...
     @property
     def failures(self) -> int: ...
     @property

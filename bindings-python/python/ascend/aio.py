@@ -33,6 +33,7 @@ from .models import (
     AuditLogResponse,
     AuthorizationDecision,
     BulkEvaluationResult,
+    KillSwitchStatus,
     PolicyEvaluationResult,
     ResourceClassification,
     Webhook,
@@ -366,6 +367,24 @@ class AsyncAscendClient(ClientBase):
         return await self.register(agent_type, capabilities, allowed_resources, metadata)
 
     # -- 5.e lifecycle ---------------------------------------------------------------------------------------------
+
+    # -- our additions (private) -----------------------------------------------------------------------------------
+
+    async def _spool_pending(self) -> int:
+        """Number of records in the durable spool not yet delivered (D18)."""
+        return int(await self._ainvoke("spool_pending", {}))
+
+    async def _replay_spool(self) -> int:
+        """Deliver the spooled records in order now; returns how many were delivered (D18)."""
+        return int(await self._ainvoke("replay_spool", {}))
+
+    async def _poll_kill_switch(self) -> KillSwitchStatus:
+        """One kill-switch poll (what background polling does every interval, D11)."""
+        return await self._acall("poll_kill_switch", KillSwitchStatus.from_dict, {})
+
+    async def _deliver_webhook_event(self, action_id: str, status: str) -> None:
+        """Hand a verified webhook event to the client: a ``wait_for_decision`` on that action wakes at once."""
+        await self._ainvoke("deliver_webhook_event", {"action_id": action_id, "status": status})
 
     async def close(self) -> None:
         """Stop background work, flush the spool and release the connection pool."""

@@ -8,7 +8,7 @@ the core.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any, Callable, Dict, List, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
 
 from ._base import (
     CircuitState,
@@ -40,11 +40,15 @@ from .models import (
     AuditLogResponse,
     AuthorizationDecision,
     BulkEvaluationResult,
+    KillSwitchStatus,
     PolicyEvaluationResult,
     ResourceClassification,
     Webhook,
     WebhookTestResult,
 )
+
+if TYPE_CHECKING:
+    from . import _native
 
 __all__ = ["AscendClient", "OWKAIClient", "FailMode", "CircuitState", "CircuitBreaker", "AscendLogger", "logger"]
 
@@ -57,53 +61,63 @@ logger = AscendLogger()
 class CircuitBreaker:
     """Standalone circuit breaker (PROTOCOL §3.6, thread-safe per D3), implemented by the core."""
 
+    _inner: _native.CircuitBreaker
+
     def __init__(self, failure_threshold: int = 5, recovery_timeout: float = 30, half_open_max_calls: int = 3):
         self._inner = native_call(lambda n: n.CircuitBreaker(failure_threshold, recovery_timeout, half_open_max_calls))
+
+    @classmethod
+    def _wrap(cls, inner: _native.CircuitBreaker) -> CircuitBreaker:
+        """A view of an existing core breaker (``AscendClient._circuit_breaker``)."""
+        breaker = cls.__new__(cls)
+        breaker._inner = inner
+        return breaker
 
     @property
     def failure_threshold(self) -> int:
         """Consecutive failures that open the breaker."""
-        value: int = self._inner.failure_threshold
-        return value
+        inner = self._inner
+        return native_call(lambda _n: inner.failure_threshold)
 
     @property
     def recovery_timeout(self) -> float:
         """Seconds after the last failure before a half-open trial."""
-        value: float = self._inner.recovery_timeout
-        return value
+        inner = self._inner
+        return native_call(lambda _n: inner.recovery_timeout)
 
     @property
     def half_open_max_calls(self) -> int:
         """Successes in HALF_OPEN that close the breaker."""
-        value: int = self._inner.half_open_max_calls
-        return value
+        inner = self._inner
+        return native_call(lambda _n: inner.half_open_max_calls)
 
     @property
     def failures(self) -> int:
         """Current consecutive failure count."""
-        value: int = self._inner.failures
-        return value
+        inner = self._inner
+        return native_call(lambda _n: inner.failures)
 
     @property
     def state(self) -> CircuitState:
         """Current state; reading it may move OPEN to HALF_OPEN after ``recovery_timeout``."""
-        return CircuitState(self._inner.state)
+        inner = self._inner
+        return CircuitState(native_call(lambda _n: inner.state))
 
     def record_success(self) -> None:
         """Record a successful call."""
-        self._inner.record_success()
+        native_call(lambda _n: self._inner.record_success())
 
     def record_failure(self) -> None:
         """Record a failed call."""
-        self._inner.record_failure()
+        native_call(lambda _n: self._inner.record_failure())
 
     def allow_request(self) -> bool:
         """Whether a call may proceed now."""
-        return bool(self._inner.allow_request())
+        return bool(native_call(lambda _n: self._inner.allow_request()))
 
     def reset(self) -> None:
         """Back to CLOSED with counters cleared."""
-        self._inner.reset()
+        native_call(lambda _n: self._inner.reset())
 
     def __repr__(self) -> str:
         return f"CircuitBreaker(state={self.state.value!r}, failures={self.failures})"
@@ -432,6 +446,29 @@ class AscendClient(ClientBase):
         deprecated("register_agent", "register", "DOC-DRIFT-REGISTER")
         check_same_agent("register_agent", agent_id, self.agent_id)
         return self.register(agent_type, capabilities, allowed_resources, metadata)
+
+    # -- our additions (private; the conformance runner and operators use them) -------------------------------------
+
+    def _spool_pending(self) -> int:
+        """Number of records in the durable spool not yet delivered (D18)."""
+        return int(self._invoke("spool_pending", {}))
+
+    def _replay_spool(self) -> int:
+        """Deliver the spooled records in order now; returns how many were delivered (D18)."""
+        return int(self._invoke("replay_spool", {}))
+
+    def _poll_kill_switch(self) -> KillSwitchStatus:
+        """One kill-switch poll (what background polling does every interval, D11)."""
+        return self._call("poll_kill_switch", KillSwitchStatus.from_dict, {})
+
+    def _deliver_webhook_event(self, action_id: str, status: str) -> None:
+        """Hand a verified webhook event to the client: a ``wait_for_decision`` on that action wakes at once."""
+        self._invoke("deliver_webhook_event", {"action_id": action_id, "status": status})
+
+    @property
+    def _is_blocked(self) -> bool:
+        """Whether the kill switch blocks governed calls (the peer's private attribute)."""
+        return self.is_blocked()
 
     # -- 5.e lifecycle ---------------------------------------------------------------------------------------------
 

@@ -394,10 +394,15 @@ class ActionDetails:
         raw = self.__dict__.get("_raw_status")
         return str(raw) if raw is not None else str(self.status)
 
+    @property
+    def status_raw(self) -> Optional[str]:
+        """Same as :attr:`raw_status` (the core's projection name)."""
+        return self.raw_status
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ActionDetails:
         """Map the server's (or the core's) action record; unknown statuses become ``PENDING`` (D6)."""
-        raw_status = data.get("raw_status", data.get("status"))
+        raw_status = _first(data, "status_raw", "raw_status", "status")
         details = cls(
             action_id=str(_first(data, "id", "action_id", default="")),
             agent_id=data.get("agent_id") or "",
