@@ -3,7 +3,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint rust-test conformance-index bench fmt
+.PHONY: test lint rust-test conformance-index bench fmt demo
 
 test: lint rust-test
 
@@ -23,3 +23,7 @@ fmt:
 
 bench:
 	$(CARGO) bench -p ascend-core
+
+demo:
+	@echo "make demo needs the local dev server ascend-dev (issue 6), which is not in this repository yet." >&2
+	@exit 1

@@ -6,7 +6,6 @@ use crate::common::{match_error, subset_match};
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
 use ascend_core::{Client, ClientParams};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -49,7 +48,7 @@ fn params(case: &Value, ctx: &mut Ctx, overrides: Option<&Map<String, Value>>) -
             case.get("env")
                 .and_then(Value::as_object)
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
-                .unwrap_or_else(HashMap::new),
+                .unwrap_or_default(),
         ),
     };
     if c.get("use_spool").and_then(Value::as_bool).unwrap_or(false) {

@@ -1,0 +1,129 @@
+//! Behaviour that needs real time or concurrency and therefore lives outside the conformance cases:
+//! webhook wake-up of a waiter, the non-blocking first kill-switch poll (D11), secrets in formatting (D19),
+//! and the blocking facade.
+
+use ascend_core::model::{ActionRequest, Decision};
+use ascend_core::{Client, ClientParams, ErrorCode};
+use serde_json::json;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+fn client(url: &str, key: &str) -> Client {
+    let dir = tempfile::tempdir().unwrap();
+    Client::new(ClientParams {
+        api_key: Some(key.into()),
+        agent_id: Some("rt-agent".into()),
+        api_url: Some(url.into()),
+        max_retries: Some(0),
+        audit_spool_path: Some(dir.keep().join("spool.jsonl")),
+        env: Some(HashMap::new()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn delivered_webhook_event_wakes_a_waiter_at_once() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"method": "GET", "path": "/api/v1/actions/5/status"}, "respond": {"status": 200, "body": {"status": "pending_approval"}}},
+            {"match": {"method": "GET", "path": "/api/v1/actions/5/status"}, "repeat": true, "respond": {"status": 200, "body": {"status": "approved"}}}
+        ]))
+        .unwrap();
+    let c = client(&server.url, "k");
+    let waiter = c.clone();
+    let started = Instant::now();
+    let handle =
+        ascend_core::runtime::runtime().spawn(async move { waiter.wait_for_decision("5", 120.0, 60.0, None).await });
+    // Let the first poll happen, then deliver the event.
+    while server.requests().is_empty() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    c.deliver_webhook_event("5", "approved");
+    let d = ascend_core::runtime::block_on(handle).unwrap().unwrap();
+    assert_eq!(d.decision, Decision::Allowed);
+    assert_eq!(server.requests().len(), 2, "one poll, then one re-poll after the wake-up");
+    // Without the wake-up the second poll would come after the 60 s interval.
+    assert!(started.elapsed() < Duration::from_secs(30), "waited {:?}", started.elapsed());
+}
+
+#[test]
+fn first_kill_switch_poll_does_not_block_the_caller() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"method": "GET", "path": "/api/sdk/kill-switch/status"}, "repeat": true,
+             "respond": {"status": 200, "body": {"blocked": true, "reason": "stop"}, "delay_ms": 3000}}
+        ]))
+        .unwrap();
+    let c = client(&server.url, "k");
+    let t = Instant::now();
+    c.start_kill_switch_polling(5.0).unwrap();
+    let returned_after = t.elapsed();
+    assert!(!c.is_blocked(), "the poll is still in flight, nothing decided yet");
+    assert!(returned_after < Duration::from_millis(2500), "start_kill_switch_polling blocked for {returned_after:?}");
+    // Once the slow poll lands, the client is blocked and governed calls are refused before any I/O.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !c.is_blocked() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(c.is_blocked());
+    let before = server.requests().len();
+    let e = ascend_core::runtime::block_on(c.evaluate_action(ActionRequest::new("query", "db"))).unwrap_err();
+    assert_eq!(e.code, ErrorCode::KillSwitch);
+    assert_eq!(e.details["reason"], "stop");
+    assert!(server.requests().iter().skip(before).all(|r| r.path == "/api/sdk/kill-switch/status"));
+    c.close();
+}
+
+#[test]
+fn secrets_never_appear_in_debug_errors_or_details() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"path": "/api/v1/actions/submit"}, "respond": {"status": 401, "body": {"detail": "nope"}}},
+            {"match": {"path": "/api/v1/actions/submit"}, "respond": {"status": 403, "body": {"detail": {"error": "forbidden"}}}}
+        ]))
+        .unwrap();
+    let secret = "owkai_live_TOPSECRET_4242";
+    let c = client(&server.url, secret);
+    let mut texts = vec![format!("{c:?}"), format!("{:?}", c.config())];
+    for _ in 0..2 {
+        let mut req = ActionRequest::new("query", "db");
+        req.wait_for_decision = false;
+        let e = ascend_core::runtime::block_on(c.evaluate_action(req)).unwrap_err();
+        texts.push(format!("{e} {e:?} {}", serde_json::Value::Object(e.details.clone())));
+    }
+    for t in texts {
+        assert!(!t.contains("TOPSECRET"), "secret leaked: {t}");
+    }
+    // The key does go on the wire, where it belongs.
+    assert_eq!(server.requests()[0].header("x-api-key"), Some(secret));
+}
+
+#[test]
+fn blocking_facade_works_from_plain_threads() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"path": "/api/v1/actions/submit"}, "repeat": true, "respond": {"status": 200, "body": {"id": 1, "status": "approved"}}}
+        ]))
+        .unwrap();
+    let c = client(&server.url, "k");
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                let mut req = ActionRequest::new("query", "db");
+                req.wait_for_decision = false;
+                ascend_core::runtime::block_on(c.evaluate_action(req)).unwrap().decision
+            })
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), Decision::Allowed);
+    }
+    assert_eq!(server.requests().len(), 4);
+}
