@@ -4,7 +4,7 @@
 use crate::blocking::{awaitable, run_blocking};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::{Error, ErrorCode};
+use ascend_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde_json::Value;
@@ -45,7 +45,8 @@ fn payload_bytes(payload: &Bound<'_, PyAny>) -> Result<Vec<u8>, Error> {
     match payload.cast::<PyBytes>() {
         Ok(b) => Ok(b.as_bytes().to_vec()),
         Err(_) => {
-            Err(Error::new(ErrorCode::WebhookBodyNotBytes, "webhook payload must be the raw request body as bytes"))
+            let kind = payload.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+            Err(imp::not_bytes(&kind))
         }
     }
 }
@@ -62,6 +63,13 @@ mod imp {
 
     fn unavailable() -> Error {
         Error::internal("not available in this build")
+    }
+
+    pub fn not_bytes(kind: &str) -> Error {
+        Error::new(
+            ascend_core::ErrorCode::WebhookBodyNotBytes,
+            format!("webhook verification needs the raw request body as bytes, got {kind}"),
+        )
     }
 
     pub fn prescore(_input: &Value) -> Result<Value, Error> {
@@ -100,6 +108,10 @@ mod imp {
     use ascend_core::Error;
     use serde_json::Value;
 
+    pub fn not_bytes(kind: &str) -> Error {
+        webhook::refuse_non_bytes(kind)
+    }
+
     pub fn prescore(input: &Value) -> Result<Value, Error> {
         let input = ActionInput::from_json(input)?;
         Ok(prescore::prescore(&input).to_json())
@@ -116,7 +128,7 @@ mod imp {
         tolerance: std::time::Duration,
         now_unix: Option<i64>,
     ) -> Result<Value, Error> {
-        let opts = VerifyOptions { tolerance, now_unix, replay_cache: None };
+        let opts = VerifyOptions { tolerance, now_unix, replay_cache: None, ..VerifyOptions::default() };
         Ok(webhook::verify(body, headers, secrets, &opts)?.to_json())
     }
 

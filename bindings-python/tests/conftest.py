@@ -17,7 +17,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO = ROOT.parent
-SURFACE = REPO.parent / "shared" / "spec" / "PEER_API_SURFACE.txt"
+# The specs live next to the repository (shared/), not in it; ASCEND_SHARED_DIR points elsewhere.
+SHARED = Path(os.environ.get("ASCEND_SHARED_DIR") or REPO.parent / "shared")
+SURFACE = SHARED / "spec" / "PEER_API_SURFACE.txt"
 
 
 def _installed_package_has_native() -> bool:

@@ -74,7 +74,7 @@ def test_decision_from_projection():
     assert d.action_id == "12345" and d.decision is Decision.ALLOWED and d.risk_level is RiskLevel.LOW
     assert d.execution_allowed and d.mcp_governance["server_registered"] is True
     assert d.model_governance["compliance_status"] == "approved" and d.thresholds == {"auto_approve": 70}
-    assert d.status == "approved" and d.raw_status == "approved" and d.risk_level_raw == "low"
+    assert d.status == "approved" and d.raw_status == "approved" and d.risk_level_raw is None
     assert d.raw["id"] == 12345 and d.approved_at == "2025-12-03T10:30:00Z"
     assert f"Decision: {d.decision}" == "Decision: allowed"
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, field
+from typing import Any, Dict, Optional
 
 from ._native_loader import native_call
 
@@ -20,6 +20,8 @@ class CvssScore:
     environmental_score: Optional[float]
     severity: str
     vector: Optional[str] = None
+    #: Everything the core computed (sub-scores, per-metric-group severities, ...).
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
 def score(vector: str) -> CvssScore:
@@ -27,4 +29,4 @@ def score(vector: str) -> CvssScore:
     text: str = native_call(lambda n: n.cvss_score(vector))
     data = json.loads(text)
     return CvssScore(data["base_score"], data.get("temporal_score"), data.get("environmental_score"),
-                     data["severity"], data.get("vector", vector))
+                     data["severity"], data.get("vector", vector), dict(data))

@@ -304,11 +304,10 @@ class AuthorizationDecision:
 
     @property
     def risk_level_raw(self) -> Optional[str]:
-        """The server's ``risk_level`` string, also when it is not a known :class:`RiskLevel` (D6)."""
+        """The server's ``risk_level`` string when it is not a known :class:`RiskLevel` (D6), else ``None``
+        (the core's projection; conformance case ``normalise/risk-level-known``)."""
         raw = self.__dict__.get("_risk_level_raw")
-        if raw is not None:
-            return str(raw)
-        return None if self.risk_level is None else str(self.risk_level)
+        return None if raw is None else str(raw)
 
     @property
     def raw(self) -> Dict[str, Any]:
