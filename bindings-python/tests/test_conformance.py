@@ -443,7 +443,8 @@ def run_pure(suite: str, case: Dict[str, Any]) -> None:
             else:
                 result = cvss.score(data["vector"]).raw
         elif suite == "prescore":
-            result = prescore(**data).raw
+            action = dict(data)  # action_type is passed even when absent: the core reports it (ValidationError)
+            result = prescore(action.pop("action_type", None), **action).raw
         else:  # webhooks
             op = data["op"]
             if op == "verify":

@@ -45,11 +45,16 @@ class PreScore:
         )
 
 
-def prescore(action_type: str, resource: str, context: Optional[Mapping[str, Any]] = None,
+def prescore(action_type: str, resource: Optional[str] = None, context: Optional[Mapping[str, Any]] = None,
              risk_indicators: Optional[Mapping[str, Any]] = None, **more: Any) -> PreScore:
-    """Score an action locally, exactly as the dev server and fail mode LOCAL (D17) do."""
-    args: Dict[str, Any] = {"action_type": action_type, "resource": resource, "context": context,
-                            "risk_indicators": risk_indicators, **more}
+    """Score an action locally, exactly as the dev server and fail mode LOCAL (D17) do.
+
+    ``resource`` may be omitted (as in raw submit bodies); a missing ``action_type`` is a ``ValidationError`` from
+    the core."""
+    args: Dict[str, Any] = {"action_type": action_type, "context": context, "risk_indicators": risk_indicators,
+                            **more}
+    if resource is not None:
+        args["resource"] = resource
     payload = encode_args(args)
     text: str = native_call(lambda n: n.prescore(payload))
     return PreScore._from_projection(json.loads(text))
