@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Metadata, Subscriber};
@@ -97,9 +97,22 @@ impl<S: Subscriber> Layer<S> for PythonLayer {
     }
 }
 
+/// The queue, or `None` when it stays locked: after `fork()` a lock held by a thread of the parent is never
+/// released in the child, and logging must not deadlock it (the record is dropped instead).
+fn lock_queue() -> Option<MutexGuard<'static, VecDeque<Record>>> {
+    for _ in 0..10_000 {
+        match QUEUE.records.try_lock() {
+            Ok(q) => return Some(q),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::yield_now(),
+        }
+    }
+    None
+}
+
 fn push(record: Record) {
     {
-        let mut q = QUEUE.records.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(mut q) = lock_queue() else { return };
         if q.len() >= MAX_QUEUED {
             q.pop_front();
         }
@@ -148,7 +161,7 @@ pub fn flush(py: Python<'_>) {
     };
     loop {
         let batch: Vec<Record> = {
-            let mut q = QUEUE.records.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(mut q) = lock_queue() else { return };
             if q.is_empty() {
                 return;
             }
