@@ -79,12 +79,12 @@ fn opt_i64(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<i64>, Error> {
     v.extract::<i64>().map(Some).map_err(|_| Error::config(field, format!("{field} is out of range")))
 }
 
-fn opt_bool(v: &Bound<'_, PyAny>) -> Result<Option<bool>, Error> {
+fn opt_bool(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<bool>, Error> {
     if v.is_none() {
         return Ok(None);
     }
     // Python truthiness, like the peer's `if enable_circuit_breaker:`.
-    v.is_truthy().map(Some).map_err(|_| Error::config("bool", "value has no truth value"))
+    v.is_truthy().map(Some).map_err(|_| type_error(field, "a boolean", v))
 }
 
 fn opt_path(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<PathBuf>, Error> {
@@ -161,8 +161,8 @@ fn parse_params(dict: &Bound<'_, PyDict>) -> Result<Parsed, Error> {
             "circuit_breaker_timeout" => p.circuit_breaker_timeout = opt_f64(k, &v)?,
             "max_retries" => p.max_retries = opt_i64(k, &v)?,
             "circuit_breaker_threshold" => p.circuit_breaker_threshold = opt_i64(k, &v)?,
-            "enable_circuit_breaker" => p.enable_circuit_breaker = opt_bool(&v)?,
-            "debug" => p.debug = opt_bool(&v)?,
+            "enable_circuit_breaker" => p.enable_circuit_breaker = opt_bool(k, &v)?,
+            "debug" => p.debug = opt_bool(k, &v)?,
             "audit_spool_path" => p.audit_spool_path = opt_path(k, &v)?,
             "prescore_rules_path" => p.prescore_rules_path = opt_path(k, &v)?,
             "_clock" => (clock, manual) = parse_clock(&v)?,

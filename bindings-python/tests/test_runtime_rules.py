@@ -355,6 +355,22 @@ def test_unknown_constructor_key_is_a_validation_error_naming_it():
     assert isinstance(native.Client, type)
 
 
+@pytest.mark.parametrize("key,value", [("timeout", "soon"), ("max_retries", 2.5), ("api_url", 8080),
+                                       ("circuit_breaker_threshold", True), ("_clock", "sundial")])
+def test_constructor_type_errors_name_the_field(key, value):
+    from ascend import AscendClient
+    from ascend._base import private_native_params
+    from ascend.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as info:
+        if key.startswith("_"):
+            with private_native_params(**{key: value}):
+                AscendClient(api_key="k")
+        else:
+            AscendClient(api_key="k", **{key: value})
+    assert info.value.details["field"] == key and isinstance(info.value, ValueError)
+
+
 def test_config_dict_matches_the_stub(real_client):
     config = real_client._native.config()
     assert set(config) == {"api_url", "api_key", "agent_id", "agent_name", "environment", "fail_mode", "timeout",
