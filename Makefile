@@ -1,11 +1,13 @@
 # ASCEND SDK — the two commands: `make demo` and `make test`.
 SHELL := /bin/bash
+
+include bindings-python/python.mk
 CARGO ?= cargo
 PYTHON ?= python3
 
 .PHONY: test lint rust-test devserver-e2e conformance-index bench fmt demo
 
-test: lint rust-test devserver-e2e
+test: lint rust-test python-test devserver-e2e
 
 lint:
 	$(CARGO) fmt --all -- --check

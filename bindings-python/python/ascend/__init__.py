@@ -1,0 +1,125 @@
+"""ASCEND SDK: governance for AI agents, a drop-in replacement for ``ascend-ai-sdk`` 2.7.1.
+
+Before an agent acts it asks ASCEND; proceed only when the decision is ``Decision.ALLOWED``::
+
+    from ascend import AscendClient, Decision
+    client = AscendClient(api_key="...", agent_id="finance-bot")
+    result = client.evaluate_action(action_type="database_write", resource="customer_db")
+    if result.decision == Decision.ALLOWED:
+        ...
+
+All behaviour lives in a Rust core (``ascend._native``), loaded on first use.
+"""
+
+from __future__ import annotations
+
+from . import cvss as cvss
+from . import webhooks as webhooks
+from ._deprecation import lazy_aliases
+from ._version import __sdk_version__ as __sdk_version__
+from ._version import __version__ as __version__
+from .agent import AuthorizedAgent
+from .aio import AsyncAscendClient as AsyncAscendClient
+from .client import AscendClient, AscendLogger, CircuitBreaker, FailMode, OWKAIClient
+from .exceptions import (
+    AuthenticationError,
+    AuthorizationError,
+    CircuitBreakerOpen,
+    ConfigurationError,
+    ConflictError,
+    ConnectionError,
+    KillSwitchError,
+    NotFoundError,
+    OWKAIError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+    ValidationError,
+)
+from .exceptions import WebhookVerificationError as WebhookVerificationError
+from .mcp import (
+    MCPGovernanceConfig,
+    MCPGovernanceMiddleware,
+    MCPKillSwitchConsumer,
+    high_risk_action,
+    mcp_governance,
+    require_governance,
+)
+from .models import (
+    ActionType,
+    AgentAction,
+    AgentHealthStatus,
+    AuditEvent,
+    AuditLogResponse,
+    AuthorizationDecision,
+    BulkActionResult,
+    BulkEvaluationResult,
+    Decision,
+    DecisionStatus,
+    KillSwitchStatus,
+    PolicyEvaluationResult,
+    ResourceClassification,
+    RiskLevel,
+    Webhook,
+    WebhookTestResult,
+)
+from .prescoring import PreScore as PreScore
+from .prescoring import prescore as prescore
+
+__author__ = "ASCEND by OW-AI"
+
+# Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, PreScore, cvss,
+# webhooks, WebhookVerificationError, __sdk_version__) are importable but not star-exported.
+__all__ = [
+    "AscendClient",
+    "FailMode",
+    "CircuitBreaker",
+    "AscendLogger",
+    "OWKAIClient",
+    "AuthorizedAgent",
+    "AgentAction",
+    "ActionType",
+    "DecisionStatus",
+    "RiskLevel",
+    "AuthorizationDecision",
+    "Decision",
+    "KillSwitchStatus",
+    "PolicyEvaluationResult",
+    "ResourceClassification",
+    "AuditEvent",
+    "AuditLogResponse",
+    "AgentHealthStatus",
+    "Webhook",
+    "WebhookTestResult",
+    "BulkActionResult",
+    "BulkEvaluationResult",
+    "OWKAIError",
+    "AuthenticationError",
+    "AuthorizationError",
+    "TimeoutError",
+    "RateLimitError",
+    "ValidationError",
+    "ConnectionError",
+    "CircuitBreakerOpen",
+    "ConfigurationError",
+    "KillSwitchError",
+    "ServerError",
+    "NotFoundError",
+    "ConflictError",
+    "mcp_governance",
+    "require_governance",
+    "high_risk_action",
+    "MCPGovernanceConfig",
+    "MCPGovernanceMiddleware",
+    "MCPKillSwitchConsumer",
+]
+
+
+__getattr__ = lazy_aliases(__name__, {
+    "AuthorizationDeniedError": lambda: AuthorizationError,
+    "NetworkError": lambda: ConnectionError,
+    "AscendError": lambda: OWKAIError,
+    "AscendConnectionError": lambda: ConnectionError,
+    "AscendAuthenticationError": lambda: AuthenticationError,
+    "AscendRateLimitError": lambda: RateLimitError,
+})

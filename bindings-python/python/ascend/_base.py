@@ -1,0 +1,374 @@
+"""What the sync and async clients share: construction, configuration, argument encoding and result converters.
+
+Nothing here talks HTTP, retries, normalises or decides: every method call is ``invoke(<method>, <kwargs JSON>)`` on
+the Rust core, whose JSON result is converted to the model objects (docs/BINDING_CONTRACT.md).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import dataclasses
+import json
+import logging
+from contextlib import contextmanager
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+
+from ._deprecation import warn_once
+from ._native_loader import native_call, translate_errors
+from .exceptions import ValidationValueError
+from .models import (
+    AgentAction,
+    AuthorizationDecision,
+    BulkEvaluationResult,
+    ResourceClassification,
+    Webhook,
+    WireEnum,
+)
+
+if TYPE_CHECKING:
+    from . import _native
+    from .client import CircuitBreaker
+
+__all__ = ["FailMode", "CircuitState"]
+
+
+class FailMode(WireEnum):
+    """What the client does when ASCEND is unreachable (PROTOCOL §4, DECISIONS D4/D17)."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    LOCAL = "local"
+
+
+class CircuitState(WireEnum):
+    """Circuit-breaker state (PROTOCOL §3.6)."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+Args = Dict[str, Any]
+Converter = Callable[[Any], Any]
+
+
+def kwargs_of(local_vars: Mapping[str, Any]) -> Args:
+    """The keyword arguments of a method from its ``locals()`` (``self`` removed)."""
+    return {k: v for k, v in local_vars.items() if k != "self"}
+
+
+def _json_default(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
+
+
+def encode_args(args: Mapping[str, Any]) -> str:
+    """JSON text of the keyword arguments; an argument that JSON cannot carry is a local validation error."""
+    try:
+        return json.dumps(args, default=_json_default, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        for key, value in args.items():
+            try:
+                json.dumps(value, default=_json_default, allow_nan=False)
+            except (TypeError, ValueError) as item_exc:
+                raise ValidationValueError(f"Argument '{key}' cannot be sent: {item_exc}",
+                                           field_errors={key: "Must be JSON-serialisable"}) from None
+        raise ValidationValueError(f"Arguments cannot be sent: {exc}") from None
+
+
+# -- result converters (JSON projection -> Python objects) ---------------------------------------------------------
+
+def to_decision(data: Any) -> AuthorizationDecision:
+    """Decision projection -> :class:`AuthorizationDecision`."""
+    return AuthorizationDecision._from_projection(data)
+
+
+def to_raw(data: Any) -> Dict[str, Any]:
+    """Raw-dict methods: the server's JSON unchanged (it may be a list for a few endpoints)."""
+    result: Dict[str, Any] = data
+    return result
+
+
+def to_none(_data: Any) -> None:
+    """Methods that return ``None``."""
+    return None
+
+
+def to_bool(data: Any) -> bool:
+    """Methods that return a bool."""
+    return bool(data)
+
+
+def to_list(data: Any) -> List[Dict[str, Any]]:
+    """Methods that return a list of dicts."""
+    return list(data or [])
+
+
+def to_webhook(data: Any) -> Webhook:
+    """Webhook projection (or raw server object) -> :class:`Webhook`."""
+    return Webhook.from_dict(data)
+
+
+def to_webhooks(data: Any) -> List[Webhook]:
+    """A bare list or ``{"webhooks": [...]}`` -> list of :class:`Webhook`."""
+    items = data.get("webhooks", []) if isinstance(data, dict) else data
+    return [Webhook.from_dict(item) for item in items or []]
+
+
+def to_classification(data: Any) -> Optional[ResourceClassification]:
+    """``null`` or a classification projection."""
+    return None if data is None else ResourceClassification.from_dict(data)
+
+
+def to_bulk(data: Any) -> BulkEvaluationResult:
+    """Bulk projection -> :class:`BulkEvaluationResult` (input order, typed errors, D15)."""
+    return BulkEvaluationResult._from_projection(data)
+
+
+def to_connection_result(data: Mapping[str, Any]) -> SimpleNamespace:
+    """``test_connection`` projection -> the peer's ``SimpleNamespace`` (``latency`` mirrors ``latency_ms``)."""
+    values = dict(data)
+    values.setdefault("connected", values.get("status") == "connected")
+    values.setdefault("status", "connected" if values["connected"] else "error")
+    values.setdefault("latency_ms", None)
+    values["latency"] = values["latency_ms"]
+    values.setdefault("organization", None)
+    return SimpleNamespace(**values)
+
+
+def connection_failure(error: BaseException, agent_id: Optional[str], fail_mode: str) -> SimpleNamespace:
+    """``test_connection`` result for a failure; same attributes as a success (fixes Q28)."""
+    return SimpleNamespace(connected=False, status="error", latency=None, latency_ms=None, error=str(error),
+                           api_version="unknown", environment="unknown", organization=None, agent_id=agent_id,
+                           fail_mode=fail_mode)
+
+
+# -- deprecated shims: argument translation shared by both clients (PROTOCOL §5.d) ---------------------------------
+
+def deprecated(old: str, new: str, tag: str) -> None:
+    """One DeprecationWarning per process for ``AscendClient.<old>()``."""
+    warn_once(f"AscendClient.{old}",
+              f"AscendClient.{old}() is deprecated [{tag}]; use AscendClient.{new}() instead. "
+              "It will be removed in ascend-ai-sdk 3.0.0.", stacklevel=4)
+
+
+_ACTION_KEYS = ("resource_id", "risk_indicators", "orchestration_session_id", "parent_action_id",
+                "orchestration_depth", "mcp_server_name", "model_id")
+
+
+def submit_action_args(client_agent_id: Optional[str], first: Any, resource: Any, parameters: Any, context: Any,
+                       kwargs: Dict[str, Any]) -> Args:
+    """``evaluate_action`` keyword arguments for the legacy ``submit_action`` forms.
+
+    Unlike the peer (Q17), ``mcp_server_name``/``model_id`` of an :class:`AgentAction` or dict are kept and extra
+    keyword arguments are forwarded for every form. The client's identity is used on the wire; a differing
+    ``AgentAction.agent_id`` is logged.
+    """
+    if isinstance(first, (AgentAction, dict)) and resource is None:
+        source: Mapping[str, Any] = first if isinstance(first, dict) else {
+            f.name: getattr(first, f.name) for f in dataclasses.fields(first)}
+        agent_id = source.get("agent_id")
+        if agent_id and client_agent_id and agent_id != client_agent_id:
+            logging.getLogger("ascend").warning(
+                "submit_action: action agent_id %r differs from the client's %r; the client's identity is used",
+                agent_id, client_agent_id)
+        params = source.get("action_details")
+        if params is None:
+            params = source.get("parameters")
+        args: Args = {"action_type": source.get("action_type"), "resource": source.get("resource"),
+                      "parameters": params, "context": source.get("context")}
+        args.update({k: source[k] for k in _ACTION_KEYS if source.get(k) is not None})
+        args.update(kwargs)
+        return args
+    args = dict(kwargs)
+    if first is not None:
+        if "action_type" in args:
+            raise TypeError("submit_action() got multiple values for argument 'action_type'")
+        args["action_type"] = first
+    if resource is not None:
+        if "resource" in args:
+            raise TypeError("submit_action() got multiple values for argument 'resource'")
+        args["resource"] = resource
+    if parameters is not None:
+        args["parameters"] = parameters
+    if context is not None:
+        args["context"] = context
+    return args
+
+
+def heartbeat_args(metrics: Optional[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Args:
+    """``heartbeat`` keyword arguments from ``send_heartbeat(metrics, **kwargs)``."""
+    merged = {**(metrics or {}), **kwargs}
+    return {k: merged.get(k) for k in ("response_time_ms", "error_rate", "requests_count")}
+
+
+def approval_wait_args(timeout: Optional[float], timeout_seconds: Optional[float],
+                       poll_interval: Optional[float]) -> Tuple[float, float]:
+    """``(timeout, poll_interval)`` for ``wait_for_approval``; any given timeout is honoured (fixes Q15)."""
+    chosen = timeout if timeout is not None else timeout_seconds
+    return (60 if chosen is None else chosen), (2.0 if poll_interval is None else poll_interval)
+
+
+def check_same_agent(method: str, given: Optional[str], own: Optional[str]) -> None:
+    """The identity check of ``get_agent``/``register_agent``: only this client's agent is addressable."""
+    if given is not None and given != own:
+        raise ValidationValueError(
+            f"{method}() can only address this client's agent ({own!r}), got {given!r}",
+            field_errors={"agent_id": "Must equal the client's agent_id"})
+
+
+_PRIVATE_PARAMS: contextvars.ContextVar[Optional[Dict[str, Any]]] = contextvars.ContextVar(
+    "ascend_private_native_params", default=None)
+
+
+@contextmanager
+def private_native_params(**params: Any) -> Iterator[None]:
+    """Tests only: extra ``_native.Client`` constructor keys for the clients created in this block.
+
+    ``_clock="manual:<start_unix>"`` injects the core's manual clock (sleeps return at once and are recorded),
+    ``_env={...}`` replaces ``os.environ`` for the constructor's env fallbacks. The public signature of
+    ``AscendClient`` stays exactly the peer's.
+    """
+    token = _PRIVATE_PARAMS.set({**(_PRIVATE_PARAMS.get() or {}), **params})
+    try:
+        yield
+    finally:
+        _PRIVATE_PARAMS.reset(token)
+
+
+class ClientBase:
+    """Construction and configuration shared by :class:`AscendClient` and :class:`AsyncAscendClient`."""
+
+    _native: _native.Client
+    _config: Dict[str, Any]
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        agent_id: Optional[str] = None,
+        agent_name: Optional[str] = None,
+        api_url: Optional[str] = None,
+        environment: str = "production",
+        fail_mode: Union[str, FailMode] = "closed",
+        timeout: float = 5,
+        max_retries: int = 3,
+        enable_circuit_breaker: bool = True,
+        circuit_breaker_threshold: int = 5,
+        circuit_breaker_timeout: float = 30,
+        signing_secret: Optional[str] = None,
+        debug: bool = False,
+        *,
+        audit_spool_path: Optional[str] = None,
+        prescore_rules_path: Optional[str] = None,
+    ):
+        params = kwargs_of(locals())
+        if isinstance(fail_mode, FailMode):
+            params["fail_mode"] = fail_mode.value
+        params.update(_PRIVATE_PARAMS.get() or {})
+        if debug:
+            logging.basicConfig(level=logging.DEBUG, format="%(message)s")
+            for name in ("ascend", "ascend_sdk"):
+                logging.getLogger(name).setLevel(logging.DEBUG)
+        native: _native.Client = native_call(lambda n: n.Client(params))
+        self._native = native
+        self._config = dict(native_call(lambda _n: native.config()))
+
+    # Public attributes of the peer, read from the core's resolved configuration.
+    @property
+    def api_url(self) -> str:
+        """Normalised base URL."""
+        return str(self._config.get("api_url"))
+
+    @property
+    def api_key(self) -> Optional[str]:
+        """The organisation API key (never shown by ``repr``)."""
+        value: Optional[str] = self._config.get("api_key")
+        return value
+
+    @property
+    def agent_id(self) -> Optional[str]:
+        """This agent's id (may be ``None``)."""
+        value: Optional[str] = self._config.get("agent_id")
+        return value
+
+    @property
+    def agent_name(self) -> Optional[str]:
+        """This agent's display name (may be ``None``)."""
+        value: Optional[str] = self._config.get("agent_name")
+        return value
+
+    @property
+    def environment(self) -> str:
+        """Free-text environment sent as ``X-Environment``."""
+        return str(self._config.get("environment", "production"))
+
+    @property
+    def fail_mode(self) -> FailMode:
+        """The :class:`FailMode` member in effect."""
+        return FailMode(self._config.get("fail_mode", "closed"))
+
+    @property
+    def timeout(self) -> float:
+        """Per-attempt timeout in seconds."""
+        value: float = self._config.get("timeout", 5)
+        return value
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after the first attempt."""
+        value: int = self._config.get("max_retries", 3)
+        return value
+
+    @property
+    def signing_secret(self) -> Optional[str]:
+        """HMAC request-signing secret (never shown by ``repr``)."""
+        value: Optional[str] = self._config.get("signing_secret")
+        return value
+
+    @property
+    def _circuit_breaker(self) -> Optional[CircuitBreaker]:
+        """The client's breaker (the core's own object, so its state is live), ``None`` when disabled."""
+        from .client import CircuitBreaker
+
+        native = self._native
+        inner = native_call(lambda _n: native.circuit_breaker())
+        return None if inner is None else CircuitBreaker._wrap(inner)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(api_url={self.api_url!r}, agent_id={self.agent_id!r}, "
+                f"environment={self.environment!r}, fail_mode={self.fail_mode.value!r})")
+
+    def _invoke(self, method: str, args: Mapping[str, Any]) -> Any:
+        """``invoke`` on the core, errors translated, result parsed."""
+        payload = encode_args(args)
+        with translate_errors():
+            text = self._native.invoke(method, payload)
+        return json.loads(text)
+
+    async def _ainvoke(self, method: str, args: Mapping[str, Any]) -> Any:
+        """``invoke_async`` on the core, errors translated, result parsed."""
+        payload = encode_args(args)
+        with translate_errors():
+            text = await self._native.invoke_async(method, payload)
+        return json.loads(text)
+
+    def _wait_with_callback(self, action_id: Any, timeout: float, poll_interval: float,
+                            on_escalated: Callable[[str, AuthorizationDecision], Any]) -> AuthorizationDecision:
+        """``wait_for_decision`` with a Python ``on_escalated`` callback (the only non-JSON argument)."""
+
+        def escalated(escalated_id: str, decision_json: str) -> None:
+            on_escalated(escalated_id, to_decision(json.loads(decision_json)))
+
+        with translate_errors():
+            text = self._native.wait_for_decision(str(action_id), float(timeout), float(poll_interval), escalated)
+        return to_decision(json.loads(text))

@@ -1,0 +1,94 @@
+"""``AscendLogger``: a stdlib logger wrapper that masks credentials (PROTOCOL §8.3, DECISIONS D19/D22)."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any, Dict, Optional, Union
+
+__all__ = ["SENSITIVE_KEYS", "AscendLogger", "mask_text", "mask_value"]
+
+#: Keys whose values are always replaced by ``****`` (case-insensitive).
+SENSITIVE_KEYS = frozenset({"api_key", "apikey", "authorization", "x-api-key", "password", "secret"})
+
+_TOKEN = re.compile(r"\b(owkai_|ascend_|sk_)[A-Za-z0-9_\-]+")
+_BEARER = re.compile(r"\bBearer\s+\S+")
+_MASK = "****"
+
+
+def mask_text(text: str) -> str:
+    """Mask ``owkai_…``/``ascend_…``/``sk_…`` tokens and ``Bearer <token>`` in ``text``."""
+    return _BEARER.sub("Bearer " + _MASK, _TOKEN.sub(lambda m: m.group(1) + _MASK, text))
+
+
+def mask_value(value: Any, key: Optional[str] = None) -> Any:
+    """Mask ``value`` recursively: sensitive keys become ``****``, strings are token-masked."""
+    if key is not None and key.lower() in SENSITIVE_KEYS:
+        return _MASK
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, dict):
+        return {k: mask_value(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_value(v) for v in value]
+    return value
+
+
+class AscendLogger:
+    """Structured, credential-masking logger (text ``[LEVEL] message k=v`` or JSON lines).
+
+    The correlation id is per thread/task (a ``ContextVar``), not process-global (D22).
+    """
+
+    def __init__(self, name: str = "ascend_sdk", level: Union[int, str] = logging.INFO, json_format: bool = False):
+        self.name = name
+        self.logger = logging.getLogger(name)
+        self.logger.setLevel(level.upper() if isinstance(level, str) else level)
+        self.json_format = json_format
+        self._correlation_id: contextvars.ContextVar[Optional[str]] = contextvars.ContextVar(
+            f"ascend_correlation_id_{id(self)}", default=None)
+
+    def set_correlation_id(self, correlation_id: Optional[str]) -> None:
+        """Attach ``correlation_id`` to the following records of the current thread/task."""
+        self._correlation_id.set(correlation_id)
+
+    def format(self, level: str, message: str, **kwargs: Any) -> str:
+        """The masked text (or JSON) line for one record."""
+        fields: Dict[str, Any] = {str(k): mask_value(v, str(k)) for k, v in kwargs.items()}
+        text = mask_text(str(message))
+        correlation_id = self._correlation_id.get()
+        if self.json_format:
+            record: Dict[str, Any] = {"timestamp": datetime.now(timezone.utc).isoformat(), "level": level,
+                                      "logger": self.name, "message": text}
+            if correlation_id:
+                record["correlation_id"] = correlation_id
+            record.update(fields)
+            return json.dumps(record, default=str)
+        parts = [f"[{level}] {text}"]
+        if correlation_id:
+            parts.append(f"correlation_id={correlation_id}")
+        parts.extend(f"{k}={v}" for k, v in fields.items())
+        return " ".join(parts)
+
+    def _log(self, level: int, message: str, kwargs: Dict[str, Any]) -> None:
+        if self.logger.isEnabledFor(level):
+            self.logger.log(level, "%s", self.format(logging.getLevelName(level), message, **kwargs))
+
+    def debug(self, message: str, **kwargs: Any) -> None:
+        """Log at DEBUG."""
+        self._log(logging.DEBUG, message, kwargs)
+
+    def info(self, message: str, **kwargs: Any) -> None:
+        """Log at INFO."""
+        self._log(logging.INFO, message, kwargs)
+
+    def warning(self, message: str, **kwargs: Any) -> None:
+        """Log at WARNING."""
+        self._log(logging.WARNING, message, kwargs)
+
+    def error(self, message: str, **kwargs: Any) -> None:
+        """Log at ERROR."""
+        self._log(logging.ERROR, message, kwargs)

@@ -1,0 +1,131 @@
+"""Typed contract of ``ascend._native``, the pyo3 extension over ``ascend-core``.
+
+The pure-Python package codes against exactly this surface (and nothing else). Conventions:
+
+* Every ``*_json`` argument / ``str`` result is UTF-8 JSON text. Results are the projections of
+  docs/BINDING_CONTRACT.md; arguments are objects keyed by the Python parameter names.
+* Every failure is raised as :class:`NativeError`; the package translates it in one place
+  (``ascend._native_loader.translate_errors`` -> ``ascend.exceptions.from_native``). Panics are caught and raised as
+  ``NativeError(code="INTERNAL")`` (DECISIONS D20).
+* Blocking methods release the GIL; long waits wake at least every 100 ms to run ``PyErr_CheckSignals`` so Ctrl-C
+  works (then they raise ``KeyboardInterrupt``, not ``NativeError``).
+"""
+
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, final
+
+__all__ = [
+    "NativeError",
+    "Client",
+    "CircuitBreaker",
+    "normalise_decision",
+    "canonical_json",
+    "prescore",
+    "cvss_score",
+    "webhook_verify",
+    "webhook_sign",
+    "set_log_handler",
+    "SDK_VERSION",
+]
+
+SDK_VERSION: str
+
+class NativeError(Exception):
+    """An ``ascend_core::Error``: stable ``code`` (``ErrorCode::as_str``), never a secret in any field."""
+
+    code: str
+    message: str
+    status_code: Optional[int]
+    correlation_id: Optional[str]
+    details: Dict[str, Any]
+
+@final
+class Client:
+    """One SDK client (one HTTP pool, breaker, kill-switch state, spool)."""
+
+    def __new__(cls, params: Dict[str, Any]) -> Client:
+        """``params``: every ``AscendClient`` constructor argument by name (``None`` = not given, so the core applies
+        env fallbacks and defaults), plus ``audit_spool_path`` and ``prescore_rules_path``. ``fail_mode`` is a
+        string (``closed`` | ``open`` | ``local``, any case). No network I/O. Private keys: ``_clock``
+        (``"system"`` | ``"manual"`` | ``"manual:<start_unix>"``, the core's injectable clock) and ``_env`` (a
+        ``Dict[str, str]`` used instead of ``os.environ`` for the env fallbacks). Any other key is a
+        ``VALIDATION_ERROR`` naming it; a value of the wrong type a ``CONFIGURATION_ERROR`` naming the field.
+        A client used in a forked child rebuilds its core client (new HTTP pool) on first use."""
+    def invoke(self, method: str, args_json: str) -> str:
+        """Call client method ``method`` (Python name) with keyword args ``args_json``; returns the JSON result."""
+    def invoke_async(self, method: str, args_json: str) -> Awaitable[str]:
+        """Same as :meth:`invoke`, as an awaitable bound to the running asyncio loop (pyo3-async-runtimes)."""
+    def config(self) -> Dict[str, Any]:
+        """Resolved configuration: ``api_url``, ``api_key``, ``agent_id``, ``agent_name``, ``environment``,
+        ``fail_mode`` (``"closed"|"open"|"local"``), ``timeout``, ``max_retries``, ``signing_secret``,
+        ``enable_circuit_breaker``, ``circuit_breaker_threshold``, ``circuit_breaker_timeout``, ``debug``,
+        ``audit_spool_path``, ``prescore_rules_path``."""
+    def wait_for_decision(
+        self,
+        action_id: str,
+        timeout: float,
+        poll_interval: float,
+        on_escalated: Optional[Callable[[str, str], None]],
+    ) -> str:
+        """Poll until a final decision; returns the decision projection. ``on_escalated(action_id, decision_json)``
+        is called (with the GIL) at most once per call; exceptions it raises are logged and swallowed."""
+    def circuit_breaker(self) -> Optional[CircuitBreaker]:
+        """This client's breaker (the same object the core uses; ``AscendClient._circuit_breaker``), or ``None``."""
+    def clock_sleeps(self) -> List[float]:
+        """Seconds of every sleep requested from the manual clock (``params["_clock"] = "manual[:<start_unix>]"``);
+        empty with the system clock. Tests only."""
+    def advance_clock(self, seconds: float) -> None:
+        """Move the manual clock forward without recording a sleep. Tests only."""
+    def close(self) -> None:
+        """Stop kill-switch polling and the heartbeat scheduler. Idempotent."""
+
+@final
+class CircuitBreaker:
+    """The core's thread-safe breaker (PROTOCOL §3.6, DECISIONS D3), standalone."""
+
+    def __new__(
+        cls, failure_threshold: int = 5, recovery_timeout: float = 30.0, half_open_max_calls: int = 3
+    ) -> CircuitBreaker: ...
+    @property
+    def failure_threshold(self) -> int: ...
+    @property
+    def recovery_timeout(self) -> float: ...
+    @property
+    def half_open_max_calls(self) -> int: ...
+    @property
+    def failures(self) -> int: ...
+    @property
+    def state(self) -> str:
+        """``closed`` | ``open`` | ``half_open`` (reading it may move OPEN to HALF_OPEN)."""
+    def record_success(self) -> None: ...
+    def record_failure(self) -> None: ...
+    def allow_request(self) -> bool: ...
+    def reset(self) -> None: ...
+
+def normalise_decision(json: str) -> str:
+    """Raw server payload (JSON object) -> ``AuthorizationDecision`` projection (D5/D6/D8/D12)."""
+
+def canonical_json(json_text: str) -> str:
+    """Python-compatible canonical JSON of PROTOCOL §2.5 (sorted keys, ``", "``/``": "``, ASCII escapes)."""
+
+def prescore(json: str) -> str:
+    """``{action_type, resource, context?, risk_indicators?, ...}`` -> ``{risk_score, risk_level, cvss_score,
+    cvss_vector, mitre_tactic, mitre_technique, nist_control, factors, decision}``."""
+
+def cvss_score(vector: str) -> str:
+    """CVSS v3.1 vector -> ``{base_score, temporal_score, environmental_score, severity, vector}``."""
+
+def webhook_verify(
+    payload: bytes,
+    headers: List[Tuple[str, str]],
+    secrets: List[str],
+    tolerance_seconds: float,
+    now_unix: Optional[int],
+) -> str:
+    """Verify a delivery (Standard Webhooks v1 / ASCEND v1); returns the verified event as JSON.
+    ``now_unix=None`` uses the system clock. Failures: ``NativeError`` with a ``WEBHOOK_*`` code."""
+
+def webhook_sign(payload: bytes, secret: str, msg_id: Optional[str], timestamp: Optional[int]) -> List[Tuple[str, str]]:
+    """Signature headers for ``payload`` (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``, ...)."""
+
+def set_log_handler(fn: Callable[[int, str, str], None]) -> None:
+    """Route core log records to ``fn(level, target, message)``; ``level`` is a Python ``logging`` level number."""

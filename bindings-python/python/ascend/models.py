@@ -1,0 +1,637 @@
+"""Data models of the ASCEND SDK (PROTOCOL §6, DECISIONS D6/D12/D15/D21).
+
+Results of the Rust core arrive as JSON projections (docs/BINDING_CONTRACT.md); ``_from_projection`` turns them into
+these dataclasses. Status normalisation is the core's job: ``AuthorizationDecision.from_dict`` delegates to
+``ascend._native.normalise_decision``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from enum import Enum
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Type, TypeVar
+
+from ._native_loader import native_call
+from .exceptions import OWKAIError, ValidationValueError, from_native
+
+__all__ = [
+    "WireEnum",
+    "ActionType",
+    "DecisionStatus",
+    "Decision",
+    "RiskLevel",
+    "RiskIndicators",
+    "ActionContext",
+    "AgentAction",
+    "AuthorizationDecision",
+    "ActionDetails",
+    "KillSwitchStatus",
+    "PolicyEvaluationResult",
+    "ResourceClassification",
+    "AuditEvent",
+    "AuditLogResponse",
+    "AgentHealthStatus",
+    "Webhook",
+    "WebhookTestResult",
+    "BulkActionResult",
+    "BulkEvaluationResult",
+]
+
+_E = TypeVar("_E", bound="WireEnum")
+
+
+class WireEnum(str, Enum):
+    """A ``str`` enum that formats as its wire value on every Python version (D21).
+
+    ``Decision.ALLOWED == "allowed"``, ``str(Decision.ALLOWED) == f"{Decision.ALLOWED}" == "allowed"`` and
+    ``repr(Decision.ALLOWED) == "Decision.ALLOWED"``. Lookup by value is case-insensitive.
+    """
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional[WireEnum]:
+        if isinstance(value, str):
+            wanted = value.strip().lower()
+            for member in cls:
+                if member.value == wanted:
+                    return member
+        return None
+
+    @classmethod
+    def parse(cls: Type[_E], value: Any) -> Optional[_E]:
+        """The member for ``value`` (case-insensitive), or ``None`` when it is unknown or empty."""
+        if isinstance(value, cls):
+            return value
+        if not isinstance(value, str) or not value:
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+class ActionType(WireEnum):
+    """Convenience action types (``action_type`` itself is free text on the wire)."""
+
+    DATA_ACCESS = "data_access"
+    DATA_MODIFICATION = "data_modification"
+    TRANSACTION = "transaction"
+    RECOMMENDATION = "recommendation"
+    COMMUNICATION = "communication"
+    SYSTEM_OPERATION = "system_operation"
+    QUERY = "query"
+    ANALYSIS = "analysis"
+    REPORT_GENERATION = "report_generation"
+    API_CALL = "api_call"
+
+
+class DecisionStatus(WireEnum):
+    """Legacy status enum of :class:`ActionDetails`."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    DENIED = "denied"
+    REQUIRES_MODIFICATION = "requires_modification"
+    TIMEOUT = "timeout"
+    AUTO_APPROVED = "auto_approved"
+    ESCALATED = "escalated"
+
+
+class Decision(WireEnum):
+    """The normalised verdict of an action. Proceed only on ``ALLOWED``."""
+
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    PENDING = "pending"
+    AUTO_APPROVED = "auto_approved"
+    EXECUTED = "executed"
+
+
+class RiskLevel(WireEnum):
+    """Risk level of an action."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+_STATUS_OF_DECISION = {
+    Decision.PENDING: "pending_approval",
+    Decision.ALLOWED: "approved",
+    Decision.DENIED: "denied",
+    Decision.AUTO_APPROVED: "approved",
+    Decision.EXECUTED: "approved",
+}
+
+
+@dataclass
+class RiskIndicators:
+    """Client-side risk hints sent as ``risk_indicators``."""
+
+    pii_involved: bool = False
+    financial_data: bool = False
+    external_transfer: bool = False
+    data_sensitivity: str = "low"
+    amount_threshold: Optional[str] = None
+    compliance_flags: List[str] = field(default_factory=list)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """All fields in declaration order except those that are ``None``."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
+@dataclass
+class ActionContext:
+    """Structured ``context`` of an action; ``custom_fields`` are merged on top."""
+
+    user_request: Optional[str] = None
+    session_id: Optional[str] = None
+    ip_address: Optional[str] = None
+    user_agent: Optional[str] = None
+    timestamp: Optional[str] = None
+    custom_fields: Dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The five named keys that are truthy, in order, then every custom field."""
+        out = {name: getattr(self, name) for name in ("user_request", "session_id", "ip_address", "user_agent",
+                                                     "timestamp") if getattr(self, name)}
+        out.update(self.custom_fields)
+        return out
+
+
+def _as_wire(value: Any) -> Any:
+    to_dict = getattr(value, "to_dict", None)
+    return to_dict() if callable(to_dict) else value
+
+
+def _stripped(name: str, value: Optional[str]) -> Optional[str]:
+    if not value:
+        return None
+    text = str(value).strip()
+    if not text:
+        raise ValidationValueError(f"{name} must be a non-empty string.",
+                                   field_errors={name: "Must be a non-empty string"})
+    return text
+
+
+@dataclass
+class AgentAction:
+    """An action description (used by the deprecated ``submit_action(AgentAction)`` form)."""
+
+    agent_id: str
+    agent_name: str
+    action_type: str
+    resource: str
+    resource_id: Optional[str] = None
+    action_details: Optional[Dict[str, Any]] = None
+    context: Optional[ActionContext] = None
+    risk_indicators: Optional[RiskIndicators] = None
+    orchestration_session_id: Optional[str] = None
+    parent_action_id: Optional[int] = None
+    orchestration_depth: Optional[int] = None
+    mcp_server_name: Optional[str] = None
+    model_id: Optional[str] = None
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The submit body of PROTOCOL §5.a.1 built from these fields (risk fields are never emitted)."""
+        body: Dict[str, Any] = {"agent_id": self.agent_id, "agent_name": self.agent_name,
+                                "action_type": self.action_type, "resource": self.resource}
+        if self.resource_id:
+            body["resource_id"] = self.resource_id
+        if self.action_details:
+            body["action_details"] = dict(self.action_details)
+        if self.context:
+            body["context"] = _as_wire(self.context)
+        if self.risk_indicators:
+            body["risk_indicators"] = _as_wire(self.risk_indicators)
+        for name in ("orchestration_session_id", "parent_action_id", "orchestration_depth"):
+            if getattr(self, name) is not None:
+                body[name] = getattr(self, name)
+        for name in ("mcp_server_name", "model_id"):
+            value = _stripped(name, getattr(self, name))
+            if value:
+                body[name] = value
+        for risky in ("risk_score", "riskScore", "risk_level"):
+            body.pop(risky, None)
+        return body
+
+
+def _native_normalise(data: Mapping[str, Any]) -> Dict[str, Any]:
+    """Run the core's decision normaliser (DECISIONS D5/D6/D8) on a raw server payload."""
+    text: str = native_call(lambda n: n.normalise_decision(json.dumps(data)))
+    result: Dict[str, Any] = json.loads(text)
+    return result
+
+
+_DECISION_KEYS = {"id": "action_id", "action_id": "action_id", "decision": "decision", "risk_score": "risk_score",
+                  "status": "status", "raw_status": "raw_status"}
+
+
+@dataclass
+class AuthorizationDecision:
+    """The answer to a governed action. Proceed only when ``decision == Decision.ALLOWED``.
+
+    Besides attributes, supports ``result["status"]``, ``["id"]``, ``["action_id"]``, ``["decision"]``,
+    ``["risk_score"]`` (and any field name) plus ``.get()`` (D12 item 8).
+    """
+
+    action_id: str
+    decision: Decision
+    risk_score: Optional[float] = None
+    risk_level: Optional[RiskLevel] = None
+    reason: Optional[str] = None
+    policy_violations: List[str] = field(default_factory=list)
+    conditions: List[str] = field(default_factory=list)
+    approval_request_id: Optional[str] = None
+    required_approvers: List[str] = field(default_factory=list)
+    expires_at: Optional[str] = None
+    approved_by: Optional[str] = None
+    approved_at: Optional[datetime] = None
+    comments: Optional[str] = None
+    execution_allowed: bool = False
+    metadata: Dict[str, Any] = field(default_factory=dict)
+    correlation_id: Optional[str] = None
+    cvss_score: Optional[float] = None
+    cvss_severity: Optional[str] = None
+    cvss_vector: Optional[str] = None
+    mitre_tactic: Optional[str] = None
+    mitre_technique: Optional[str] = None
+    nist_control: Optional[str] = None
+    nist_description: Optional[str] = None
+    code_analysis: Optional[Dict[str, Any]] = None
+    prompt_security: Optional[Dict[str, Any]] = None
+    mcp_governance: Optional[Dict[str, Any]] = None
+    model_governance: Optional[Dict[str, Any]] = None
+    processing_time_ms: Optional[int] = None
+    alert_triggered: Optional[bool] = None
+    alert_id: Optional[int] = None
+    workflow_id: Optional[int] = None
+    policy_decision: Optional[str] = None
+    matched_policies: Optional[int] = None
+    matched_smart_rules: Optional[int] = None
+    output_scan_result: Optional[str] = None
+    output_findings_count: Optional[int] = None
+    thresholds: Optional[Dict[str, Any]] = None
+    enforcement_decision: Optional[str] = None
+    enforcement_decision_source: Optional[str] = None
+    risk_score_source: Optional[str] = None
+    shadow_enforcement_decision: Optional[str] = None
+    shadow_enforcement_decision_source: Optional[str] = None
+
+    @property
+    def status(self) -> str:
+        """``pending_approval`` | ``approved`` | ``denied``, derived from :attr:`decision`."""
+        return _STATUS_OF_DECISION.get(Decision.parse(self.decision) or Decision.PENDING, "pending_approval")
+
+    @property
+    def raw_status(self) -> str:
+        """The server's own status string (``metadata["raw_status"]``), else :attr:`status`."""
+        raw = self.metadata.get("raw_status") if isinstance(self.metadata, dict) else None
+        if raw:
+            return str(raw)
+        return str(self.__dict__.get("_raw_status") or self.status)
+
+    @property
+    def risk_level_raw(self) -> Optional[str]:
+        """The server's ``risk_level`` string when it is not a known :class:`RiskLevel` (D6), else ``None``
+        (the core's projection; conformance case ``normalise/risk-level-known``)."""
+        raw = self.__dict__.get("_risk_level_raw")
+        return None if raw is None else str(raw)
+
+    @property
+    def raw(self) -> Dict[str, Any]:
+        """The whole server response this decision was built from (``{}`` for synthetic decisions)."""
+        raw = self.__dict__.get("_raw")
+        return raw if isinstance(raw, dict) else {}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationDecision:
+        """Build a decision from a raw server payload (normalised by the Rust core)."""
+        return cls._from_projection(_native_normalise(data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> AuthorizationDecision:
+        """Build a decision from the core's JSON projection (docs/BINDING_CONTRACT.md)."""
+        kwargs: Dict[str, Any] = {f.name: proj[f.name] for f in fields(cls) if f.name in proj}
+        action_id = proj.get("action_id")
+        kwargs["action_id"] = "" if action_id is None else str(action_id)
+        kwargs["decision"] = Decision.parse(proj.get("decision")) or Decision.PENDING
+        kwargs["risk_level"] = RiskLevel.parse(proj.get("risk_level"))
+        for name in ("policy_violations", "conditions", "required_approvers"):
+            kwargs[name] = list(kwargs.get(name) or [])
+        kwargs["metadata"] = dict(kwargs.get("metadata") or {})
+        kwargs["execution_allowed"] = bool(kwargs.get("execution_allowed", False))
+        decision = cls(**kwargs)
+        risk_level_raw = proj.get("risk_level_raw")
+        if risk_level_raw is None and proj.get("risk_level") is not None and decision.risk_level is None:
+            risk_level_raw = proj.get("risk_level")
+        decision.__dict__["_risk_level_raw"] = risk_level_raw
+        decision.__dict__["_raw_status"] = proj.get("raw_status")
+        decision.__dict__["_raw"] = proj.get("raw")
+        return decision
+
+    def __getitem__(self, key: str) -> Any:
+        if not isinstance(key, str):
+            raise KeyError(key)
+        name = _DECISION_KEYS.get(key, key)
+        if name in _DECISION_KEYS.values() or name in _FIELD_NAMES:
+            return getattr(self, name)
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and (key in _DECISION_KEYS or key in _FIELD_NAMES)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Dict-style read: the value for ``key``, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(AuthorizationDecision))
+
+
+def _first(data: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
+    for key in keys:
+        value = data.get(key)
+        if value is not None:
+            return value
+    return default
+
+
+@dataclass
+class ActionDetails:
+    """Full record of one action (``get_action_details``)."""
+
+    action_id: str
+    agent_id: str
+    agent_name: str
+    action_type: str
+    resource: str
+    resource_id: Optional[str]
+    status: DecisionStatus
+    risk_score: Optional[float]
+    created_at: Optional[datetime]
+    updated_at: Optional[datetime]
+    audit_trail: List[Dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def raw_status(self) -> Optional[str]:
+        """The server's status string, also when it is not a :class:`DecisionStatus` value (D6)."""
+        raw = self.__dict__.get("_raw_status")
+        return str(raw) if raw is not None else str(self.status)
+
+    @property
+    def status_raw(self) -> Optional[str]:
+        """Same as :attr:`raw_status` (the core's projection name)."""
+        return self.raw_status
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ActionDetails:
+        """Map the server's (or the core's) action record; unknown statuses become ``PENDING`` (D6)."""
+        raw_status = _first(data, "status_raw", "raw_status", "status")
+        details = cls(
+            action_id=str(_first(data, "id", "action_id", default="")),
+            agent_id=data.get("agent_id") or "",
+            agent_name=data.get("agent_name") or "",
+            action_type=data.get("action_type") or "",
+            resource=data.get("resource") or "",
+            resource_id=data.get("resource_id"),
+            status=DecisionStatus.parse(data.get("status") or "pending") or DecisionStatus.PENDING,
+            risk_score=data.get("risk_score"),
+            created_at=data.get("created_at"),
+            updated_at=data.get("updated_at"),
+            audit_trail=list(data.get("audit_trail") or []),
+        )
+        details.__dict__["_raw_status"] = raw_status
+        return details
+
+
+@dataclass
+class KillSwitchStatus:
+    """Kill-switch state of the API key's scope."""
+
+    blocked: bool
+    reason: Optional[str] = None
+    activated_at: Optional[str] = None
+    activated_by: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> KillSwitchStatus:
+        """Map ``blocked`` (default False), ``reason``, ``activated_at``, ``activated_by``."""
+        return cls(bool(data.get("blocked", False)), data.get("reason"), data.get("activated_at"),
+                   data.get("activated_by"))
+
+
+@dataclass
+class PolicyEvaluationResult:
+    """Result of ``evaluate_policy``."""
+
+    decision: str
+    matched_policies: List[Dict[str, Any]] = field(default_factory=list)
+    violations: List[str] = field(default_factory=list)
+    risk_score: Optional[float] = None
+    evaluation_time_ms: Optional[int] = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PolicyEvaluationResult:
+        """``decision`` defaults to ``"unknown"``; other keys are same-named."""
+        return cls(data.get("decision", "unknown"), list(data.get("matched_policies") or []),
+                   list(data.get("violations") or []), data.get("risk_score"), data.get("evaluation_time_ms"))
+
+
+@dataclass
+class ResourceClassification:
+    """Data classification of a resource type."""
+
+    resource_id: str
+    resource_type: str
+    sensitivity_level: str
+    compliance_tags: List[str] = field(default_factory=list)
+    metadata: Dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ResourceClassification:
+        """``resource_id`` else ``id``; string fields default to ``""``."""
+        return cls(_first(data, "resource_id", "id", default=""), data.get("resource_type", ""),
+                   data.get("sensitivity_level", ""), list(data.get("compliance_tags") or []),
+                   dict(data.get("metadata") or {}))
+
+
+@dataclass
+class AuditEvent:
+    """One audit-log entry."""
+
+    event_id: str
+    event_type: str
+    timestamp: str
+    actor: Optional[str] = None
+    resource: Optional[str] = None
+    action: Optional[str] = None
+    outcome: Optional[str] = None
+    details: Dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AuditEvent:
+        """``event_id`` else ``id``; ``event_type``/``timestamp`` default to ``""``."""
+        return cls(_first(data, "event_id", "id", default=""), data.get("event_type", ""), data.get("timestamp", ""),
+                   data.get("actor"), data.get("resource"), data.get("action"), data.get("outcome"),
+                   dict(data.get("details") or {}))
+
+
+@dataclass
+class AuditLogResponse:
+    """A page of audit events."""
+
+    events: List[AuditEvent] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    page_size: int = 50
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AuditLogResponse:
+        """Events from ``events``, else ``logs``, else ``items``; ``page_size`` from ``page_size`` else ``limit``."""
+        raw = _first(data, "events", "logs", "items", default=[])
+        events = [e if isinstance(e, AuditEvent) else AuditEvent.from_dict(e) for e in raw]
+        return cls(events, data.get("total", len(events)), data.get("page", 1),
+                   _first(data, "page_size", "limit", default=50))
+
+
+@dataclass
+class AgentHealthStatus:
+    """Health record of this agent."""
+
+    agent_id: str
+    status: str
+    last_heartbeat: Optional[str] = None
+    uptime_seconds: Optional[int] = None
+    metadata: Dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AgentHealthStatus:
+        """``agent_id`` defaults to ``""``, ``status`` to ``"unknown"``."""
+        return cls(data.get("agent_id", ""), data.get("status", "unknown"), data.get("last_heartbeat"),
+                   data.get("uptime_seconds"), dict(data.get("metadata") or {}))
+
+
+@dataclass
+class Webhook:
+    """A webhook subscription, with attribute *and* item access (``w.webhook_id``, ``w["webhook_id"]``, D12)."""
+
+    webhook_id: str
+    url: str
+    events: List[str] = field(default_factory=list)
+    active: bool = True
+    secret: Optional[str] = field(default=None, repr=False)
+    created_at: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Webhook:
+        """``webhook_id`` else ``id`` (may stay an int); extra server keys stay readable by item access."""
+        hook = cls(_first(data, "webhook_id", "id", default=""), data.get("url", ""), list(data.get("events") or []),
+                   data.get("active", True), data.get("secret"), data.get("created_at"))
+        hook.__dict__["_extra"] = {k: v for k, v in data.items() if k not in _WEBHOOK_FIELDS}
+        return hook
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Fields plus any extra keys the server sent."""
+        out: Dict[str, Any] = dict(self.__dict__.get("_extra") or {})
+        out.update({f.name: getattr(self, f.name) for f in fields(self)})
+        return out
+
+    def __getitem__(self, key: str) -> Any:
+        if key in _WEBHOOK_FIELDS:
+            return getattr(self, key)
+        return (self.__dict__.get("_extra") or {})[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in _WEBHOOK_FIELDS or key in (self.__dict__.get("_extra") or {})
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.to_dict())
+
+    def keys(self) -> List[str]:
+        """Field names plus extra server keys."""
+        return list(self.to_dict())
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Dict-style read: the value for ``key``, else ``default``."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+_WEBHOOK_FIELDS = frozenset(f.name for f in fields(Webhook))
+
+
+@dataclass
+class WebhookTestResult:
+    """Result of ``test_webhook``."""
+
+    success: bool
+    status_code: Optional[int] = None
+    response_time_ms: Optional[int] = None
+    error: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> WebhookTestResult:
+        """``success`` defaults to False; other keys are same-named."""
+        return cls(bool(data.get("success", False)), data.get("status_code"), data.get("response_time_ms"),
+                   data.get("error"))
+
+
+@dataclass
+class BulkActionResult:
+    """One item of ``evaluate_actions``; ``error`` is a typed SDK exception, not a string (D15)."""
+
+    action_type: str
+    resource: str
+    decision: Optional[AuthorizationDecision] = None
+    error: Optional[OWKAIError] = None
+    succeeded: bool = True
+
+
+@dataclass
+class BulkEvaluationResult:
+    """Result of ``evaluate_actions``: one item per input, in input order (D15)."""
+
+    total: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    results: List[BulkActionResult] = field(default_factory=list)
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> BulkEvaluationResult:
+        """Build from ``{total, succeeded, failed, results: [{action_type, resource, decision, error, succeeded}]}``."""
+        items = []
+        for item in proj.get("results") or []:
+            decision = item.get("decision")
+            error = item.get("error")
+            items.append(BulkActionResult(
+                action_type=item.get("action_type", ""),
+                resource=item.get("resource", ""),
+                decision=None if decision is None else AuthorizationDecision._from_projection(decision),
+                error=None if error is None else _error_from_projection(error),
+                succeeded=bool(item.get("succeeded", error is None)),
+            ))
+        return cls(int(proj.get("total", len(items))), int(proj.get("succeeded", 0)), int(proj.get("failed", 0)),
+                   items)
+
+
+def _error_from_projection(err: Mapping[str, Any]) -> OWKAIError:
+    """``{code, message, status_code, correlation_id, details}`` -> the matching SDK exception."""
+    return from_native(str(err.get("code", "INTERNAL")), str(err.get("message", "")), err.get("status_code"),
+                       err.get("correlation_id"), dict(err.get("details") or {}))

@@ -1,0 +1,228 @@
+"""Governed ``eval``/``exec`` (PROTOCOL §8.6): length limit, static screening, optional ASCEND approval, then
+execution with a whitelisted builtins table and a timeout (SIGALRM; Unix main thread only).
+
+This is defence in depth, not a sandbox: never evaluate untrusted code you could avoid evaluating.
+Environment (read at import): ``ASCEND_EVAL_FAIL_MODE`` (closed), ``ASCEND_EVAL_MAX_LENGTH`` (10000),
+``ASCEND_EVAL_TIMEOUT`` (5).
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import logging
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, TypeVar, cast
+
+from ..exceptions import ConnectionError as AscendConnectionError
+from ..exceptions import OWKAIError
+from ..exceptions import TimeoutError as AscendTimeoutError
+from .ast_analyzer import ASTAnalysisResult, ASTAnalyzer
+
+__all__ = [
+    "SafeEvaluator",
+    "safe_eval",
+    "safe_exec",
+    "analyze_expression",
+    "configure",
+    "govern_eval",
+    "create_restricted_builtins",
+    "SafeEvalError",
+    "CodeTooLongError",
+    "DangerousCodeError",
+    "GovernanceError",
+    "TimeoutError",
+    "DEFAULT_SAFE_BUILTINS",
+]
+
+_log = logging.getLogger("ascend.wrappers.dynamic_code")
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Builtins available to evaluated code by default.
+DEFAULT_SAFE_BUILTINS = frozenset({
+    "abs", "all", "any", "bool", "chr", "dict", "divmod", "enumerate", "filter", "float", "frozenset", "int",
+    "isinstance", "len", "list", "map", "max", "min", "ord", "pow", "range", "reversed", "round", "set", "slice",
+    "sorted", "str", "sum", "tuple", "zip", "True", "False", "None",
+})
+
+
+class SafeEvalError(Exception):
+    """Base class of the dynamic-code wrapper's errors."""
+
+
+class CodeTooLongError(SafeEvalError):
+    """The code exceeds ``max_code_length``."""
+
+
+class DangerousCodeError(SafeEvalError):
+    """Static screening found high or critical constructs (``.analysis`` has the findings)."""
+
+    def __init__(self, message: str, analysis: Optional[ASTAnalysisResult] = None):
+        super().__init__(message)
+        self.analysis = analysis
+
+
+class GovernanceError(SafeEvalError):
+    """ASCEND did not allow the evaluation (or could not be asked, in closed mode)."""
+
+
+class TimeoutError(SafeEvalError):  # this module's own timeout (peer API)
+    """Evaluation exceeded ``timeout_seconds``."""
+
+
+def create_restricted_builtins(allowed: Iterable[str]) -> Dict[str, Any]:
+    """A ``__builtins__`` mapping holding only the ``allowed`` names that exist in :mod:`builtins`."""
+    return {name: getattr(builtins, name) for name in allowed if hasattr(builtins, name)}
+
+
+@contextmanager
+def timeout_context(seconds: float) -> Iterator[None]:
+    """Raise :class:`TimeoutError` if the block runs longer than ``seconds`` (no-op off Unix or off the main thread)."""
+    usable = seconds and seconds > 0 and hasattr(signal, "SIGALRM") and \
+        threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: Any) -> None:
+        raise TimeoutError(f"Evaluation exceeded {seconds} seconds")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class SafeEvaluator:
+    """Evaluates code after length, AST and (with a client) ASCEND checks."""
+
+    def __init__(self, client: Any = None, fail_mode: str = "closed", allowed_builtins: Optional[Iterable[str]] = None,
+                 blocked_names: Optional[Iterable[str]] = None, max_code_length: int = 10000,
+                 timeout_seconds: float = 5, allow_imports: bool = False):
+        self.client = client
+        self.fail_mode = str(fail_mode).lower()
+        self.allowed_builtins = frozenset(allowed_builtins) if allowed_builtins is not None else DEFAULT_SAFE_BUILTINS
+        self.blocked_names = frozenset(blocked_names or ())
+        self.max_code_length = max_code_length
+        self.timeout_seconds = timeout_seconds
+        self.allow_imports = allow_imports
+
+    def analyze(self, code: str) -> ASTAnalysisResult:
+        """Static findings for ``code``."""
+        return ASTAnalyzer(self.allowed_builtins, self.blocked_names, self.allow_imports).analyze(code)
+
+    def check(self, code: str, mode: str = "eval", risk_level: Optional[str] = None) -> ASTAnalysisResult:
+        """All checks short of execution; raises on the first failing one."""
+        if not isinstance(code, str):
+            raise SafeEvalError(f"code must be a str, got {type(code).__name__}")
+        if len(code) > self.max_code_length:
+            raise CodeTooLongError(f"Code length {len(code)} exceeds the limit of {self.max_code_length}")
+        analysis = self.analyze(code)
+        if analysis.parse_error is not None or analysis.has_dangerous_constructs:
+            raise DangerousCodeError(f"Code rejected: {analysis.reason}", analysis)
+        if self.client is not None:
+            self._govern(code, mode, analysis, risk_level)
+        return analysis
+
+    def _govern(self, code: str, mode: str, analysis: ASTAnalysisResult, risk_level: Optional[str]) -> None:
+        try:
+            decision = self.client.evaluate_action(
+                action_type=f"code.{mode}", resource="dynamic_code",
+                parameters={"code": code[:1000], "code_length": len(code), "mode": mode},
+                risk_indicators={"dynamic_code": True, "local_risk_level": risk_level or analysis.max_severity or "low",
+                                 "finding_count": len(analysis.findings)},
+                wait_for_decision=False)
+        except (AscendConnectionError, AscendTimeoutError) as exc:  # ASCEND unreachable
+            if self.fail_mode == "open":
+                _log.warning("ASCEND unreachable, ASCEND_EVAL_FAIL_MODE=open, evaluating: %s", exc)
+                return
+            raise GovernanceError(f"ASCEND unreachable (fail mode closed): {exc}") from exc
+        except OWKAIError as exc:
+            raise GovernanceError(f"Governance check failed: {exc}") from exc
+        if not getattr(decision, "execution_allowed", False):
+            raise GovernanceError(f"Dynamic code not allowed ({decision.decision}): {decision.reason or 'no reason'}")
+
+    def eval(self, code: str, context: Optional[Dict[str, Any]] = None) -> Any:
+        """Evaluate an expression."""
+        self.check(code, "eval")
+        namespace = {"__builtins__": create_restricted_builtins(self.allowed_builtins)}
+        with timeout_context(self.timeout_seconds):
+            return eval(compile(code, "<ascend.safe_eval>", "eval"), namespace, dict(context or {}))
+
+    def exec(self, code: str, context: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+        """Execute statements; returns the resulting local namespace."""
+        self.check(code, "exec")
+        namespace = {"__builtins__": create_restricted_builtins(self.allowed_builtins)}
+        local_vars: Dict[str, Any] = dict(context or {})
+        with timeout_context(self.timeout_seconds):
+            exec(compile(code, "<ascend.safe_exec>", "exec"), namespace, local_vars)
+        return local_vars
+
+    def eval_many(self, expressions: Iterable[str], context: Optional[Dict[str, Any]] = None) -> List[Any]:
+        """Evaluate several expressions with the same context."""
+        return [self.eval(expression, context) for expression in expressions]
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+_default = SafeEvaluator(fail_mode=os.environ.get("ASCEND_EVAL_FAIL_MODE", "closed"),
+                         max_code_length=_env_int("ASCEND_EVAL_MAX_LENGTH", 10000),
+                         timeout_seconds=_env_int("ASCEND_EVAL_TIMEOUT", 5))
+
+
+def configure(client: Any = None, fail_mode: Optional[str] = None, allowed_builtins: Optional[Iterable[str]] = None,
+              blocked_names: Optional[Iterable[str]] = None, max_code_length: Optional[int] = None,
+              timeout_seconds: Optional[float] = None) -> None:
+    """Configure the module-level evaluator used by :func:`safe_eval`/:func:`safe_exec` (``None`` keeps a value)."""
+    if client is not None:
+        _default.client = client
+    if fail_mode is not None:
+        _default.fail_mode = str(fail_mode).lower()
+    if allowed_builtins is not None:
+        _default.allowed_builtins = frozenset(allowed_builtins)
+    if blocked_names is not None:
+        _default.blocked_names = frozenset(blocked_names)
+    if max_code_length is not None:
+        _default.max_code_length = max_code_length
+    if timeout_seconds is not None:
+        _default.timeout_seconds = timeout_seconds
+
+
+def safe_eval(code: str, context: Optional[Dict[str, Any]] = None) -> Any:
+    """Evaluate an expression with the module-level evaluator."""
+    return _default.eval(code, context)
+
+
+def safe_exec(code: str, context: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """Execute statements with the module-level evaluator."""
+    return _default.exec(code, context)
+
+
+def analyze_expression(code: str) -> ASTAnalysisResult:
+    """Static findings for ``code`` under the module-level configuration."""
+    return _default.analyze(code)
+
+
+def govern_eval(risk_level: Optional[str] = None) -> Callable[[F], F]:
+    """Decorator for functions whose first argument is code: run every check on it before the call."""
+
+    def decorate(func: F) -> F:
+        @functools.wraps(func)
+        def wrapper(code: str, *args: Any, **kwargs: Any) -> Any:
+            _default.check(code, "eval", risk_level)
+            return func(code, *args, **kwargs)
+
+        return cast(F, wrapper)
+
+    return decorate

@@ -1,0 +1,200 @@
+//! Core `tracing` events to the Python log handler (`set_log_handler`), which forwards them to
+//! `logging.getLogger("ascend")`.
+//!
+//! A `tracing` event can fire on any thread, also while the core holds one of its own locks, so the layer never
+//! waits for the GIL: it queues the record. The queue is drained (a) at the end of every entry point, on the
+//! calling thread, which already holds the GIL, so records of a call reach Python before the call returns, and
+//! (b) by a small forwarder thread for records of background work (kill-switch polling, heartbeats). The
+//! forwarder is restarted lazily after `fork()`.
+
+use pyo3::prelude::*;
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
+use tracing::field::{Field, Visit};
+use tracing::{Event, Level, Metadata, Subscriber};
+use tracing_subscriber::layer::{Context, Layer};
+use tracing_subscriber::prelude::*;
+
+/// Records kept while nobody drains them; the oldest are dropped beyond this.
+const MAX_QUEUED: usize = 10_000;
+
+struct Record {
+    level: i32,
+    target: String,
+    message: String,
+}
+
+struct Queue {
+    records: Mutex<VecDeque<Record>>,
+    ready: Condvar,
+}
+
+static QUEUE: Queue = Queue { records: Mutex::new(VecDeque::new()), ready: Condvar::new() };
+static HANDLER: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
+/// PID of the process whose forwarder thread is running (0: none).
+static FORWARDER_PID: AtomicU32 = AtomicU32::new(0);
+/// Set by an `atexit` hook: the forwarder stops attaching to a finalizing interpreter.
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Python `logging` level of a `tracing` level.
+fn py_level(level: &Level) -> i32 {
+    match *level {
+        Level::ERROR => 40,
+        Level::WARN => 30,
+        Level::INFO => 20,
+        Level::DEBUG => 10,
+        Level::TRACE => 5,
+    }
+}
+
+fn wanted(meta: &Metadata<'_>) -> bool {
+    meta.target().starts_with("ascend") && *meta.level() <= Level::DEBUG
+}
+
+#[derive(Default)]
+struct Text {
+    message: String,
+    fields: String,
+}
+
+impl Visit for Text {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            let _ = write!(self.message, "{value:?}");
+        } else {
+            let _ = write!(self.fields, " {}={value:?}", field.name());
+        }
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        if field.name() == "message" {
+            self.message.push_str(value);
+        } else {
+            let _ = write!(self.fields, " {}={value}", field.name());
+        }
+    }
+}
+
+/// The `tracing` layer that queues records for Python.
+struct PythonLayer;
+
+impl<S: Subscriber> Layer<S> for PythonLayer {
+    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        wanted(meta)
+    }
+
+    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+        let meta = event.metadata();
+        if !wanted(meta) {
+            return;
+        }
+        let mut text = Text::default();
+        event.record(&mut text);
+        text.message.push_str(&text.fields);
+        push(Record { level: py_level(meta.level()), target: meta.target().to_string(), message: text.message });
+    }
+}
+
+/// The queue, or `None` when it stays locked: after `fork()` a lock held by a thread of the parent is never
+/// released in the child, and logging must not deadlock it (the record is dropped instead).
+fn lock_queue() -> Option<MutexGuard<'static, VecDeque<Record>>> {
+    for _ in 0..10_000 {
+        match QUEUE.records.try_lock() {
+            Ok(q) => return Some(q),
+            Err(TryLockError::Poisoned(p)) => return Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => std::thread::yield_now(),
+        }
+    }
+    None
+}
+
+fn push(record: Record) {
+    {
+        let Some(mut q) = lock_queue() else { return };
+        if q.len() >= MAX_QUEUED {
+            q.pop_front();
+        }
+        q.push_back(record);
+    }
+    QUEUE.ready.notify_one();
+    ensure_forwarder();
+}
+
+fn ensure_forwarder() {
+    let pid = std::process::id();
+    let running = FORWARDER_PID.load(Ordering::SeqCst);
+    if running == pid || FORWARDER_PID.compare_exchange(running, pid, Ordering::SeqCst, Ordering::SeqCst).is_err() {
+        return;
+    }
+    let spawned = std::thread::Builder::new().name("ascend-log".into()).spawn(move || loop {
+        {
+            let q = QUEUE.records.lock().unwrap_or_else(|p| p.into_inner());
+            let (q, _) = QUEUE
+                .ready
+                .wait_timeout_while(q, Duration::from_millis(500), |q| q.is_empty())
+                .unwrap_or_else(|p| p.into_inner());
+            if q.is_empty() {
+                continue;
+            }
+        }
+        // Let the calling thread drain the records of its own call first (it does so before returning).
+        std::thread::sleep(Duration::from_millis(20));
+        if SHUTTING_DOWN.load(Ordering::SeqCst) || std::process::id() != pid {
+            return;
+        }
+        if Python::try_attach(flush).is_none() {
+            return;
+        }
+    });
+    if spawned.is_err() {
+        FORWARDER_PID.store(0, Ordering::SeqCst);
+    }
+}
+
+/// Hands every queued record to the Python handler (records are dropped when no handler is set).
+pub fn flush(py: Python<'_>) {
+    let handler = match HANDLER.lock() {
+        Ok(h) => h.as_ref().map(|h| h.clone_ref(py)),
+        Err(_) => None,
+    };
+    loop {
+        let batch: Vec<Record> = {
+            let Some(mut q) = lock_queue() else { return };
+            if q.is_empty() {
+                return;
+            }
+            q.drain(..).collect()
+        };
+        let Some(handler) = &handler else { continue };
+        for r in batch {
+            if let Err(e) = handler.call1(py, (r.level, r.target, r.message)) {
+                e.write_unraisable(py, Some(handler.bind(py)));
+            }
+        }
+    }
+}
+
+/// `set_log_handler(fn)`: `fn(level, target, message)` receives every core record from now on.
+#[pyfunction]
+pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
+    crate::errors::guard(py, || {
+        *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Some(r#fn);
+        Ok(())
+    })
+}
+
+/// `atexit` hook: stop forwarding from the background thread.
+#[pyfunction]
+pub fn _stop_log_forwarding() {
+    SHUTTING_DOWN.store(true, Ordering::SeqCst);
+}
+
+/// Installs the layer as the process-wide `tracing` subscriber (a no-op when the host already installed one).
+pub fn install(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let _ = tracing_subscriber::registry().with(PythonLayer).try_init();
+    let stop = module.getattr("_stop_log_forwarding")?;
+    py.import("atexit")?.call_method1("register", (stop,))?;
+    Ok(())
+}

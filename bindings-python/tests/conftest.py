@@ -1,0 +1,249 @@
+"""Shared fixtures. ``fake_native`` installs an in-process stand-in for ``ascend._native`` so the Python glue
+(argument encoding, result conversion, error translation) is testable before the Rust extension exists.
+Tests that need the *real* extension use ``requires_native``."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+import os
+import sys
+import types
+from pathlib import Path
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REPO = ROOT.parent
+# The specs live next to the repository (shared/), not in it; ASCEND_SHARED_DIR points elsewhere.
+SHARED = Path(os.environ.get("ASCEND_SHARED_DIR") or REPO.parent / "shared")
+SURFACE = SHARED / "spec" / "PEER_API_SURFACE.txt"
+
+
+def _installed_package_has_native() -> bool:
+    """True when an installed ``ascend`` (the wheel, or ``maturin develop``) carries the real extension."""
+    try:
+        importlib.import_module("ascend._native")
+    except ImportError:
+        for name in [m for m in sys.modules if m == "ascend" or m.startswith("ascend.")]:
+            del sys.modules[name]
+        return False
+    return True
+
+
+# Test the installed wheel when there is one (`make python`); otherwise the source tree with the fake extension.
+if not _installed_package_has_native():
+    sys.path.insert(0, str(ROOT / "python"))
+
+from ascend import _native_loader  # noqa: E402
+
+
+def _real_native_importable() -> bool:
+    if "ascend._native" in sys.modules and getattr(sys.modules["ascend._native"], "__fake__", False):
+        return False
+    try:
+        return importlib.util.find_spec("ascend._native") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+requires_native = pytest.mark.skipif(
+    not _real_native_importable(),
+    reason="ascend._native (the pyo3 extension) is not installed; run `make python` (or `maturin develop`)",
+)
+
+
+class FakeNativeError(Exception):
+    def __init__(self, code: str, message: str, status_code: Optional[int] = None,
+                 correlation_id: Optional[str] = None, details: Optional[Dict[str, Any]] = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.correlation_id = correlation_id
+        self.details = details or {}
+
+
+class FakeClient:
+    """Records every call; answers from ``responses[method]`` (a value or a callable taking the args dict)."""
+
+    instances: ClassVar[List[FakeClient]] = []
+
+    def __init__(self, params: Dict[str, Any]) -> None:
+        self.params = params
+        self.calls: List[Tuple[str, Dict[str, Any]]] = []
+        self.responses: Dict[str, Any] = {}
+        self.closed = False
+        if not (params.get("api_key") or os.environ.get("ASCEND_API_KEY")):
+            raise FakeNativeError("CONFIGURATION_ERROR", "API key is required", details={"field": "api_key"})
+        FakeClient.instances.append(self)
+
+    def _answer(self, method: str, args: Dict[str, Any]) -> str:
+        self.calls.append((method, args))
+        answer = self.responses.get(method, {})
+        if isinstance(answer, FakeNativeError):
+            raise answer
+        if callable(answer):
+            answer = answer(args)
+        return json.dumps(answer)
+
+    def invoke(self, method: str, args_json: str) -> str:
+        assert isinstance(args_json, str)
+        return self._answer(method, json.loads(args_json))
+
+    def invoke_async(self, method: str, args_json: str) -> asyncio.Future[str]:
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        try:
+            future.set_result(self.invoke(method, args_json))
+        except FakeNativeError as exc:
+            future.set_exception(exc)
+        return future
+
+    def config(self) -> Dict[str, Any]:
+        p = self.params
+        return {"api_url": (p.get("api_url") or "https://pilot.owkai.app").rstrip("/"), "api_key": p["api_key"],
+                "agent_id": p.get("agent_id"), "agent_name": p.get("agent_name") or p.get("agent_id"),
+                "environment": p.get("environment", "production"),
+                "fail_mode": str(p.get("fail_mode", "closed")).lower(), "timeout": p.get("timeout", 5),
+                "max_retries": p.get("max_retries", 3), "signing_secret": p.get("signing_secret")}
+
+    def wait_for_decision(self, action_id: str, timeout: float, poll_interval: float,
+                          on_escalated: Optional[Callable[[str, str], None]]) -> str:
+        decision = {"action_id": action_id, "decision": "pending", "raw_status": "escalated",
+                    "metadata": {"raw_status": "escalated"}}
+        if on_escalated is not None:
+            on_escalated(action_id, json.dumps(decision))
+        return self._answer("wait_for_decision", {"action_id": action_id, "timeout": timeout,
+                                                  "poll_interval": poll_interval, "on_escalated": "<callback>"})
+
+    def circuit_breaker(self) -> Optional[FakeBreaker]:
+        return FakeBreaker() if self.params.get("enable_circuit_breaker", True) else None
+
+    def clock_sleeps(self) -> List[float]:
+        return []
+
+    def advance_clock(self, seconds: float) -> None:
+        self.calls.append(("advance_clock", {"seconds": seconds}))
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeBreaker:
+    def __init__(self, failure_threshold: int = 5, recovery_timeout: float = 30, half_open_max_calls: int = 3):
+        self.failure_threshold = failure_threshold
+        self.recovery_timeout = recovery_timeout
+        self.half_open_max_calls = half_open_max_calls
+        self.failures = 0
+        self.state = "closed"
+
+    def record_failure(self) -> None:
+        self.failures += 1
+        if self.failures >= self.failure_threshold:
+            self.state = "open"
+
+    def record_success(self) -> None:
+        self.failures = 0
+
+    def allow_request(self) -> bool:
+        return self.state != "open"
+
+    def reset(self) -> None:
+        self.failures, self.state = 0, "closed"
+
+
+def make_fake_module() -> types.ModuleType:
+    module = types.ModuleType("ascend._native")
+    module.__fake__ = True  # type: ignore[attr-defined]
+    module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
+    module.Client = FakeClient  # type: ignore[attr-defined]
+    module.NativeError = FakeNativeError  # type: ignore[attr-defined]
+    module.CircuitBreaker = FakeBreaker  # type: ignore[attr-defined]
+    module.log_handlers = []  # type: ignore[attr-defined]
+    module.set_log_handler = module.log_handlers.append  # type: ignore[attr-defined]
+
+    def normalise_decision(text: str) -> str:
+        data = json.loads(text)
+        status = data.get("decision") or data.get("status") or "pending"
+        decision = {"approved": "allowed", "allowed": "allowed", "rejected": "denied", "denied": "denied"}.get(
+            status, "pending")
+        return json.dumps({"action_id": str(data.get("id", "")), "decision": decision,
+                           "risk_score": data.get("risk_score"), "raw_status": status, "raw": data})
+
+    module.normalise_decision = normalise_decision  # type: ignore[attr-defined]
+    module.canonical_json = lambda t: json.dumps(json.loads(t), sort_keys=True)  # type: ignore[attr-defined]
+    module.prescore = lambda t: json.dumps({  # type: ignore[attr-defined]
+        "risk_score": 35.0, "risk_level": "low", "cvss_score": 3.1, "cvss_vector": "CVSS:3.1/AV:N",
+        "mitre_tactic": "TA0009", "mitre_technique": "T1005", "nist_control": "AC-3",
+        "factors": [{"name": "action_type", "score": 35}], "decision": "allowed", "echo": json.loads(t)})
+    module.cvss_score = lambda v: json.dumps({  # type: ignore[attr-defined]
+        "base_score": 9.8, "temporal_score": None, "environmental_score": None, "severity": "Critical", "vector": v})
+
+    def webhook_verify(payload: bytes, headers: List[Tuple[str, str]], secrets: List[str], tolerance: float,
+                       now_unix: Optional[int]) -> str:
+        assert isinstance(payload, bytes)
+        if dict(headers).get("webhook-signature") != "v1,ok" or "s" not in secrets:
+            raise FakeNativeError("WEBHOOK_NO_MATCHING_SIGNATURE", "no matching signature")
+        return payload.decode()
+
+    module.webhook_verify = webhook_verify  # type: ignore[attr-defined]
+    module.webhook_sign = lambda p, s, i, t: [("webhook-id", i or "msg_1"),  # type: ignore[attr-defined]
+                                              ("webhook-timestamp", str(t or 0)),
+                                              ("webhook-signature", "v1,ok")]
+    return module
+
+
+@pytest.fixture
+def fake_native(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    module = make_fake_module()
+    monkeypatch.setitem(sys.modules, "ascend._native", module)
+    monkeypatch.setattr(_native_loader, "_loaded", None)
+    FakeClient.instances.clear()
+    return module
+
+
+@pytest.fixture
+def client(fake_native: types.ModuleType) -> Any:
+    from ascend import AscendClient
+
+    return AscendClient(api_key="owkai_secret_key", agent_id="a1", agent_name="Agent One",
+                        signing_secret="sig_secret")
+
+
+def native_client(client: Any) -> FakeClient:
+    inner: FakeClient = client._native
+    return inner
+
+
+# -- the real extension against the mock server ----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def mock_server_session() -> Any:
+    """One ``ascend-mock-server`` process for the whole session (reset before each use)."""
+    if not _real_native_importable():
+        pytest.skip("ascend._native (the pyo3 extension) is not built; run `make python`")
+    from mockserver import MockServer
+
+    server = MockServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def mock(mock_server_session: Any) -> Any:
+    """The session's mock server, reset (empty script, empty request log)."""
+    mock_server_session.reset()
+    return mock_server_session
+
+
+@pytest.fixture
+def real_client(mock: Any, tmp_path: Path) -> Any:
+    """An ``AscendClient`` on the real extension, pointed at the mock server, with a private spool."""
+    from ascend import AscendClient
+
+    client = AscendClient(api_key="test-api-key-0001", agent_id="test-agent", api_url=mock.url, max_retries=0,
+                          audit_spool_path=str(tmp_path / "spool.jsonl"))
+    yield client
+    client.close()
