@@ -28,11 +28,14 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", py.get_type::<errors::NativeError>())?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::CircuitBreaker>()?;
+    m.add_class::<pure::ReplayCache>()?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore, m)?)?;
+    m.add_function(wrap_pyfunction!(pure::prescore_batch, m)?)?;
     m.add_function(wrap_pyfunction!(pure::cvss_score, m)?)?;
     m.add_function(wrap_pyfunction!(pure::webhook_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(pure::webhook_verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(pure::webhook_sign, m)?)?;
     m.add_function(wrap_pyfunction!(logging::set_log_handler, m)?)?;
     m.add("SDK_VERSION", ascend_core::SDK_VERSION)?;

@@ -1,5 +1,6 @@
-//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign. No I/O, no
-//! waiting, so they keep the GIL (each is microseconds).
+//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign, the replay
+//! cache. No network, no waiting, so they keep the GIL (each is microseconds; a pre-score with `rules_path`
+//! also reads and validates that file).
 
 use crate::blocking::{awaitable, run_blocking};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
@@ -53,51 +54,150 @@ fn payload_bytes(payload: &Bound<'_, PyAny>) -> Result<Vec<u8>, Error> {
 
 mod imp {
     //! Glue to the core's pre-scorer, CVSS scorer and webhook verifier/signer.
-    use ascend_core::prescore::{self, ActionInput};
-    use ascend_core::webhook::{self, Scheme, VerifyOptions};
+    use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
+    use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions};
     use ascend_core::Error;
     use serde_json::Value;
+    use std::sync::Arc;
+    use std::time::Duration;
 
     pub fn not_bytes(kind: &str) -> Error {
         webhook::refuse_non_bytes(kind)
     }
 
-    pub fn prescore(input: &Value) -> Result<Value, Error> {
-        let input = ActionInput::from_json(input)?;
-        Ok(prescore::prescore(&input).to_json())
+    /// `None` -> the defaults; else the core's `Thresholds::from_json` (errors name the field).
+    pub fn thresholds(json: Option<&Value>) -> Result<Thresholds, Error> {
+        json.map_or(Ok(Thresholds::default()), Thresholds::from_json)
+    }
+
+    /// The built-in pre-scorer, or the built-in one extended by a rules file (`Prescorer::from_rules_file`:
+    /// unreadable -> `CONFIGURATION_ERROR`, bad document -> `VALIDATION_ERROR` with `details.line`/`field`).
+    /// Not cached: every call reads and validates the file, so an edited file is always seen.
+    pub fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
+        match rules_path {
+            None => Ok(Prescorer::builtin().clone()),
+            Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
+        }
+    }
+
+    /// Checked in the order of the Rust conformance runner: rules file, thresholds, then the action.
+    pub fn prescore(input: &Value, thresholds: Option<&Value>, rules_path: Option<&str>) -> Result<Value, Error> {
+        let scorer = scorer(rules_path)?;
+        let thresholds = self::thresholds(thresholds)?;
+        Ok(scorer.score(&ActionInput::from_json(input)?, &thresholds).to_json())
+    }
+
+    pub fn prescore_batch(
+        inputs: &Value,
+        thresholds: Option<&Value>,
+        rules_path: Option<&str>,
+    ) -> Result<Value, Error> {
+        let scorer = scorer(rules_path)?;
+        let thresholds = self::thresholds(thresholds)?;
+        let Value::Array(items) = inputs else {
+            return Err(Error::validation("actions", "Must be a list", "actions must be a list of action objects"));
+        };
+        let actions = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let scores = scorer.score_batch(&actions, &thresholds);
+        Ok(Value::Array(scores.iter().map(|s| s.to_json()).collect()))
     }
 
     pub fn cvss_score(vector: &str) -> Result<Value, Error> {
         Ok(prescore::cvss::score(vector)?.to_json())
     }
 
+    /// `None` -> detect from the headers; else `Scheme::parse` (unknown name -> `VALIDATION_ERROR` on `scheme`).
+    pub fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
+        name.map(|s| {
+            Scheme::parse(s).ok_or_else(|| {
+                Error::validation(
+                    "scheme",
+                    "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
+                    format!("unknown webhook scheme {s:?}"),
+                )
+            })
+        })
+        .transpose()
+    }
+
+    pub fn options(
+        tolerance: Duration,
+        now_unix: Option<i64>,
+        scheme: Option<&str>,
+        replay_cache: Option<Arc<ReplayCache>>,
+    ) -> Result<VerifyOptions, Error> {
+        Ok(VerifyOptions { tolerance, now_unix, replay_cache, scheme: self::scheme(scheme)? })
+    }
+
     pub fn webhook_verify(
         body: &[u8],
         headers: &[(String, String)],
         secrets: &[String],
-        tolerance: std::time::Duration,
-        now_unix: Option<i64>,
+        opts: &VerifyOptions,
     ) -> Result<Value, Error> {
-        let opts = VerifyOptions { tolerance, now_unix, replay_cache: None, ..VerifyOptions::default() };
-        Ok(webhook::verify(body, headers, secrets, &opts)?.to_json())
+        Ok(webhook::verify(body, headers, secrets, opts)?.to_json())
+    }
+
+    pub fn webhook_verify_signature(
+        body: &[u8],
+        headers: &[(String, String)],
+        secrets: &[String],
+        opts: &VerifyOptions,
+    ) -> Result<Value, Error> {
+        let m = webhook::verify_signature(body, headers, secrets, opts)?;
+        Ok(serde_json::json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix}))
     }
 
     pub fn webhook_sign(
         body: &[u8],
-        secret: &str,
+        secrets: &[String],
+        scheme: &str,
         msg_id: Option<&str>,
         timestamp: Option<i64>,
     ) -> Result<Vec<(String, String)>, Error> {
-        webhook::sign(body, secret, Scheme::StandardWebhooks, msg_id, timestamp)
+        let scheme = self::scheme(Some(scheme))?.unwrap_or(Scheme::StandardWebhooks);
+        webhook::sign_rotated(body, secrets, scheme, msg_id, timestamp)
     }
 }
 
-/// `{action_type, resource, context?, risk_indicators?, ...}` -> the core's pre-score projection.
+fn optional_json(field: &str, text: Option<&str>) -> Result<Option<Value>, Error> {
+    text.map(|t| parse_json(field, t)).transpose()
+}
+
+/// `{action_type, resource, context?, risk_indicators?, ...}` -> the core's pre-score projection, with optional
+/// thresholds (`{"auto_approve_below", "deny_at"}` as JSON) and a rules file.
 #[pyfunction]
-pub fn prescore(py: Python<'_>, json: &str) -> PyResult<String> {
+#[pyo3(signature = (json, thresholds_json = None, rules_path = None))]
+pub fn prescore(
+    py: Python<'_>,
+    json: &str,
+    thresholds_json: Option<&str>,
+    rules_path: Option<&str>,
+) -> PyResult<String> {
     guard(py, || {
         let input = parse_json("json", json).py_err(py)?;
-        Ok(imp::prescore(&input).py_err(py)?.to_string())
+        let thresholds = optional_json("thresholds", thresholds_json).py_err(py)?;
+        Ok(imp::prescore(&input, thresholds.as_ref(), rules_path).py_err(py)?.to_string())
+    })
+}
+
+/// A JSON list of actions -> a JSON list of pre-score projections (input order), one scorer for all.
+#[pyfunction]
+#[pyo3(signature = (json, thresholds_json = None, rules_path = None))]
+pub fn prescore_batch(
+    py: Python<'_>,
+    json: &str,
+    thresholds_json: Option<&str>,
+    rules_path: Option<&str>,
+) -> PyResult<String> {
+    guard(py, || {
+        let inputs = parse_json("actions", json).py_err(py)?;
+        let thresholds = optional_json("thresholds", thresholds_json).py_err(py)?;
+        Ok(imp::prescore_batch(&inputs, thresholds.as_ref(), rules_path).py_err(py)?.to_string())
     })
 }
 
@@ -107,9 +207,21 @@ pub fn cvss_score(py: Python<'_>, vector: &str) -> PyResult<String> {
     guard(py, || Ok(imp::cvss_score(vector).py_err(py)?.to_string()))
 }
 
+fn tolerance(seconds: f64) -> Result<std::time::Duration, Error> {
+    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
+        return Err(validation(
+            "tolerance_seconds",
+            "Must be a finite number of seconds >= 0",
+            "tolerance_seconds must be a non-negative number",
+        ));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
 /// Verify a webhook delivery; returns the verified event as JSON.
 #[pyfunction]
-#[pyo3(signature = (payload, headers, secrets, tolerance_seconds, now_unix))]
+#[pyo3(signature = (payload, headers, secrets, tolerance_seconds, now_unix, scheme = None, replay_cache = None))]
+#[allow(clippy::too_many_arguments)]
 pub fn webhook_verify(
     py: Python<'_>,
     payload: &Bound<'_, PyAny>,
@@ -117,34 +229,107 @@ pub fn webhook_verify(
     secrets: Vec<String>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
+    scheme: Option<&str>,
+    replay_cache: Option<Bound<'_, ReplayCache>>,
 ) -> PyResult<String> {
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
-        if !tolerance_seconds.is_finite() || tolerance_seconds < 0.0 {
-            return Err(to_pyerr(
-                py,
-                validation("tolerance_seconds", "Must be >= 0", "tolerance_seconds must be a non-negative number"),
-            ));
-        }
-        let tolerance = std::time::Duration::from_secs_f64(tolerance_seconds);
-        Ok(imp::webhook_verify(&body, &headers, &secrets, tolerance, now_unix).py_err(py)?.to_string())
+        let cache = replay_cache.map(|c| c.get().inner.clone());
+        let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, cache).py_err(py)?;
+        Ok(imp::webhook_verify(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
     })
 }
 
-/// Signature headers for a payload (Standard Webhooks v1).
+/// Signature and time window only (no body parsing, no replay cache): `{scheme, msg_id, timestamp_unix}` as JSON.
 #[pyfunction]
-#[pyo3(signature = (payload, secret, msg_id, timestamp))]
+#[pyo3(signature = (payload, headers, secrets, tolerance_seconds, now_unix, scheme = None))]
+pub fn webhook_verify_signature(
+    py: Python<'_>,
+    payload: &Bound<'_, PyAny>,
+    headers: Vec<(String, String)>,
+    secrets: Vec<String>,
+    tolerance_seconds: f64,
+    now_unix: Option<i64>,
+    scheme: Option<&str>,
+) -> PyResult<String> {
+    guard(py, || {
+        let body = payload_bytes(payload).py_err(py)?;
+        let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, None).py_err(py)?;
+        Ok(imp::webhook_verify_signature(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
+    })
+}
+
+/// Signature headers for a payload, for `scheme` (default Standard Webhooks), with one or several secrets.
+#[pyfunction]
+#[pyo3(signature = (payload, secrets, msg_id, timestamp, scheme = "standard_webhooks"))]
 pub fn webhook_sign(
     py: Python<'_>,
     payload: &Bound<'_, PyAny>,
-    secret: &str,
+    secrets: Vec<String>,
     msg_id: Option<String>,
     timestamp: Option<i64>,
+    scheme: &str,
 ) -> PyResult<Vec<(String, String)>> {
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
-        imp::webhook_sign(&body, secret, msg_id.as_deref(), timestamp).py_err(py)
+        imp::webhook_sign(&body, &secrets, scheme, msg_id.as_deref(), timestamp).py_err(py)
     })
+}
+
+/// The core's thread-safe replay cache (`Arc<ascend_core::webhook::ReplayCache>`), shared by every
+/// `webhook_verify` call it is passed to.
+#[pyclass(frozen, module = "ascend._native")]
+pub struct ReplayCache {
+    inner: std::sync::Arc<ascend_core::webhook::ReplayCache>,
+}
+
+#[pymethods]
+impl ReplayCache {
+    #[new]
+    #[pyo3(signature = (capacity = 10000))]
+    fn new(py: Python<'_>, capacity: i64) -> PyResult<Self> {
+        guard(py, || {
+            let capacity = usize::try_from(capacity).ok().filter(|c| *c >= 1).ok_or_else(|| {
+                to_pyerr(py, validation("capacity", "Must be >= 1", "replay cache capacity must be at least 1"))
+            })?;
+            Ok(ReplayCache { inner: std::sync::Arc::new(ascend_core::webhook::ReplayCache::new(capacity)) })
+        })
+    }
+
+    /// The maximum number of ids held.
+    #[getter]
+    fn capacity(&self) -> usize {
+        self.inner.capacity()
+    }
+
+    /// Number of ids held (including expired ones not yet purged).
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Forgets every id.
+    fn clear(&self) {
+        self.inner.clear()
+    }
+
+    /// Removes `msg_id` so its next delivery is accepted; returns whether it was recorded.
+    fn forget(&self, msg_id: &str) -> bool {
+        self.inner.forget(msg_id)
+    }
+
+    /// Whether `msg_id` is recorded and not expired at `now_unix`.
+    fn contains(&self, msg_id: &str, now_unix: i64) -> bool {
+        self.inner.contains(msg_id, now_unix)
+    }
+
+    /// Records `msg_id` until `expires_at_unix` unless it is live; `True` when it was new, `False` for a replay.
+    fn check_and_insert(&self, msg_id: &str, now_unix: i64, expires_at_unix: i64) -> bool {
+        self.inner.check_and_insert(msg_id, now_unix, expires_at_unix)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("ReplayCache(capacity={}, len={})", self.inner.capacity(), self.inner.len())
+    }
 }
 
 /// Private test hook: panics inside the extension (D20). `where`: `"sync"` (in the entry point), `"runtime"` (in a

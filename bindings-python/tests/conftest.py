@@ -154,6 +154,36 @@ class FakeBreaker:
         self.failures, self.state = 0, "closed"
 
 
+class FakeReplayCache:
+    """Mirrors ``_native.ReplayCache`` (a set of ids; expiry ignored)."""
+
+    def __init__(self, capacity: int = 10000) -> None:
+        self._capacity = capacity
+        self.ids: Dict[str, int] = {}
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def clear(self) -> None:
+        self.ids.clear()
+
+    def forget(self, msg_id: str) -> bool:
+        return self.ids.pop(msg_id, None) is not None
+
+    def contains(self, msg_id: str, now_unix: int) -> bool:
+        return msg_id in self.ids
+
+    def check_and_insert(self, msg_id: str, now_unix: int, expires_at_unix: int) -> bool:
+        if msg_id in self.ids:
+            return False
+        self.ids[msg_id] = expires_at_unix
+        return True
+
+
 def make_fake_module() -> types.ModuleType:
     module = types.ModuleType("ascend._native")
     module.__fake__ = True  # type: ignore[attr-defined]
@@ -174,24 +204,43 @@ def make_fake_module() -> types.ModuleType:
 
     module.normalise_decision = normalise_decision  # type: ignore[attr-defined]
     module.canonical_json = lambda t: json.dumps(json.loads(t), sort_keys=True)  # type: ignore[attr-defined]
-    module.prescore = lambda t: json.dumps({  # type: ignore[attr-defined]
-        "risk_score": 35.0, "risk_level": "low", "cvss_score": 3.1, "cvss_vector": "CVSS:3.1/AV:N",
-        "mitre_tactic": "TA0009", "mitre_technique": "T1005", "nist_control": "AC-3",
-        "factors": [{"name": "action_type", "score": 35}], "decision": "allowed", "echo": json.loads(t)})
+    def prescore(t: str, thresholds: Optional[str] = None, rules_path: Optional[str] = None) -> str:
+        return json.dumps({
+            "risk_score": 35.0, "risk_level": "low", "cvss_score": 3.1, "cvss_vector": "CVSS:3.1/AV:N",
+            "mitre_tactic": "TA0009", "mitre_technique": "T1005", "nist_control": "AC-3",
+            "factors": [{"name": "action_type", "score": 35}], "decision": "allowed", "echo": json.loads(t),
+            "echo_thresholds": thresholds and json.loads(thresholds), "echo_rules_path": rules_path})
+
+    module.prescore = prescore  # type: ignore[attr-defined]
+    module.prescore_batch = lambda t, th=None, rp=None: json.dumps(  # type: ignore[attr-defined]
+        [json.loads(prescore(json.dumps(a), th, rp)) for a in json.loads(t)])
     module.cvss_score = lambda v: json.dumps({  # type: ignore[attr-defined]
         "base_score": 9.8, "temporal_score": None, "environmental_score": None, "severity": "Critical", "vector": v})
 
-    def webhook_verify(payload: bytes, headers: List[Tuple[str, str]], secrets: List[str], tolerance: float,
-                       now_unix: Optional[int]) -> str:
+    def check(payload: bytes, headers: List[Tuple[str, str]], secrets: List[str]) -> None:
         assert isinstance(payload, bytes)
         if dict(headers).get("webhook-signature") != "v1,ok" or "s" not in secrets:
             raise FakeNativeError("WEBHOOK_NO_MATCHING_SIGNATURE", "no matching signature")
+
+    def webhook_verify(payload: bytes, headers: List[Tuple[str, str]], secrets: List[str], tolerance: float,
+                       now_unix: Optional[int], scheme: Optional[str] = None, replay_cache: Any = None) -> str:
+        check(payload, headers, secrets)
+        if replay_cache is not None and not replay_cache.check_and_insert(dict(headers)["webhook-id"], 0, 1):
+            raise FakeNativeError("WEBHOOK_REPLAYED", "replayed")
         return payload.decode()
 
+    def webhook_verify_signature(payload: bytes, headers: List[Tuple[str, str]], secrets: List[str],
+                                 tolerance: float, now_unix: Optional[int], scheme: Optional[str] = None) -> str:
+        check(payload, headers, secrets)
+        h = dict(headers)
+        return json.dumps({"scheme": scheme or "standard_webhooks", "msg_id": h.get("webhook-id"),
+                           "timestamp_unix": int(h.get("webhook-timestamp", 0))})
+
     module.webhook_verify = webhook_verify  # type: ignore[attr-defined]
-    module.webhook_sign = lambda p, s, i, t: [("webhook-id", i or "msg_1"),  # type: ignore[attr-defined]
-                                              ("webhook-timestamp", str(t or 0)),
-                                              ("webhook-signature", "v1,ok")]
+    module.webhook_verify_signature = webhook_verify_signature  # type: ignore[attr-defined]
+    module.webhook_sign = lambda p, s, i, t, scheme="standard_webhooks": [  # type: ignore[attr-defined]
+        ("webhook-id", i or "msg_1"), ("webhook-timestamp", str(t or 0)), ("webhook-signature", "v1,ok")]
+    module.ReplayCache = FakeReplayCache  # type: ignore[attr-defined]
     return module
 
 

@@ -336,6 +336,32 @@ def test_prescore_cvss_webhooks(fake_native):
     assert info.value.code == "WEBHOOK_NO_MATCHING_SIGNATURE"
 
 
+def test_prescore_options_and_webhook_extras_glue(fake_native, tmp_path):
+    import ascend
+    from ascend import webhooks
+    from ascend.exceptions import WebhookVerificationError
+
+    rules = tmp_path / "rules.toml"
+    p = ascend.prescore("query", thresholds=ascend.Thresholds(deny_at=90), rules_path=rules, tool_name="psql")
+    assert p.raw["echo"] == {"action_type": "query", "context": None, "risk_indicators": None, "tool_name": "psql"}
+    assert p.raw["echo_thresholds"] == {"auto_approve_below": 70.0, "deny_at": 90}
+    assert p.raw["echo_rules_path"] == str(rules)
+    batch = ascend.prescore_batch([{"action_type": "a"}, {"action_type": "b"}], thresholds={"deny_at": 50})
+    assert [b.raw["echo"]["action_type"] for b in batch] == ["a", "b"]
+    assert batch[1].raw["echo_thresholds"] == {"deny_at": 50} and batch[1].raw["echo_rules_path"] is None
+
+    cache = webhooks.ReplayCache(5)
+    assert isinstance(cache._native, fake_native.ReplayCache) and cache.capacity == 5 and len(cache) == 0
+    headers = webhooks.sign(b"{}", ["s", "t"], "m1", 7)
+    assert webhooks.verify(b"{}", headers, "s", replay_cache=cache) == {} and len(cache) == 1
+    with pytest.raises(WebhookVerificationError) as info:
+        webhooks.verify(b"{}", headers, "s", replay_cache=cache)
+    assert info.value.code == "WEBHOOK_REPLAYED"
+    assert cache.forget("m1") and len(cache) == 0
+    msg = webhooks.verify_signature(b"{}", headers, ["x", "s"], scheme="standard")
+    assert msg == webhooks.VerifiedMessage("standard", "m1", 7)
+
+
 def test_webhook_verify_refuses_text_before_native(monkeypatch):
     import sys
 

@@ -13,11 +13,16 @@ Semantics follow core/tests/conformance/protocol.rs (and common.rs):
   Python method at all (the ``unknown-method`` case) goes through the generic native entry point ``_invoke``;
 * ``expect.result`` is a subset match on the JSON projection of the *Python* result object, ``expect.error`` checks
   the exception's ``code``, class, ``status_code`` and ``details``;
-* pure suites (canonical, normalise, cvss, prescore, webhooks) call the package's pure functions.
+* pure suites (canonical, normalise, cvss, prescore, webhooks) call the package's public pure functions;
 
-Cases this runner cannot express are skipped with a written reason: by id in ``SKIP``, or, for the pure suites of the
-prescore/webhook branches, by rule in ``pure_unsupported`` (inputs the Python API has no parameter for). Every other
-case must pass.
+* pure suites use the inputs of their Rust runners (core/tests/conformance/{prescore,webhooks}.rs): prescore
+  ``thresholds`` -> ``thresholds=``, ``rules``/``rules_json``/``rules_toml`` -> a temporary file passed as
+  ``rules_path=``, ``batch`` -> :func:`ascend.prescore_batch`; webhooks ``scheme`` -> ``scheme=``, ``replay`` /
+  ``deliveries`` -> one :class:`ascend.webhooks.ReplayCache`, ``body_as`` text/parsed -> a ``str`` / ``dict`` body
+  (refused), ``verify_signature`` -> :func:`ascend.webhooks.verify_signature`, ``sign`` -> any scheme and secrets.
+
+Cases this runner cannot express would be skipped by id in ``SKIP`` with a written reason; the list is empty and
+every case must pass.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import math
 import re
 import tempfile
 import warnings
@@ -49,13 +55,6 @@ PRIVATE_CALLS = {"spool_pending", "replay_spool", "poll_kill_switch"}
 
 #: case id -> reason. Every case not listed here runs and must pass.
 SKIP: Dict[str, str] = {}
-
-#: Suites whose pure functions are not in this build of the core yet (the native functions raise INTERNAL
-#: "not available in this build" until the prescore/webhook branches are merged; see bindings-python/src/pure.rs).
-PENDING_CORE_SUITES = {"cvss": "ascend_core::prescore::cvss::score is not on main yet",
-                       "prescore": "ascend_core::prescore::prescore is not on main yet",
-                       "webhooks": "ascend_core::webhook::{verify, sign} are not on main yet"}
-
 
 def load(rel: str) -> Dict[str, Any]:
     case: Dict[str, Any] = json.loads((CONFORMANCE / rel).read_text())
@@ -358,37 +357,43 @@ def run_scripted(case: Dict[str, Any], mock: Any, tmp: Path) -> None:
 PRESCORE_RUNNER_KEYS = ("thresholds", "rules", "rules_json", "rules_toml", "batch")
 
 
-def pure_unsupported(suite: str, data: Dict[str, Any]) -> Optional[str]:
-    """Why a pure case cannot be expressed through the Python API (``None`` when it can). Rules, not ids: the
-    cvss/prescore/webhooks suites come from other branches; the inputs are those of their Rust runners."""
-    if suite == "prescore":
-        extra = [k for k in PRESCORE_RUNNER_KEYS if k in data]
-        if extra:
-            return (f"input uses {extra}: ascend.prescore() scores one action with the built-in rules and default "
-                    "thresholds (custom rules reach the core only through AscendClient(prescore_rules_path=...))")
-    if suite == "webhooks":
-        op = data.get("op")
-        if op == "verify_signature":
-            return "signature-only verification (verify_signature) is not part of the Python API"
-        if op in ("verify", "sign_verify") and ("scheme" in data or "replay" in data or data.get("deliveries", 1) > 1):
-            return ("scheme pinning / replay cache are not parameters of ascend.webhooks.verify "
-                    "(_native.webhook_verify has tolerance and now_unix only)")
-        spec = data.get("sign", data) if op in ("sign", "sign_verify") else None
-        if spec is not None:
-            secrets = list(spec.get("secrets") or []) + ([spec["secret"]] if "secret" in spec else [])
-            if len(secrets) != 1 or str(spec.get("scheme", "standard_webhooks")).replace("-", "_").lower() not in (
-                    "standard_webhooks", "standard"):
-                return "ascend.webhooks.sign signs Standard Webhooks with exactly one secret"
-    return None
+def _rules_path(data: Dict[str, Any], tmp: Path) -> Optional[Path]:
+    """``rules`` (a document), ``rules_json`` / ``rules_toml`` (text) -> a file, as core/tests/conformance/prescore.rs
+    writes it for ``Prescorer::from_rules_file``."""
+    if "rules" in data:
+        name, text = "rules.json", json.dumps(data["rules"], indent=2)
+    elif isinstance(data.get("rules_json"), str):
+        name, text = "rules.json", data["rules_json"]
+    elif isinstance(data.get("rules_toml"), str):
+        name, text = "rules.toml", data["rules_toml"]
+    else:
+        return None
+    path = Path(tempfile.mkdtemp(dir=tmp)) / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _prescore(data: Dict[str, Any], tmp: Path) -> Any:
+    """``ascend.prescore`` / ``ascend.prescore_batch`` with the runner keys as ``thresholds=`` / ``rules_path=``."""
+    from ascend import prescore, prescore_batch
+
+    options = {"thresholds": data.get("thresholds"), "rules_path": _rules_path(data, tmp)}
+    if "batch" in data:
+        return {"results": [p.raw for p in prescore_batch(data["batch"], **options)]}
+    action = {k: v for k, v in data.items() if k not in PRESCORE_RUNNER_KEYS}
+    # action_type is passed even when absent: the core reports it (ValidationError)
+    return prescore(action.pop("action_type", None), **action, **options).raw
 
 
 def _webhook_body(data: Dict[str, Any]) -> Any:
+    """The body as bytes, or (``body_as``) as text / parsed JSON, which the API must refuse."""
     raw = base64.b64decode(data["body_b64"]) if "body_b64" in data else str(data.get("body", "")).encode()
     body_as = data.get("body_as", "bytes")
     if body_as == "text":
         return raw.decode("utf-8", "replace")
     if body_as == "parsed":
         return json.loads(raw or b"null")
+    assert body_as == "bytes", f"unknown body_as {body_as}"
     return raw
 
 
@@ -398,18 +403,44 @@ def _webhook_headers(data: Dict[str, Any]) -> Any:
 
 
 def _webhook_verify(data: Dict[str, Any]) -> Any:
+    """``verify`` of webhooks.rs: ``scheme`` pins, ``replay`` pre-loads a :class:`ReplayCache` (ids kept until
+    now + ceil(tolerance)), ``deliveries`` verifies that many times through it (the last outcome counts)."""
     from ascend import webhooks
 
-    secrets = data.get("secrets") or []
-    return webhooks.verify(_webhook_body(data), _webhook_headers(data), secrets,
-                           data.get("tolerance_seconds", 300), now_unix=data.get("now_unix"))
+    tolerance = data.get("tolerance_seconds", 300)
+    now = data.get("now_unix")
+    deliveries = max(int(data.get("deliveries", 1)), 1)
+    cache = None
+    if data.get("replay") or deliveries > 1 or "replay" in data:
+        cache = webhooks.ReplayCache(1000)
+        start = now if now is not None else 0
+        for msg_id in data.get("replay") or []:
+            cache.remember(msg_id, start + math.ceil(tolerance), now=start)
+    result: Any = None
+    for i in range(deliveries):
+        try:
+            result = webhooks.verify(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+                                     tolerance, scheme=data.get("scheme"), replay_cache=cache, now=now)
+        except Exception:
+            if i == deliveries - 1:
+                raise
+    return result
+
+
+def _webhook_verify_signature(data: Dict[str, Any]) -> Any:
+    from ascend import webhooks
+
+    return project(webhooks.verify_signature(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+                                             data.get("tolerance_seconds", 300), scheme=data.get("scheme"),
+                                             now=data.get("now_unix")))
 
 
 def _webhook_sign(spec: Dict[str, Any], data: Dict[str, Any]) -> Dict[str, str]:
     from ascend import webhooks
 
     secrets = list(spec.get("secrets") or []) + ([spec["secret"]] if "secret" in spec else [])
-    return webhooks.sign(_webhook_body(data), secrets[0], spec.get("msg_id"), spec.get("timestamp_unix"))
+    return webhooks.sign(_webhook_body(data), secrets, spec.get("msg_id"), spec.get("timestamp_unix"),
+                         scheme=spec.get("scheme", "standard_webhooks"))
 
 
 def _cvss_one(vector: str) -> Any:
@@ -422,9 +453,9 @@ def _cvss_one(vector: str) -> Any:
         return {"error": {"code": exc.code, "class": error_class(exc), "details": project(exc.details)}}
 
 
-def run_pure(suite: str, case: Dict[str, Any]) -> None:
+def run_pure(suite: str, case: Dict[str, Any], tmp: Path) -> None:
     """Pure suites through the package's pure functions (``input`` -> ``expected`` / ``expected_error``)."""
-    from ascend import _native_loader, cvss, prescore
+    from ascend import _native_loader, cvss
     from ascend.models import AuthorizationDecision
 
     data = case["input"]
@@ -443,15 +474,17 @@ def run_pure(suite: str, case: Dict[str, Any]) -> None:
             else:
                 result = cvss.score(data["vector"]).raw
         elif suite == "prescore":
-            action = dict(data)  # action_type is passed even when absent: the core reports it (ValidationError)
-            result = prescore(action.pop("action_type", None), **action).raw
+            result = _prescore(data, tmp)
         else:  # webhooks
             op = data["op"]
             if op == "verify":
                 result = _webhook_verify(data)
+            elif op == "verify_signature":
+                result = _webhook_verify_signature(data)
             elif op == "sign":
                 result = {"headers": _webhook_sign(data, data)}
-            else:  # sign_verify
+            else:
+                assert op == "sign_verify", f"unknown op {op}"
                 headers = _webhook_sign(data["sign"], data)
                 result = {"headers": headers, "event": _webhook_verify({**data, "headers": headers})}
     except Exception as exc:
@@ -476,19 +509,7 @@ def test_case(rel: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     if case["id"] in SKIP:
         pytest.skip(SKIP[case["id"]])
     if suite in PURE_SUITES:
-        reason = pure_unsupported(suite, case["input"])
-        if reason:
-            pytest.skip(reason)
-        if suite in PENDING_CORE_SUITES:
-            from ascend._native_loader import native_call
-            from ascend.exceptions import OWKAIError
-
-            try:
-                native_call(lambda n: n.cvss_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"))
-            except OWKAIError as exc:
-                if exc.message == "not available in this build":
-                    pytest.skip(f"{PENDING_CORE_SUITES[suite]} (native function raises INTERNAL until merged)")
-        run_pure(suite, case)
+        run_pure(suite, case, tmp_path)
     else:
         run_scripted(case, request.getfixturevalue("mock"), tmp_path)
 

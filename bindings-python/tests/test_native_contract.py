@@ -33,8 +33,10 @@ def stub_surface() -> Dict[str, List[str]]:
 
 def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
-    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "normalise_decision", "canonical_json",
-                            "prescore", "cvss_score", "webhook_verify", "webhook_sign", "set_log_handler"}
+    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "normalise_decision",
+                            "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
+                            "webhook_verify_signature", "webhook_sign", "set_log_handler"}
+    assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
@@ -47,7 +49,7 @@ def test_fake_follows_the_stub():
         if name == "NativeError":
             err = fake.NativeError("X", "m")
             assert all(hasattr(err, m) for m in members)
-        elif name in ("Client", "CircuitBreaker"):
+        elif name in ("Client", "CircuitBreaker", "ReplayCache"):
             assert all(hasattr(getattr(fake, name), m) or m in ("failure_threshold", "recovery_timeout",
                                                                 "half_open_max_calls", "failures", "state")
                        for m in members), name

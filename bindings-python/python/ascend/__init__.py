@@ -64,12 +64,15 @@ from .models import (
     WebhookTestResult,
 )
 from .prescoring import PreScore as PreScore
+from .prescoring import Thresholds as Thresholds
 from .prescoring import prescore as prescore
+from .prescoring import prescore_batch as prescore_batch
 
 __author__ = "ASCEND by OW-AI"
 
-# Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, PreScore, cvss,
-# webhooks, WebhookVerificationError, __sdk_version__) are importable but not star-exported.
+# Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, prescore_batch,
+# Thresholds, PreScore, cvss, webhooks, WebhookVerificationError, __sdk_version__) are importable but not
+# star-exported.
 __all__ = [
     "AscendClient",
     "FailMode",

@@ -17,11 +17,14 @@ __all__ = [
     "NativeError",
     "Client",
     "CircuitBreaker",
+    "ReplayCache",
     "normalise_decision",
     "canonical_json",
     "prescore",
+    "prescore_batch",
     "cvss_score",
     "webhook_verify",
+    "webhook_verify_signature",
     "webhook_sign",
     "set_log_handler",
     "SDK_VERSION",
@@ -101,15 +104,40 @@ class CircuitBreaker:
     def allow_request(self) -> bool: ...
     def reset(self) -> None: ...
 
+@final
+class ReplayCache:
+    """The core's thread-safe replay cache (``Arc<ascend_core::webhook::ReplayCache>``); pass it to
+    :func:`webhook_verify`, which records the ids of verified events and refuses a second delivery."""
+
+    def __new__(cls, capacity: int = 10000) -> ReplayCache:
+        """``capacity`` >= 1 (else ``NativeError`` ``VALIDATION_ERROR`` naming it)."""
+    @property
+    def capacity(self) -> int: ...
+    def __len__(self) -> int: ...
+    def clear(self) -> None: ...
+    def forget(self, msg_id: str) -> bool:
+        """Removes ``msg_id``; returns whether it was recorded."""
+    def contains(self, msg_id: str, now_unix: int) -> bool:
+        """Whether ``msg_id`` is recorded and not expired at ``now_unix``."""
+    def check_and_insert(self, msg_id: str, now_unix: int, expires_at_unix: int) -> bool:
+        """Records ``msg_id`` until ``expires_at_unix`` (inclusive) unless it is live; ``False`` for a replay."""
+
 def normalise_decision(json: str) -> str:
     """Raw server payload (JSON object) -> ``AuthorizationDecision`` projection (D5/D6/D8/D12)."""
 
 def canonical_json(json_text: str) -> str:
     """Python-compatible canonical JSON of PROTOCOL §2.5 (sorted keys, ``", "``/``": "``, ASCII escapes)."""
 
-def prescore(json: str) -> str:
-    """``{action_type, resource, context?, risk_indicators?, ...}`` -> ``{risk_score, risk_level, cvss_score,
-    cvss_vector, mitre_tactic, mitre_technique, nist_control, factors, decision}``."""
+def prescore(json: str, thresholds_json: Optional[str] = None, rules_path: Optional[str] = None) -> str:
+    """``{action_type, resource, context?, risk_indicators?, ...}`` -> the core's ``PreScore::to_json()``
+    (``risk_score``, ``risk_level``, ``cvss_*``, ``mitre_*``, ``nist_*``, ``factors``, ``decision``, ...).
+    ``thresholds_json``: ``{"auto_approve_below", "deny_at"}`` (``Thresholds::from_json``; default thresholds when
+    ``None``). ``rules_path``: a JSON/TOML rules file (``Prescorer::from_rules_file``, read on every call; unreadable
+    -> ``CONFIGURATION_ERROR``, invalid -> ``VALIDATION_ERROR`` with ``details.line`` or ``details.field``)."""
+
+def prescore_batch(json: str, thresholds_json: Optional[str] = None, rules_path: Optional[str] = None) -> str:
+    """A JSON list of actions -> a JSON list of pre-score projections, in input order (``score_batch``). An invalid
+    action is a ``VALIDATION_ERROR`` with ``details.index``."""
 
 def cvss_score(vector: str) -> str:
     """CVSS v3.1 vector -> ``{base_score, temporal_score, environmental_score, severity, vector}``."""
@@ -120,12 +148,34 @@ def webhook_verify(
     secrets: List[str],
     tolerance_seconds: float,
     now_unix: Optional[int],
+    scheme: Optional[str] = None,
+    replay_cache: Optional[ReplayCache] = None,
 ) -> str:
-    """Verify a delivery (Standard Webhooks v1 / ASCEND v1); returns the verified event as JSON.
-    ``now_unix=None`` uses the system clock. Failures: ``NativeError`` with a ``WEBHOOK_*`` code."""
+    """Verify a delivery (Standard Webhooks v1 / ASCEND v1 / Stripe-style); returns the verified event as JSON.
+    ``now_unix=None`` uses the system clock; ``scheme`` (``Scheme::parse`` names) pins the scheme, ``None`` detects
+    it. Failures: ``NativeError`` with a ``WEBHOOK_*`` code (``VALIDATION_ERROR`` for an unknown scheme or a negative
+    tolerance)."""
 
-def webhook_sign(payload: bytes, secret: str, msg_id: Optional[str], timestamp: Optional[int]) -> List[Tuple[str, str]]:
-    """Signature headers for ``payload`` (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``, ...)."""
+def webhook_verify_signature(
+    payload: bytes,
+    headers: List[Tuple[str, str]],
+    secrets: List[str],
+    tolerance_seconds: float,
+    now_unix: Optional[int],
+    scheme: Optional[str] = None,
+) -> str:
+    """Signature and time window only (``webhook::verify_signature``): ``{scheme, msg_id, timestamp_unix}`` as JSON."""
+
+def webhook_sign(
+    payload: bytes,
+    secrets: List[str],
+    msg_id: Optional[str],
+    timestamp: Optional[int],
+    scheme: str = "standard_webhooks",
+) -> List[Tuple[str, str]]:
+    """Signature headers for ``payload`` (``webhook::sign_rotated``): Standard Webhooks ``webhook-id``,
+    ``webhook-timestamp``, ``webhook-signature``; ASCEND v1 ``X-Request-Timestamp``, ``X-Signature``; Stripe-style
+    ``X-Ascend-Signature``."""
 
 def set_log_handler(fn: Callable[[int, str, str], None]) -> None:
     """Route core log records to ``fn(level, target, message)``; ``level`` is a Python ``logging`` level number."""
