@@ -12,7 +12,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-WHEELS="$CARGO_TARGET_DIR/wheels/ascend-python"
+# A private output folder per run: several checkouts may share one CARGO_TARGET_DIR.
+WHEELS="$(mktemp -d)"
+trap 'rm -rf "$WHEELS"' EXIT
 
 if [ ! -x "$VENV/bin/python" ]; then
     echo "==> creating $VENV"
@@ -23,7 +25,6 @@ echo "==> installing build and test tools into $VENV"
     "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "ruff>=0.4"
 
 echo "==> building the release wheel (maturin, abi3 cp39+)"
-rm -rf "$WHEELS"
 "$VENV/bin/maturin" build --release -m "$ROOT/bindings-python/Cargo.toml" \
     --interpreter "$VENV/bin/python" --out "$WHEELS"
 
