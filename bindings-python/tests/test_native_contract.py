@@ -33,11 +33,13 @@ def stub_surface() -> Dict[str, List[str]]:
 
 def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
-    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "normalise_decision", "canonical_json",
-                            "prescore", "cvss_score", "webhook_verify", "webhook_sign", "set_log_handler"}
+    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "DevServer", "normalise_decision",
+                            "canonical_json", "prescore", "cvss_score", "webhook_verify", "webhook_sign",
+                            "set_log_handler"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
+    assert set(surface["DevServer"]) == {"url", "api_key", "admin_token", "running", "approve", "deny", "stop"}
 
 
 def test_fake_follows_the_stub():
