@@ -43,13 +43,13 @@ const KNOWN_PARAMS: &[&str] = &[
     "_env",
 ];
 
-fn type_error(field: &str, want: &str, got: &Bound<'_, PyAny>) -> Error {
+pub(crate) fn type_error(field: &str, want: &str, got: &Bound<'_, PyAny>) -> Error {
     // Only the type is named: the value may be a secret (D19).
     let got = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
     Error::config(field, format!("{field} must be {want}, got {got}"))
 }
 
-fn opt_string(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<String>, Error> {
+pub(crate) fn opt_string(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<String>, Error> {
     if v.is_none() {
         return Ok(None);
     }
@@ -59,7 +59,7 @@ fn opt_string(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<String>, Error
     }
 }
 
-fn opt_f64(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<f64>, Error> {
+pub(crate) fn opt_f64(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<f64>, Error> {
     if v.is_none() {
         return Ok(None);
     }
@@ -79,7 +79,7 @@ fn opt_i64(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<i64>, Error> {
     v.extract::<i64>().map(Some).map_err(|_| Error::config(field, format!("{field} is out of range")))
 }
 
-fn opt_bool(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<bool>, Error> {
+pub(crate) fn opt_bool(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<bool>, Error> {
     if v.is_none() {
         return Ok(None);
     }

@@ -33,13 +33,14 @@ def stub_surface() -> Dict[str, List[str]]:
 
 def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
-    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "normalise_decision",
+    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "DevServer", "normalise_decision",
                             "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
                             "webhook_verify_signature", "webhook_sign", "set_log_handler"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
+    assert set(surface["DevServer"]) == {"url", "api_key", "admin_token", "running", "approve", "deny", "stop"}
 
 
 def test_fake_follows_the_stub():
