@@ -122,6 +122,8 @@ class ReplayCache:
         """Whether ``msg_id`` is recorded and not expired at ``now_unix``."""
     def check_and_insert(self, msg_id: str, now_unix: int, expires_at_unix: int) -> bool:
         """Records ``msg_id`` until ``expires_at_unix`` (inclusive) unless it is live; ``False`` for a replay."""
+
+@final
 class DevServer:
     """The dev server (crate ``ascend-devserver``, binary ``ascend-dev``) running in this process on the core's
     runtime; ``ascend.testing.DevServer`` wraps it."""
