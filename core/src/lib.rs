@@ -2,7 +2,7 @@
 //!
 //! See `shared/DESIGN.md` for the architecture; PROTOCOL.md and DECISIONS.md are the contract.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod breaker;
 pub mod canonical;
