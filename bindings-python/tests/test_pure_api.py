@@ -288,3 +288,39 @@ def test_non_bytes_bodies_are_refused_before_the_core(body: Any, op: str, monkey
     with pytest.raises(WebhookVerificationError) as info:
         fn(*args)
     assert info.value.code == "WEBHOOK_BODY_NOT_BYTES" and info.value.details["got"] == type(body).__name__
+
+
+def test_verified_webhook_event_wakes_wait_for_decision(mock, real_client):
+    """``client.deliver_webhook_event(event)`` makes a waiting ``wait_for_decision`` re-poll at once."""
+    import threading
+    import time
+
+    from ascend import Decision, webhooks
+
+    mock.script([
+        {"match": {"method": "GET", "path": "/api/v1/actions/9/status"},
+         "respond": {"status": 200, "body": {"status": "pending"}}},
+        {"match": {"method": "GET", "path": "/api/v1/actions/9/status"}, "repeat": True,
+         "respond": {"status": 200, "body": {"id": 9, "status": "approved"}}},
+    ])
+    outcome = {}
+
+    def wait() -> None:
+        started = time.perf_counter()
+        outcome["decision"] = real_client.wait_for_decision("9", timeout=120, poll_interval=60.0).decision
+        outcome["seconds"] = time.perf_counter() - started
+
+    waiter = threading.Thread(target=wait)
+    waiter.start()
+    deadline = time.time() + 10
+    while not mock.requests()[0] and time.time() < deadline:
+        time.sleep(0.01)
+    body = b'{"type": "action.approved", "data": {"action_id": 9, "status": "approved"}}'
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    event = webhooks.verify(body, webhooks.sign(body, secret, msg_id="msg_9"), secret)
+    assert real_client.deliver_webhook_event(event) is True
+    waiter.join(30)
+    assert outcome["decision"] == Decision.ALLOWED
+    assert outcome["seconds"] < 30, "the waiter slept its 60 s poll interval instead of waking"
+    assert len(mock.requests()[0]) == 2
+    assert real_client.deliver_webhook_event({"type": "agent.blocked", "data": {}}) is False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from types import SimpleNamespace
-from typing import Any, Callable, Dict, List, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     ClientBase,
@@ -381,6 +381,11 @@ class AsyncAscendClient(ClientBase):
     async def _poll_kill_switch(self) -> KillSwitchStatus:
         """One kill-switch poll (what background polling does every interval, D11)."""
         return await self._acall("poll_kill_switch", KillSwitchStatus.from_dict, {})
+
+    async def deliver_webhook_event(self, event: Mapping[str, Any]) -> bool:
+        """Async form of :meth:`ascend.AscendClient.deliver_webhook_event`."""
+        payload = dict(event) if isinstance(event, Mapping) else event
+        return bool(await self._ainvoke("deliver_webhook_event", {"event": payload}))
 
     async def _deliver_webhook_event(self, action_id: str, status: str) -> None:
         """Hand a verified webhook event to the client: a ``wait_for_decision`` on that action wakes at once."""

@@ -8,7 +8,7 @@ the core.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     CircuitState,
@@ -460,6 +460,13 @@ class AscendClient(ClientBase):
     def _poll_kill_switch(self) -> KillSwitchStatus:
         """One kill-switch poll (what background polling does every interval, D11)."""
         return self._call("poll_kill_switch", KillSwitchStatus.from_dict, {})
+
+    def deliver_webhook_event(self, event: Mapping[str, Any]) -> bool:
+        """Hand a verified webhook event (the result of :func:`ascend.webhooks.verify`) to this client: any
+        ``wait_for_decision`` on its action wakes at once and re-polls instead of sleeping until its next poll.
+        Returns ``False`` when the event carries no action id."""
+        payload = dict(event) if isinstance(event, Mapping) else event
+        return bool(self._invoke("deliver_webhook_event", {"event": payload}))
 
     def _deliver_webhook_event(self, action_id: str, status: str) -> None:
         """Hand a verified webhook event to the client: a ``wait_for_decision`` on that action wakes at once."""
