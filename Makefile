@@ -28,8 +28,11 @@ conformance-index:
 fmt:
 	$(CARGO) fmt --all
 
+# Criterion benchmarks of the core, then the Python round-trip benchmark (ours vs the peer vs bare HTTP floors and
+# `import ascend` time; builds the wheel with `make python` only when it is missing or stale). See README.md.
 bench:
 	$(CARGO) bench -p ascend-core
+	bash bench/python/run.sh
 
 demo:
 	@echo "make demo needs the local dev server ascend-dev (issue 6), which is not in this repository yet." >&2
