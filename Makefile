@@ -28,8 +28,11 @@ conformance-index:
 fmt:
 	$(CARGO) fmt --all
 
+# Criterion benchmarks of the core, then the Python round-trip benchmark (ours vs the peer vs bare HTTP floors and
+# `import ascend` time; builds the wheel with `make python` only when it is missing or stale). See README.md.
 bench:
 	$(CARGO) bench -p ascend-core
+	bash bench/python/run.sh
 
 # The first guide end to end: builds ascend-dev and (if .venv lacks it) the wheel, starts the server on a free
 # loopback port with --deny-at 98, runs examples/python/first_governed_action.py, stops the server.

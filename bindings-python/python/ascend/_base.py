@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
 from ._deprecation import warn_once
-from ._native_loader import native_call, translate_errors
+from ._native_loader import native_call, translate, translate_errors
 from .exceptions import ValidationValueError
 from .models import (
     AgentAction,
@@ -72,10 +72,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON-serialisable")
 
 
+#: ``json.dumps(..., default=_json_default, allow_nan=False)`` without building an encoder per call.
+_ENCODER = json.JSONEncoder(default=_json_default, allow_nan=False)
+
+
 def encode_args(args: Mapping[str, Any]) -> str:
     """JSON text of the keyword arguments; an argument that JSON cannot carry is a local validation error."""
     try:
-        return json.dumps(args, default=_json_default, allow_nan=False)
+        return _ENCODER.encode(args)
     except (TypeError, ValueError) as exc:
         for key, value in args.items():
             try:
@@ -351,8 +355,13 @@ class ClientBase:
     def _invoke(self, method: str, args: Mapping[str, Any]) -> Any:
         """``invoke`` on the core, errors translated, result parsed."""
         payload = encode_args(args)
-        with translate_errors():
+        try:  # translate_errors() inlined: a context manager costs more than the rest of this method
             text = self._native.invoke(method, payload)
+        except Exception as exc:
+            error = translate(exc)
+            if error is None:
+                raise
+            raise error from None
         return json.loads(text)
 
     async def _ainvoke(self, method: str, args: Mapping[str, Any]) -> Any:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Type, TypeVar
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar
 
 from ._native_loader import native_call
 from .exceptions import OWKAIError, ValidationValueError, from_native
@@ -234,6 +234,23 @@ def _native_normalise(data: Mapping[str, Any]) -> Dict[str, Any]:
     return result
 
 
+_FIELD_NAMES_OF: Dict[type, Tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> Tuple[str, ...]:
+    """Dataclass field names of ``cls``, computed once per class (``fields()`` is slow on a hot path)."""
+    names = _FIELD_NAMES_OF.get(cls)
+    if names is None:
+        names = _FIELD_NAMES_OF[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def _parse_member(enum: Type[_E], value: Any) -> Optional[_E]:
+    """``enum.parse(value)`` with a fast path for an exact wire value (the core's projections are normalised)."""
+    member = enum._value2member_map_.get(value) if type(value) is str else None
+    return member if member is not None else enum.parse(value)  # type: ignore[return-value]
+
+
 _DECISION_KEYS = {"id": "action_id", "action_id": "action_id", "decision": "decision", "risk_score": "risk_score",
                   "status": "status", "raw_status": "raw_status"}
 
@@ -323,11 +340,12 @@ class AuthorizationDecision:
     @classmethod
     def _from_projection(cls, proj: Mapping[str, Any]) -> AuthorizationDecision:
         """Build a decision from the core's JSON projection (docs/BINDING_CONTRACT.md)."""
-        kwargs: Dict[str, Any] = {f.name: proj[f.name] for f in fields(cls) if f.name in proj}
+        names = _field_names(cls)
+        kwargs: Dict[str, Any] = {name: proj[name] for name in names if name in proj}
         action_id = proj.get("action_id")
         kwargs["action_id"] = "" if action_id is None else str(action_id)
-        kwargs["decision"] = Decision.parse(proj.get("decision")) or Decision.PENDING
-        kwargs["risk_level"] = RiskLevel.parse(proj.get("risk_level"))
+        kwargs["decision"] = _parse_member(Decision, proj.get("decision")) or Decision.PENDING
+        kwargs["risk_level"] = _parse_member(RiskLevel, proj.get("risk_level"))
         for name in ("policy_violations", "conditions", "required_approvers"):
             kwargs[name] = list(kwargs.get(name) or [])
         kwargs["metadata"] = dict(kwargs.get("metadata") or {})
