@@ -30,12 +30,10 @@ if [ ! -x "$PY" ] || ! "$PY" -c "import ascend._native" 2>/dev/null; then
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/ascend-demo.XXXXXX")"
-SERVER_PID=""
+# shellcheck source=devserver/tests/serve_lib.sh
+source "$ROOT/devserver/tests/serve_lib.sh"
 cleanup() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
+    stop_ascend_dev
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -48,26 +46,9 @@ ASCEND_DEV_API_KEY="$(token owkai_demo_)"
 ASCEND_DEV_ADMIN_TOKEN="$(token adm_demo_)"
 
 echo "==> starting: ascend-dev serve --addr 127.0.0.1:0 --db :memory: --deny-at 98"
-"$BIN" serve --addr 127.0.0.1:0 --db :memory: --deny-at 98 >"$WORK/stdout" 2>"$WORK/stderr" &
-SERVER_PID=$!
-
-URL=""
-for _ in $(seq 1 300); do  # up to 30 s
-    if line="$(grep -m1 '^ascend-dev listening on http://' "$WORK/stdout" 2>/dev/null)"; then
-        URL="${line#ascend-dev listening on }"
-        break
-    fi
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        break
-    fi
-    sleep 0.1
-done
-if [ -z "$URL" ]; then
-    echo "run_demo.sh: ascend-dev did not start; its stderr:" >&2
-    cat "$WORK/stderr" >&2
-    exit 1
-fi
-echo "==> ascend-dev (pid $SERVER_PID) listening on $URL"
+start_ascend_dev "$BIN" "$WORK" --db :memory: --deny-at 98 || { echo "run_demo.sh: ascend-dev did not start" >&2; exit 1; }
+URL="$ASCEND_DEV_LISTEN_URL"
+echo "==> ascend-dev (pid $ASCEND_DEV_PID) listening on $URL"
 
 export ASCEND_API_URL="$URL" ASCEND_API_KEY="$ASCEND_DEV_API_KEY"
 export ASCEND_DEV_BIN="$BIN" ASCEND_DEV_URL="$URL" PYTHONUNBUFFERED=1
@@ -83,14 +64,14 @@ else
     "$PY" "$ROOT/examples/python/first_governed_action.py" || rc=$?
 fi
 
-echo "==> stopping ascend-dev (pid $SERVER_PID)"
-kill -TERM "$SERVER_PID" 2>/dev/null || true
+echo "==> stopping ascend-dev (pid $ASCEND_DEV_PID)"
+kill -TERM "$ASCEND_DEV_PID" 2>/dev/null || true
 server_rc=0
-wait "$SERVER_PID" 2>/dev/null || server_rc=$?
-SERVER_PID=""
+wait "$ASCEND_DEV_PID" 2>/dev/null || server_rc=$?
+ASCEND_DEV_PID=""
 if [ "$server_rc" -ne 0 ]; then
     echo "run_demo.sh: ascend-dev exited with status $server_rc; its stderr:" >&2
-    cat "$WORK/stderr" >&2
+    cat "$WORK/ascend-dev.err" >&2
     [ "$rc" -ne 0 ] || rc=1
 fi
 if [ "$rc" -eq 0 ]; then echo "==> demo passed"; else echo "==> demo FAILED (exit $rc)" >&2; fi

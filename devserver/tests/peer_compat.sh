@@ -21,17 +21,12 @@ fi
 LOG="$(mktemp -d)"
 API_KEY="owkai_peer_$RANDOM$RANDOM"
 ADMIN="adm_peer_$RANDOM$RANDOM"
-"$BIN" serve --addr 127.0.0.1:0 --db :memory: --api-key "$API_KEY" --admin-token "$ADMIN" >"$LOG/out" 2>"$LOG/err" &
-PID=$!
-cleanup() { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$LOG"; }
+# shellcheck source=devserver/tests/serve_lib.sh
+source "$ROOT/devserver/tests/serve_lib.sh"
+cleanup() { stop_ascend_dev; rm -rf "$LOG"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q '^ascend-dev listening on ' "$LOG/out" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { cat "$LOG/err" >&2; exit 1; }
-  sleep 0.1
-done
-URL="$(sed -n 's/^ascend-dev listening on //p' "$LOG/out")"
-[[ -n "$URL" ]] || { echo "ascend-dev did not start" >&2; cat "$LOG/err" >&2; exit 1; }
+start_ascend_dev "$BIN" "$LOG" --db :memory: --api-key "$API_KEY" --admin-token "$ADMIN"
+URL="$ASCEND_DEV_LISTEN_URL"
 
 ASCEND_DEV_URL="$URL" ASCEND_API_KEY="$API_KEY" ASCEND_DEV_ADMIN_TOKEN="$ADMIN" ASCEND_DEV_BIN="$BIN" \
   env -u ASCEND_API_URL -u OWKAI_API_KEY -u ASCEND_AGENT_ID \

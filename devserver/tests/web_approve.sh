@@ -26,16 +26,12 @@ fi
 LOG="$(mktemp -d)"
 API_KEY="owkai_web_$RANDOM$RANDOM"
 ADMIN="adm_web_$RANDOM$RANDOM"
-"$BIN" serve --addr 127.0.0.1:0 --db :memory: --api-key "$API_KEY" --admin-token "$ADMIN" >"$LOG/out" 2>"$LOG/err" &
-PID=$!
-cleanup() { kill -TERM "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$LOG"; }
+# shellcheck source=devserver/tests/serve_lib.sh
+source "$ROOT/devserver/tests/serve_lib.sh"
+cleanup() { stop_ascend_dev; rm -rf "$LOG"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q '^ascend-dev listening on ' "$LOG/out" 2>/dev/null && break
-  kill -0 "$PID" 2>/dev/null || { cat "$LOG/err" >&2; exit 1; }
-  sleep 0.1
-done
-URL="$(sed -n 's/^ascend-dev listening on //p' "$LOG/out")"
+start_ascend_dev "$BIN" "$LOG" --db :memory: --api-key "$API_KEY" --admin-token "$ADMIN"
+URL="$ASCEND_DEV_LISTEN_URL"
 
 json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)[sys.argv[1]])" "$1"; }
 ID="$(curl -sf -X POST "$URL/api/v1/actions/submit" -H "X-API-Key: $API_KEY" -H 'Content-Type: application/json' \
