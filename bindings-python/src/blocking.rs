@@ -82,6 +82,9 @@ where
         ));
     }
     let rt = ascend_core::runtime::runtime();
+    if escalations.is_none() {
+        return run_blocking_plain(py, rt, fut);
+    }
     let mut handle = rt.spawn(AssertUnwindSafe(fut).catch_unwind());
     let _abort = AbortOnDrop(handle.abort_handle());
     loop {
@@ -117,6 +120,40 @@ where
                 }
             }
             Wake::Tick => {}
+        }
+        // Ctrl-C: KeyboardInterrupt propagates and `_abort` drops the task's future.
+        py.check_signals()?;
+    }
+}
+
+/// The common case (no callback to deliver): the task sends its result over a std channel and this thread waits
+/// on it with the GIL released, in slices of [`SIGNAL_SLICE`]. A plain futex wait per call, without entering the
+/// runtime or arming a timer, is measurably cheaper than `block_on` + `select!` on the hot path.
+fn run_blocking_plain<T, F>(py: Python<'_>, rt: &'static tokio::runtime::Runtime, fut: F) -> PyResult<T>
+where
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Caught<T>>(1);
+    let handle = rt.spawn(async move {
+        let caught = AssertUnwindSafe(fut).catch_unwind().await;
+        let _ = tx.send(caught);
+    });
+    let _abort = AbortOnDrop(handle.abort_handle());
+    let mut rx = Some(rx);
+    loop {
+        let receiver = rx.take().expect("the receiver is put back after every wait");
+        let (got, receiver) = py.detach(move || (receiver.recv_timeout(SIGNAL_SLICE), receiver));
+        rx = Some(receiver);
+        match got {
+            Ok(caught) => return finish(py, Ok(caught)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(to_pyerr(
+                    py,
+                    Error::new(ErrorCode::Cancelled, "the call was cancelled (runtime shut down)"),
+                ));
+            }
         }
         // Ctrl-C: KeyboardInterrupt propagates and `_abort` drops the task's future.
         py.check_signals()?;
