@@ -8,10 +8,10 @@ these dataclasses. Status normalisation is the core's job: ``AuthorizationDecisi
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from enum import Enum
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar
 
 from ._native_loader import native_call
 from .exceptions import OWKAIError, ValidationValueError, from_native
@@ -245,6 +245,19 @@ def _field_names(cls: type) -> Tuple[str, ...]:
     return names
 
 
+_DEFAULTS_OF: Dict[type, Tuple[Dict[str, Any], Tuple[Tuple[str, Callable[[], Any]], ...]]] = {}
+
+
+def _instance_defaults(cls: type) -> Tuple[Dict[str, Any], Tuple[Tuple[str, Callable[[], Any]], ...]]:
+    """``(plain defaults, (name, default_factory) pairs)`` of the dataclass ``cls``, computed once per class."""
+    cached = _DEFAULTS_OF.get(cls)
+    if cached is None:
+        plain = {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+        factories = tuple((f.name, f.default_factory) for f in fields(cls) if f.default_factory is not MISSING)
+        cached = _DEFAULTS_OF[cls] = (plain, factories)
+    return cached
+
+
 def _parse_member(enum: Type[_E], value: Any) -> Optional[_E]:
     """``enum.parse(value)`` with a fast path for an exact wire value (the core's projections are normalised)."""
     member = enum._value2member_map_.get(value) if type(value) is str else None
@@ -350,7 +363,16 @@ class AuthorizationDecision:
             kwargs[name] = list(kwargs.get(name) or [])
         kwargs["metadata"] = dict(kwargs.get("metadata") or {})
         kwargs["execution_allowed"] = bool(kwargs.get("execution_allowed", False))
-        decision = cls(**kwargs)
+        # Hot path (every governed call): fill the instance dict directly instead of running the generated
+        # 42-parameter __init__. Every field is set: the plain defaults first, then the projection's values.
+        plain, factories = _instance_defaults(cls)
+        state = dict(plain)
+        state.update(kwargs)
+        for name, factory in factories:
+            if name not in state:
+                state[name] = factory()
+        decision = cls.__new__(cls)
+        decision.__dict__.update(state)
         risk_level_raw = proj.get("risk_level_raw")
         if risk_level_raw is None and proj.get("risk_level") is not None and decision.risk_level is None:
             risk_level_raw = proj.get("risk_level")
