@@ -544,13 +544,13 @@ impl Client {
 
     /// Wakes any `wait_for_decision` on `action_id` (the low-level form of `deliver_webhook_event`).
     pub fn notify_decision(&self, action_id: &str, status: &str) {
+        // Only a live waiter needs the note: events for actions nobody waits on are not kept (no unbounded map).
+        let Some(n) = self.inner.waiters.lock().ok().and_then(|w| w.get(action_id).cloned()) else { return };
         if let Ok(mut d) = self.inner.delivered.lock() {
             d.insert(action_id.to_string(), status.to_string());
         }
-        if let Some(n) = self.inner.waiters.lock().ok().and_then(|w| w.get(action_id).cloned()) {
-            n.notify_waiters();
-            n.notify_one();
-        }
+        n.notify_waiters();
+        n.notify_one();
     }
 
     // ---------------------------------------------------------------- completion records (D16)

@@ -10,18 +10,25 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
 
-/// Removes this waiter's notifier when the wait ends (or is cancelled).
+/// This waiter's registration: holds its share of the action's notifier and, when the last waiter on the action
+/// ends (or is cancelled), removes the notifier and any undelivered note from the client's maps.
 struct WaiterGuard<'a> {
     client: &'a Client,
     action_id: String,
+    notify: Arc<Notify>,
 }
 
 impl Drop for WaiterGuard<'_> {
     fn drop(&mut self) {
         if let Ok(mut w) = self.client.inner.waiters.lock() {
             if let Some(n) = w.get(&self.action_id) {
-                if Arc::strong_count(n) <= 1 {
+                // Two references left (the map's and this guard's): this is the last waiter.
+                if Arc::strong_count(n) <= 2 {
                     w.remove(&self.action_id);
+                    // The last waiter is gone: drop any delivered note it did not consume.
+                    if let Ok(mut d) = self.client.inner.delivered.lock() {
+                        d.remove(&self.action_id);
+                    }
                 }
             }
         }
@@ -74,7 +81,7 @@ impl Client {
             let mut w = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner());
             w.entry(action_id.to_string()).or_insert_with(|| Arc::new(Notify::new())).clone()
         };
-        let _guard = WaiterGuard { client: self, action_id: action_id.to_string() };
+        let guard = WaiterGuard { client: self, action_id: action_id.to_string(), notify };
         let mut escalated_seen = false;
         let mut long_poll: Option<f64> = None;
 
@@ -85,7 +92,7 @@ impl Client {
             }
             let remaining = deadline - elapsed;
             let wait_param = long_poll.map(|max| max.min(remaining.as_secs_f64()).floor()).filter(|w| *w >= 1.0);
-            let notified = notify.notified();
+            let notified = guard.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
             match self.get_action_status_reply(action_id, wait_param).await {
@@ -158,5 +165,36 @@ impl Client {
     ) -> Result<AuthorizationDecision> {
         let t = timeout.or(timeout_seconds).unwrap_or(60.0);
         self.wait_for_decision(action_id, t, poll_interval.unwrap_or(2.0), None).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Client, ClientParams};
+    use serde_json::json;
+
+    #[test]
+    fn waiter_registrations_and_notes_do_not_accumulate() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([{"match": {"path": "/api/v1/actions/3/status"}, "repeat": true,
+                                "respond": {"status": 200, "body": {"status": "approved"}}}]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let c = Client::new(ClientParams {
+            api_key: Some("k".into()),
+            api_url: Some(server.url.clone()),
+            audit_spool_path: Some(dir.path().join("s.jsonl")),
+            env: Some(Default::default()),
+            ..Default::default()
+        })
+        .unwrap();
+        // An event for an action nobody waits on is not kept.
+        c.notify_decision("99", "approved");
+        assert!(c.inner.delivered.lock().unwrap().is_empty());
+        // A finished wait leaves no registration behind.
+        crate::runtime::block_on(c.wait_for_decision("3", 10.0, 1.0, None)).unwrap();
+        assert!(c.inner.waiters.lock().unwrap().is_empty());
+        assert!(c.inner.delivered.lock().unwrap().is_empty());
     }
 }
