@@ -1,19 +1,19 @@
 //! Running core futures for Python (DESIGN.md "Runtime rules"):
 //!
-//! * blocking calls spawn the future on the core's process-global runtime and wait for it with the GIL released;
-//!   the wait wakes at least every 100 ms to re-acquire the GIL and run `PyErr_CheckSignals`, so Ctrl-C raises
-//!   `KeyboardInterrupt` promptly and the task is aborted (its future dropped, which cancels the HTTP request or the
-//!   poll loop);
+//! * blocking calls run the future on the calling thread (its lane: `ascend_core::lane`, so the caller does its own
+//!   socket I/O without thread hand-offs) with the GIL released; the call returns to the interpreter at least every
+//!   100 ms to run `PyErr_CheckSignals`, so Ctrl-C raises `KeyboardInterrupt` promptly and the future is dropped,
+//!   which cancels the HTTP request or the poll loop;
 //! * awaitables come from `pyo3-async-runtimes` through a runtime adapter that spawns onto the same core runtime
 //!   (looked up on every spawn, so a forked child uses its own fresh runtime).
 //!
 //! Futures are wrapped in `catch_unwind`: a panic in the core becomes `NativeError(code="INTERNAL")` (D20).
 
 use crate::errors::{panic_error, to_pyerr};
-use ascend_core::{Error, ErrorCode};
+use ascend_core::dispatch::Output;
+use ascend_core::{lane, Error, ErrorCode};
 use futures_util::FutureExt;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 use pyo3_async_runtimes::{generic, TaskLocals};
 use std::cell::OnceCell;
 use std::future::Future;
@@ -21,7 +21,7 @@ use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::task::{AbortHandle, JoinError};
+use tokio::task::JoinError;
 
 /// Longest time a blocking call waits without checking for signals.
 pub const SIGNAL_SLICE: Duration = Duration::from_millis(100);
@@ -32,27 +32,16 @@ pub type Escalation = (String, String);
 type Caught<T> = Result<Result<T, Error>, Box<dyn std::any::Any + Send>>;
 
 enum Wake<T> {
-    Done(Result<Caught<T>, JoinError>),
+    Done(Caught<T>),
     Escalated(Escalation),
     Tick,
 }
 
-/// Aborts the spawned task when the wait is left early (Ctrl-C, a failing callback), dropping its future.
-struct AbortOnDrop(AbortHandle);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-fn finish<T>(py: Python<'_>, joined: Result<Caught<T>, JoinError>) -> PyResult<T> {
-    match joined {
-        Ok(Ok(Ok(v))) => Ok(v),
-        Ok(Ok(Err(e))) => Err(to_pyerr(py, e)),
-        Ok(Err(payload)) => Err(to_pyerr(py, panic_error(payload.as_ref()))),
-        Err(e) if e.is_panic() => Err(to_pyerr(py, panic_error(e.into_panic().as_ref()))),
-        Err(_) => Err(to_pyerr(py, Error::new(ErrorCode::Cancelled, "the call was cancelled (runtime shut down)"))),
+fn finish<T>(py: Python<'_>, caught: Caught<T>) -> PyResult<T> {
+    match caught {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(to_pyerr(py, e)),
+        Err(payload) => Err(to_pyerr(py, panic_error(payload.as_ref()))),
     }
 }
 
@@ -63,9 +52,10 @@ fn call_escalated(py: Python<'_>, callback: &Bound<'_, PyAny>, (action_id, decis
     }
 }
 
-/// Runs `fut` on the shared runtime and returns its result, waiting with the GIL released and checking for
-/// signals every [`SIGNAL_SLICE`]. `escalations`, when given, delivers `on_escalated` notifications that are
-/// passed to the Python callback on this thread (with the GIL), never on a runtime thread.
+/// Runs `fut` to completion on this thread (its lane, see `ascend_core::lane`) with the GIL released, returning to
+/// the interpreter at least every [`SIGNAL_SLICE`] to check for signals. `escalations`, when given, delivers
+/// `on_escalated` notifications that are passed to the Python callback on this thread (with the GIL) between
+/// slices, never from inside the runtime (so the callback may itself make blocking calls).
 pub fn run_blocking<T, F>(
     py: Python<'_>,
     fut: F,
@@ -81,16 +71,13 @@ where
             Error::internal("a blocking ASCEND call was made from inside the SDK runtime; use AsyncAscendClient"),
         ));
     }
-    let rt = ascend_core::runtime::runtime();
-    if escalations.is_none() {
-        return run_blocking_plain(py, rt, fut);
-    }
-    let mut handle = rt.spawn(AssertUnwindSafe(fut).catch_unwind());
-    let _abort = AbortOnDrop(handle.abort_handle());
+    let mode = lane::begin_call();
+    let mut fut = Box::pin(AssertUnwindSafe(fut).catch_unwind());
     loop {
         let rx = escalations.as_mut().map(|(rx, _)| rx);
-        let wake = py.detach(|| {
-            rt.block_on(async {
+        let fut = &mut fut;
+        let wake = py.detach(move || {
+            lane::block_on_in(mode, async move {
                 let escalated = async {
                     match rx {
                         Some(rx) => rx.recv().await,
@@ -99,20 +86,20 @@ where
                 };
                 tokio::select! {
                     biased;
-                    joined = &mut handle => Wake::Done(joined),
+                    caught = fut => Wake::Done(caught),
                     Some(ev) = escalated => Wake::Escalated(ev),
                     _ = tokio::time::sleep(SIGNAL_SLICE) => Wake::Tick,
                 }
             })
         });
         match wake {
-            Wake::Done(joined) => {
+            Wake::Done(caught) => {
                 if let Some((rx, callback)) = escalations.as_mut() {
                     while let Ok(ev) = rx.try_recv() {
                         call_escalated(py, callback, ev);
                     }
                 }
-                return finish(py, joined);
+                return finish(py, caught);
             }
             Wake::Escalated(ev) => {
                 if let Some((_, callback)) = escalations.as_ref() {
@@ -121,43 +108,31 @@ where
             }
             Wake::Tick => {}
         }
-        // Ctrl-C: KeyboardInterrupt propagates and `_abort` drops the task's future.
+        // Ctrl-C: KeyboardInterrupt propagates and the call's future is dropped, which cancels the HTTP request or
+        // the poll loop.
         py.check_signals()?;
     }
 }
 
-/// The common case (no callback to deliver): the task sends its result over a std channel and this thread waits
-/// on it with the GIL released, in slices of [`SIGNAL_SLICE`]. A plain futex wait per call, without entering the
-/// runtime or arming a timer, is measurably cheaper than `block_on` + `select!` on the hot path.
-fn run_blocking_plain<T, F>(py: Python<'_>, rt: &'static tokio::runtime::Runtime, fut: F) -> PyResult<T>
+/// [`run_blocking`] for futures that start background tasks with `tokio::spawn` (the in-process dev server): the
+/// future runs as a task of the shared runtime, so what it spawns lives there too, never on this thread's lane,
+/// which nothing drives between calls.
+pub fn run_blocking_shared<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     F: Future<Output = Result<T, Error>> + Send + 'static,
     T: Send + 'static,
 {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Caught<T>>(1);
-    let handle = rt.spawn(async move {
-        let caught = AssertUnwindSafe(fut).catch_unwind().await;
-        let _ = tx.send(caught);
-    });
-    let _abort = AbortOnDrop(handle.abort_handle());
-    let mut rx = Some(rx);
-    loop {
-        let receiver = rx.take().expect("the receiver is put back after every wait");
-        let (got, receiver) = py.detach(move || (receiver.recv_timeout(SIGNAL_SLICE), receiver));
-        rx = Some(receiver);
-        match got {
-            Ok(caught) => return finish(py, Ok(caught)),
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(to_pyerr(
-                    py,
-                    Error::new(ErrorCode::Cancelled, "the call was cancelled (runtime shut down)"),
-                ));
+    run_blocking(
+        py,
+        async move {
+            match ascend_core::runtime::runtime().spawn(fut).await {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(_) => Err(Error::new(ErrorCode::Cancelled, "the call was cancelled (runtime shut down)")),
             }
-        }
-        // Ctrl-C: KeyboardInterrupt propagates and `_abort` drops the task's future.
-        py.check_signals()?;
-    }
+        },
+        None,
+    )
 }
 
 // ------------------------------------------------------------------------------------------------ asyncio
@@ -206,8 +181,8 @@ impl generic::ContextExt for CoreRuntime {
 /// What an awaitable resolves to; converted with the GIL by `pyo3-async-runtimes` (an error becomes the
 /// `NativeError` set on the asyncio future), so no runtime thread ever waits for the GIL to build an exception.
 pub enum Outcome {
-    /// JSON text of the result.
-    Json(String),
+    /// The result, converted to Python objects with the GIL.
+    Json(Output),
     /// A core error (or a caught panic).
     Failed(Error),
 }
@@ -219,7 +194,7 @@ impl<'py> IntoPyObject<'py> for Outcome {
 
     fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
         match self {
-            Outcome::Json(text) => Ok(PyString::new(py, &text).into_any()),
+            Outcome::Json(v) => crate::convert::output_to_py(py, &v),
             Outcome::Failed(e) => Err(to_pyerr(py, e)),
         }
     }
@@ -228,12 +203,12 @@ impl<'py> IntoPyObject<'py> for Outcome {
 /// An asyncio awaitable (bound to the running loop) for a core future returning JSON.
 pub fn awaitable<'py, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
-    F: Future<Output = Result<serde_json::Value, Error>> + Send + 'static,
+    F: Future<Output = Result<Output, Error>> + Send + 'static,
 {
     let locals = generic::get_current_locals::<CoreRuntime>(py)?;
     generic::future_into_py_with_locals::<CoreRuntime, _, _>(py, locals, async move {
         Ok(match AssertUnwindSafe(fut).catch_unwind().await {
-            Ok(Ok(v)) => Outcome::Json(v.to_string()),
+            Ok(Ok(v)) => Outcome::Json(v),
             Ok(Err(e)) => Outcome::Failed(e),
             Err(payload) => Outcome::Failed(panic_error(payload.as_ref())),
         })

@@ -3,13 +3,14 @@
 //! core with the GIL released (see `blocking.rs`).
 
 use crate::blocking::{awaitable, run_blocking, Escalation};
-use crate::convert::py_to_json;
+use crate::convert::{output_to_py, py_to_json};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::breaker::CircuitBreaker as CoreBreaker;
 use ascend_core::client::EscalationCallback;
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
 use ascend_core::{Client as CoreClient, ClientParams, Error};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -211,7 +212,25 @@ impl Client {
 
     fn parse_args(args_json: &str) -> Result<Value, Error> {
         serde_json::from_str(args_json)
-            .map_err(|e| validation("args_json", "Must be a JSON object", format!("arguments are not valid JSON: {e}")))
+            .map_err(|e| validation("args", "Must be a JSON object", format!("arguments are not valid JSON: {e}")))
+    }
+
+    /// The keyword arguments as JSON. A dict of plain JSON types (the common case) is converted here directly;
+    /// anything else goes through the Python encoder (`ascend._base.encode_args`), which applies the peer's JSON
+    /// rules (`to_dict()`, dataclasses, dates, sets) and raises `ValidationValueError` naming the argument. JSON
+    /// text is accepted too (tools and tests).
+    fn args_value(py: Python<'_>, args: &Bound<'_, PyAny>) -> PyResult<Value> {
+        if let Ok(text) = args.cast::<PyString>() {
+            return Self::parse_args(&text.to_cow()?).py_err(py);
+        }
+        if let Some(v) = args.cast::<PyDict>().ok().and_then(|d| py_to_json(d.as_any())) {
+            return Ok(v);
+        }
+        static ENCODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let encode =
+            ENCODE.get_or_try_init(py, || py.import("ascend._base")?.getattr("encode_args").map(Bound::unbind))?;
+        let text: String = encode.call1(py, (args,))?.extract(py)?;
+        Self::parse_args(&text).py_err(py)
     }
 }
 
@@ -231,24 +250,30 @@ impl Client {
         })
     }
 
-    /// Call client method `method` (Python name) with keyword args `args_json`; returns the JSON result.
-    fn invoke(&self, py: Python<'_>, method: &str, args_json: &str) -> PyResult<String> {
+    /// Call client method `method` (Python name) with its keyword arguments (a dict, or JSON text); returns the
+    /// JSON result as Python objects (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`).
+    fn invoke<'py>(&self, py: Python<'py>, method: &str, args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let args = Self::parse_args(args_json).py_err(py)?;
+            let args = Self::args_value(py, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
-            let v = run_blocking(py, async move { client.invoke(&method, args).await }, None)?;
-            Ok(v.to_string())
+            let output = run_blocking(py, async move { client.invoke_output(&method, args).await }, None)?;
+            output_to_py(py, &output)
         })
     }
 
     /// Same as `invoke`, as an awaitable bound to the running asyncio loop.
-    fn invoke_async<'py>(&self, py: Python<'py>, method: &str, args_json: &str) -> PyResult<Bound<'py, PyAny>> {
+    fn invoke_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
-            let args = Self::parse_args(args_json).py_err(py)?;
+            let args = Self::args_value(py, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
-            awaitable(py, async move { client.invoke(&method, args).await })
+            awaitable(py, async move { client.invoke_output(&method, args).await })
         })
     }
 

@@ -1,10 +1,22 @@
-//! JSON values to and from Python objects (only where a dict is part of the contract: `config()`, error `details`,
-//! the constructor's `_env`; every method argument and result crosses as JSON text).
+//! JSON values to and from Python objects: method arguments and results of `invoke`, `config()`, error `details`,
+//! the constructor's `_env`. Converting here is several times cheaper than `json.dumps`/`json.loads` round trips
+//! through text on every call.
 
+use ascend_core::dispatch::Output;
+use ascend_core::model::{AuthorizationDecision, ProjectionSink};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Number, Value};
+
+/// A call's result as Python objects: a decision's projection as a `dict`, anything else as its JSON value.
+pub fn output_to_py<'py>(py: Python<'py>, output: &Output) -> PyResult<Bound<'py, PyAny>> {
+    match output {
+        Output::Decision(d) => decision_to_py(py, d),
+        Output::Json(v) => json_to_py(py, v),
+    }
+}
 
 /// A JSON value as a Python object (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`).
 pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -76,4 +88,130 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> Option<Value> {
         return t.iter().map(|v| py_to_json(&v)).collect::<Option<Vec<_>>>().map(Value::Array);
     }
     None
+}
+
+/// A decision's projection as a `dict` built directly from the core's [`ProjectionSink`] (no JSON tree in
+/// between): a copy of a template that already holds every key (interned, hashes cached) whose values are then
+/// replaced in projection order, so no key is allocated or hashed and the dict never resizes.
+pub fn decision_to_py<'py>(py: Python<'py>, d: &AuthorizationDecision) -> PyResult<Bound<'py, PyAny>> {
+    let template = projection_template(py);
+    let dict = template.dict.bind(py).copy()?;
+    let mut sink = DictSink { py, dict, keys: &template.keys, cursor: 0, error: None };
+    d.project(&mut sink);
+    match sink.error {
+        Some(e) => Err(e),
+        None => Ok(sink.dict.into_any()),
+    }
+}
+
+/// The projection's keys in order (as interned Python strings) and a dict with every key set to `None`.
+struct ProjectionTemplate {
+    keys: Vec<(&'static str, Py<PyString>)>,
+    dict: Py<PyDict>,
+}
+
+fn projection_template(py: Python<'_>) -> &ProjectionTemplate {
+    static TEMPLATE: PyOnceLock<ProjectionTemplate> = PyOnceLock::new();
+    TEMPLATE.get_or_init(py, || {
+        struct Collect(Vec<&'static str>);
+        impl ProjectionSink for Collect {
+            fn str(&mut self, key: &'static str, _: Option<&str>) {
+                self.0.push(key)
+            }
+            fn f64(&mut self, key: &'static str, _: Option<f64>) {
+                self.0.push(key)
+            }
+            fn bool(&mut self, key: &'static str, _: bool) {
+                self.0.push(key)
+            }
+            fn strs(&mut self, key: &'static str, _: &[String]) {
+                self.0.push(key)
+            }
+            fn object(&mut self, key: &'static str, _: &Map<String, Value>) {
+                self.0.push(key)
+            }
+            fn value(&mut self, key: &'static str, _: &Value) {
+                self.0.push(key)
+            }
+        }
+        let mut collect = Collect(Vec::new());
+        AuthorizationDecision::default().project(&mut collect);
+        let dict = PyDict::new(py);
+        let keys: Vec<_> = collect.0.into_iter().map(|k| (k, PyString::intern(py, k).unbind())).collect();
+        for (_, k) in &keys {
+            // Cannot fail: a str key and None.
+            let _ = dict.set_item(k.bind(py), py.None());
+        }
+        ProjectionTemplate { keys, dict: dict.unbind() }
+    })
+}
+
+struct DictSink<'py, 'k> {
+    py: Python<'py>,
+    dict: Bound<'py, PyDict>,
+    /// Keys in projection order; `cursor` is where the next key is expected.
+    keys: &'k [(&'static str, Py<PyString>)],
+    cursor: usize,
+    error: Option<PyErr>,
+}
+
+impl<'py> DictSink<'py, '_> {
+    fn put(&mut self, key: &'static str, value: PyResult<Bound<'py, PyAny>>) {
+        if self.error.is_some() {
+            return;
+        }
+        let at = match self.keys.get(self.cursor) {
+            Some((k, _)) if std::ptr::eq(*k, key) => Some(self.cursor),
+            _ => self.keys.iter().position(|(k, _)| *k == key),
+        };
+        let result = value.and_then(|v| match at {
+            Some(i) => {
+                self.cursor = i + 1;
+                self.dict.set_item(self.keys[i].1.bind(self.py), v)
+            }
+            None => self.dict.set_item(key, v),
+        });
+        if let Err(e) = result {
+            self.error = Some(e);
+        }
+    }
+}
+
+impl ProjectionSink for DictSink<'_, '_> {
+    fn str(&mut self, key: &'static str, value: Option<&str>) {
+        let v = match value {
+            Some(s) => Ok(PyString::new(self.py, s).into_any()),
+            None => Ok(self.py.None().into_bound(self.py)),
+        };
+        self.put(key, v);
+    }
+    fn f64(&mut self, key: &'static str, value: Option<f64>) {
+        let v = match value.filter(|f| f.is_finite()) {
+            Some(f) => Ok(PyFloat::new(self.py, f).into_any()),
+            None => Ok(self.py.None().into_bound(self.py)),
+        };
+        self.put(key, v);
+    }
+    fn bool(&mut self, key: &'static str, value: bool) {
+        let v = PyBool::new(self.py, value).to_owned().into_any();
+        self.put(key, Ok(v));
+    }
+    fn strs(&mut self, key: &'static str, value: &[String]) {
+        let v = PyList::new(self.py, value).map(Bound::into_any);
+        self.put(key, v);
+    }
+    fn object(&mut self, key: &'static str, value: &Map<String, Value>) {
+        let v = (|| {
+            let d = PyDict::new(self.py);
+            for (k, item) in value {
+                d.set_item(k, json_to_py(self.py, item)?)?;
+            }
+            Ok(d.into_any())
+        })();
+        self.put(key, v);
+    }
+    fn value(&mut self, key: &'static str, value: &Value) {
+        let v = json_to_py(self.py, value);
+        self.put(key, v);
+    }
 }

@@ -2,7 +2,7 @@
 //! shared runtime, for users' tests (`ascend.testing.DevServer`). Thin: parameters become a `ServerConfig`, the
 //! server starts and stops with the GIL released (`run_blocking`), reviews call the server's own review function.
 
-use crate::blocking::run_blocking;
+use crate::blocking::run_blocking_shared;
 use crate::client::{opt_bool, opt_f64, opt_string, type_error};
 use crate::errors::{guard, validation, IntoPyResult};
 use ascend_core::{Error, ErrorCode};
@@ -141,15 +141,11 @@ impl DevServer {
             let cfg = parse_params(params).py_err(py)?;
             let api_key = cfg.api_key.clone();
             let admin_token = cfg.admin_token.clone();
-            let server = run_blocking(
-                py,
-                async move {
-                    CoreDevServer::start(cfg).await.map_err(|e| {
-                        Error::new(ErrorCode::ConfigurationError, format!("cannot start the dev server: {e}"))
-                    })
-                },
-                None,
-            )?;
+            let server = run_blocking_shared(py, async move {
+                CoreDevServer::start(cfg)
+                    .await
+                    .map_err(|e| Error::new(ErrorCode::ConfigurationError, format!("cannot start the dev server: {e}")))
+            })?;
             let url = server.url();
             Ok(DevServer { pid: std::process::id(), url, api_key, admin_token, server: Mutex::new(Some(server)) })
         })
@@ -208,14 +204,10 @@ impl DevServer {
                 return Ok(());
             }
             if let Some(server) = server {
-                run_blocking(
-                    py,
-                    async move {
-                        server.shutdown().await;
-                        Ok(())
-                    },
-                    None,
-                )?;
+                run_blocking_shared(py, async move {
+                    server.shutdown().await;
+                    Ok(())
+                })?;
             }
             Ok(())
         })

@@ -80,23 +80,25 @@ class FakeClient:
             raise FakeNativeError("CONFIGURATION_ERROR", "API key is required", details={"field": "api_key"})
         FakeClient.instances.append(self)
 
-    def _answer(self, method: str, args: Dict[str, Any]) -> str:
+    def _answer(self, method: str, args: Dict[str, Any]) -> Any:
         self.calls.append((method, args))
         answer = self.responses.get(method, {})
         if isinstance(answer, FakeNativeError):
             raise answer
         if callable(answer):
             answer = answer(args)
-        return json.dumps(answer)
+        return json.loads(json.dumps(answer))  # what crosses is JSON, as in the real core
 
-    def invoke(self, method: str, args_json: str) -> str:
-        assert isinstance(args_json, str)
-        return self._answer(method, json.loads(args_json))
+    def invoke(self, method: str, args: Any) -> Any:
+        from ascend._base import encode_args
 
-    def invoke_async(self, method: str, args_json: str) -> asyncio.Future[str]:
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        # The real core takes a mapping of JSON values (or JSON text) and applies encode_args to anything else.
+        return self._answer(method, json.loads(args if isinstance(args, str) else encode_args(args)))
+
+    def invoke_async(self, method: str, args: Any) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         try:
-            future.set_result(self.invoke(method, args_json))
+            future.set_result(self.invoke(method, args))
         except FakeNativeError as exc:
             future.set_exception(exc)
         return future
@@ -115,8 +117,9 @@ class FakeClient:
                     "metadata": {"raw_status": "escalated"}}
         if on_escalated is not None:
             on_escalated(action_id, json.dumps(decision))
-        return self._answer("wait_for_decision", {"action_id": action_id, "timeout": timeout,
-                                                  "poll_interval": poll_interval, "on_escalated": "<callback>"})
+        return json.dumps(self._answer("wait_for_decision", {"action_id": action_id, "timeout": timeout,
+                                                             "poll_interval": poll_interval,
+                                                             "on_escalated": "<callback>"}))
 
     def circuit_breaker(self) -> Optional[FakeBreaker]:
         return FakeBreaker() if self.params.get("enable_circuit_breaker", True) else None

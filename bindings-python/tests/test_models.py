@@ -89,6 +89,31 @@ def test_decision_projection_keeps_unknown_strings_d6():
     assert odd.action_id == "" and odd.decision is Decision.PENDING and odd.risk_level is RiskLevel.MEDIUM
 
 
+@pytest.mark.parametrize("raw", [
+    {"id": 12345, "status": "approved", "risk_score": 35.0, "risk_level": "low", "reason": "ok"},
+    {"id": 7, "status": "in_review", "risk_level": "moderate", "policy_violations": None, "conditions": ["mfa"]},
+    {"action_id": "a-1", "decision": "denied", "risk_score": 97, "risk_level": "CRITICAL", "metadata": None,
+     "required_approvers": ["sec"], "mcp_governance": {"server_registered": True}, "execution_allowed": 1},
+    {"status": "weird"},
+    {},
+])
+def test_decision_fast_path_equals_general_path(raw):
+    """Every governed call takes the fast path of ``_from_projection`` (the core's full projection); it must build
+    exactly what the general path builds from the same projection."""
+    import types
+
+    from ascend._native import normalise_decision
+    from ascend.models import _PROJECTION_KEYS
+
+    proj = json.loads(normalise_decision(json.dumps(raw)))
+    assert proj.keys() == _PROJECTION_KEYS, "the core's projection no longer matches the fast path's keys"
+    fast = AuthorizationDecision._from_projection(proj)
+    general = AuthorizationDecision._from_projection(types.MappingProxyType(proj))  # not a dict: general path
+    assert fast.__dict__ == general.__dict__
+    assert (fast.status, fast.raw_status, fast.risk_level_raw, fast.raw) == \
+        (general.status, general.raw_status, general.risk_level_raw, general.raw)
+
+
 def test_status_property_table():
     want = {Decision.PENDING: "pending_approval", Decision.ALLOWED: "approved", Decision.DENIED: "denied",
             Decision.AUTO_APPROVED: "approved", Decision.EXECUTED: "approved"}

@@ -155,12 +155,13 @@ def test_forked_child_can_use_a_client(mock):
         from ascend import AscendClient, Decision
         client = AscendClient(api_key="k", agent_id="a", api_url={mock.url!r}, max_retries=0, timeout=5,
                               audit_spool_path=os.path.join(tempfile.mkdtemp(), "s.jsonl"))
-        assert client.get_action_status("5").decision == Decision.ALLOWED   # warm pool + runtime before fork
+        for _ in range(3):  # warm the shared runtime's pool and this thread's lane (2nd call on) before fork
+            assert client.get_action_status("5").decision == Decision.ALLOWED
         pid = os.fork()
         if pid == 0:
             code = 1
             try:
-                ok_inherited = client.get_action_status("5").decision == Decision.ALLOWED
+                ok_inherited = all(client.get_action_status("5").decision == Decision.ALLOWED for _ in range(2))
                 fresh = AscendClient(api_key="k", agent_id="a", api_url={mock.url!r}, max_retries=0,
                                      audit_spool_path=os.path.join(tempfile.mkdtemp(), "s.jsonl"))
                 ok_fresh = fresh.get_action_status("5").decision == Decision.ALLOWED
@@ -172,7 +173,79 @@ def test_forked_child_can_use_a_client(mock):
         print(json.dumps({{"child_exit": os.waitstatus_to_exitcode(status), "parent_ok": parent_ok}}))
     """)
     assert out == {"child_exit": 0, "parent_ok": True}
-    assert len(mock.requests()[0]) == 4
+    assert len(mock.requests()[0]) == 7
+
+
+# -- blocking calls run on the calling thread's lane (core/src/lane.rs) -------------------------------------------
+
+LANE_SERVER = """
+import http.server, json, socketserver, sys, threading
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = float(sys.argv[1]) or None   # idle keep-alive connections are closed after this many seconds
+    def setup(self):
+        super().setup()
+        print("connection", flush=True)
+    def do_GET(self):
+        body = json.dumps({"id": 5, "status": "approved"}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+server = Server(("127.0.0.1", 0), Handler)
+print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+server.serve_forever()
+"""
+
+
+def lane_calls(idle_close: float, calls: int, pause: float, env: Dict[str, str]) -> int:
+    """Run ``calls`` blocking calls on one thread of a fresh interpreter (``max_retries=0``, ``pause`` seconds apart)
+    against a keep-alive server that closes connections idle for ``idle_close`` s; returns the connections it saw."""
+    import os
+
+    server = subprocess.Popen([sys.executable, "-c", LANE_SERVER, str(idle_close)], stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        url = server.stdout.readline().strip()  # type: ignore[union-attr]
+        code = textwrap.dedent(f"""
+            import json, os, tempfile, time
+            from ascend import AscendClient, Decision
+            client = AscendClient(api_key="k", agent_id="a", api_url={url!r}, max_retries=0, timeout=5,
+                                  audit_spool_path=os.path.join(tempfile.mkdtemp(), "s.jsonl"))
+            ok = 0
+            for _ in range({calls}):
+                ok += client.get_action_status("5").decision == Decision.ALLOWED
+                time.sleep({pause})
+            print(json.dumps({{"ok": ok}}))
+        """)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, **env})
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"ok": calls}
+    finally:
+        server.kill()
+        seen = server.communicate(timeout=10)[0]
+    return seen.count("connection")
+
+
+def test_a_thread_reuses_its_own_keep_alive_connection():
+    # The thread's first call runs on the shared runtime's pool, every later one on the thread's lane.
+    assert lane_calls(idle_close=0, calls=20, pause=0, env={}) == 2
+
+
+def test_lanes_can_be_turned_off():
+    assert lane_calls(idle_close=0, calls=20, pause=0, env={"ASCEND_BLOCKING_LANES": "0"}) == 1
+
+
+def test_a_lane_never_reuses_a_connection_the_server_closed():
+    # Nothing drives a lane between calls; each call must still notice the server's close and reconnect
+    # (max_retries=0: a stale connection would surface as a ConnectionError).
+    assert lane_calls(idle_close=0.05, calls=5, pause=0.2, env={}) == 5
 
 
 # -- panics -------------------------------------------------------------------------------------------------------

@@ -21,6 +21,11 @@ impl<'a> Args<'a> {
         Args { map }
     }
 
+    /// The whole argument object.
+    pub fn map(&self) -> &'a Map<String, Value> {
+        self.map
+    }
+
     fn get(&self, name: &str) -> Option<&'a Value> {
         self.map.get(name).filter(|v| !v.is_null())
     }
@@ -201,43 +206,75 @@ fn unit() -> Value {
     Value::Null
 }
 
+/// What a call returns: a decision (kept typed, so a binding can build its native object without an intermediate
+/// JSON tree) or any other result as its JSON projection.
+#[derive(Debug)]
+pub enum Output {
+    /// A governance decision; its projection is [`AuthorizationDecision::to_json`] / [`AuthorizationDecision::project`].
+    Decision(Box<AuthorizationDecision>),
+    /// Any other result, already projected.
+    Json(Value),
+}
+
+impl Output {
+    /// The JSON projection of the result.
+    pub fn into_json(self) -> Value {
+        match self {
+            Output::Decision(d) => d.to_json(),
+            Output::Json(v) => v,
+        }
+    }
+}
+
+/// Methods whose result is an [`AuthorizationDecision`].
+const DECISION_METHODS: [&str; 6] = [
+    "evaluate_action",
+    "submit_action",
+    "wait_for_decision",
+    "wait_for_approval",
+    "get_action_status",
+    "evaluate_mcp_action",
+];
+
+fn args_map(args: &Value) -> Result<&Map<String, Value>> {
+    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+    match args {
+        Value::Object(m) => Ok(m),
+        Value::Null => Ok(EMPTY.get_or_init(Map::new)),
+        _ => Err(Error::validation("args", "Must be an object", "arguments must be a JSON object")),
+    }
+}
+
 impl Client {
     /// Calls a public method by its Python name with JSON keyword arguments; returns the JSON projection.
     pub async fn invoke(&self, method: &str, args: Value) -> Result<Value> {
-        let empty = Map::new();
-        let map = match &args {
-            Value::Object(m) => m,
-            Value::Null => &empty,
-            _ => return Err(Error::validation("args", "Must be an object", "arguments must be a JSON object")),
-        };
-        let a = Args::new(map);
-        let decision = |d: AuthorizationDecision| Ok(d.to_json());
+        self.invoke_output(method, args).await.map(Output::into_json)
+    }
+
+    /// Same as [`invoke`](Self::invoke), with decisions kept typed ([`Output::Decision`]).
+    pub async fn invoke_output(&self, method: &str, args: Value) -> Result<Output> {
+        let a = Args::new(args_map(&args)?);
+        if DECISION_METHODS.contains(&method) {
+            return Ok(Output::Decision(Box::new(self.invoke_decision(method, &a).await?)));
+        }
+        self.invoke_json(method, &a).await.map(Output::Json)
+    }
+
+    async fn invoke_decision(&self, method: &str, a: &Args<'_>) -> Result<AuthorizationDecision> {
         match method {
-            "evaluate_action" | "submit_action" => decision(self.evaluate_action(action_request(&a)?).await?),
-            "wait_for_decision" => decision(
-                self.wait_for_decision(
-                    &a.id("action_id")?,
-                    a.f64_or("timeout", 60.0)?,
-                    a.f64_or("poll_interval", 2.0)?,
-                    None,
-                )
-                .await?,
-            ),
-            "wait_for_approval" => decision(
-                self.wait_for_approval(
-                    &a.id("action_id")?,
-                    a.opt_f64("timeout")?,
-                    a.opt_f64("timeout_seconds")?,
-                    a.opt_f64("poll_interval")?,
-                )
-                .await?,
-            ),
-            "get_action_status" => decision(self.get_action_status(&a.id("action_id")?).await?),
-            "evaluate_actions" => {
-                let items = bulk_items(a.opt_list("actions")?.unwrap_or_default())?;
-                Ok(self.evaluate_actions(items, a.i64_or("max_concurrent", 5)?.max(1) as usize).await?.to_json())
+            "evaluate_action" | "submit_action" => self.evaluate_action(action_request(a)?).await,
+            "wait_for_decision" => {
+                let (id, timeout, interval) =
+                    (a.id("action_id")?, a.f64_or("timeout", 60.0)?, a.f64_or("poll_interval", 2.0)?);
+                self.wait_for_decision(&id, timeout, interval, None).await
             }
-            "evaluate_mcp_action" => decision(
+            "wait_for_approval" => {
+                let id = a.id("action_id")?;
+                let (timeout, timeout_seconds) = (a.opt_f64("timeout")?, a.opt_f64("timeout_seconds")?);
+                self.wait_for_approval(&id, timeout, timeout_seconds, a.opt_f64("poll_interval")?).await
+            }
+            "get_action_status" => self.get_action_status(&a.id("action_id")?).await,
+            "evaluate_mcp_action" => {
                 self.evaluate_mcp_action(
                     &a.string("mcp_server")?,
                     &a.string("namespace")?,
@@ -251,8 +288,18 @@ impl Client {
                     a.opt_string("tool_name")?,
                     a.bool_or("use_mcp_endpoint", true)?,
                 )
-                .await?,
-            ),
+                .await
+            }
+            other => Err(Error::internal(format!("{other} is not a decision method"))),
+        }
+    }
+
+    async fn invoke_json(&self, method: &str, a: &Args<'_>) -> Result<Value> {
+        match method {
+            "evaluate_actions" => {
+                let items = bulk_items(a.opt_list("actions")?.unwrap_or_default())?;
+                Ok(self.evaluate_actions(items, a.i64_or("max_concurrent", 5)?.max(1) as usize).await?.to_json())
+            }
             "configure_webhook" => Ok(to_json(
                 &self
                     .configure_webhook(
@@ -435,7 +482,7 @@ impl Client {
                 )
                 .await
             }
-            "register_supply_chain_component" => self.register_supply_chain_component(map.clone()).await,
+            "register_supply_chain_component" => self.register_supply_chain_component(a.map().clone()).await,
             "list_supply_chain_components" => {
                 let hv = match a.value("has_vulnerabilities") {
                     None => None,

@@ -51,10 +51,10 @@ pub fn runtime() -> &'static Runtime {
     }
 }
 
-/// Runs a future to completion on the shared runtime (the blocking facade). Must not be called from
-/// inside an async context.
+/// Runs one blocking call to completion (the blocking facade): on the calling thread's lane from the thread's
+/// second call on (see [`crate::lane`]). Must not be called from inside an async context.
 pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    runtime().block_on(fut)
+    crate::lane::block_on(fut)
 }
 
 /// Forgets the runtime so the next call builds a new one (call in a forked child). Lock-free.

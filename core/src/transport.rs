@@ -7,11 +7,12 @@ use crate::canonical;
 use crate::clock::{iso_timestamp, SharedClock};
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
+use crate::lane::LaneTag;
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 /// Largest response body we read (a hostile server cannot exhaust memory).
@@ -64,7 +65,7 @@ impl Request {
     }
     /// With a fresh idempotency key (UUIDv4, identical across the retries of this call).
     pub fn idempotent(mut self) -> Self {
-        self.idempotency_key = Some(uuid::Uuid::new_v4().to_string());
+        self.idempotency_key = Some(random_uuid().to_string());
         self
     }
 }
@@ -94,7 +95,13 @@ struct AttemptFailure {
 
 /// The HTTP layer of one client.
 pub struct Transport {
+    /// Connection pool of the shared runtime (async calls, and each thread's first blocking call).
     http: reqwest::Client,
+    /// One connection pool per live lane that used this transport (see [`crate::lane`]): a pooled connection is
+    /// driven by the runtime that opened it, so pools are never shared between runtimes.
+    lane_http: Mutex<Vec<(Weak<LaneTag>, reqwest::Client)>>,
+    /// `api_url`, parsed once.
+    base_url: url::Url,
     cfg: Arc<Config>,
     clock: SharedClock,
     breaker: Option<Arc<CircuitBreaker>>,
@@ -107,9 +114,15 @@ impl std::fmt::Debug for Transport {
     }
 }
 
+/// A random (version 4) UUID from the thread's user-space CSPRNG (`rand::thread_rng`, ChaCha reseeded from the
+/// OS, and after `fork()`), so a call does not pay a `getrandom` system call per identifier.
+pub fn random_uuid() -> uuid::Uuid {
+    uuid::Builder::from_random_bytes(rand::random()).into_uuid()
+}
+
 /// `asc_` + 16 lowercase hex digits (PROTOCOL §2.3).
 pub fn new_correlation_id() -> String {
-    let u = uuid::Uuid::new_v4().simple().to_string();
+    let u = random_uuid().simple().to_string();
     format!("asc_{}", &u[..16])
 }
 
@@ -119,36 +132,10 @@ pub fn user_agent() -> String {
 }
 
 impl Transport {
-    /// Builds the HTTP client (rustls, keep-alive pool, TCP_NODELAY).
+    /// Builds the transport: the shared HTTP client (rustls, keep-alive pool, TCP_NODELAY) and the static headers.
     pub fn new(cfg: Arc<Config>, clock: SharedClock, breaker: Option<Arc<CircuitBreaker>>) -> Result<Self> {
-        let origin = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
-        let origin_host = origin.host_str().map(str::to_string);
-        let origin_port = origin.port_or_known_default();
-        let redirect = reqwest::redirect::Policy::custom(move |attempt| {
-            let same = attempt.url().host_str().map(str::to_string) == origin_host
-                && attempt.url().port_or_known_default() == origin_port;
-            if attempt.previous().len() >= 5 || !same {
-                attempt.stop()
-            } else {
-                attempt.follow()
-            }
-        });
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(32)
-            .connect_timeout(cfg.timeout)
-            .redirect(redirect)
-            .https_only(false);
-        let loopback = matches!(origin.host(), Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"))
-            || matches!(origin.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
-            || matches!(origin.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
-        if loopback {
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))?;
-
+        let http = build_http(&cfg)?;
+        let base_url = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
         let mut h = HeaderMap::new();
         let mut put = |name: &'static str, value: &str| -> Result<()> {
             let v = HeaderValue::from_str(value).map_err(|_| {
@@ -171,7 +158,31 @@ impl Transport {
         bearer.set_sensitive(true);
         h.insert(reqwest::header::AUTHORIZATION, bearer);
 
-        Ok(Transport { http, cfg, clock, breaker, static_headers: h })
+        Ok(Transport { http, lane_http: Mutex::new(Vec::new()), base_url, cfg, clock, breaker, static_headers: h })
+    }
+
+    /// The HTTP client for the runtime driving the current call: this thread's lane pool, or the shared one.
+    fn http(&self) -> std::result::Result<reqwest::Client, Error> {
+        let Some(tag) = crate::lane::current() else { return Ok(self.http.clone()) };
+        let mut lanes = self.lane_http.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((_, client)) = lanes.iter().find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&tag))) {
+            return Ok(client.clone());
+        }
+        lanes.retain(|(w, _)| w.strong_count() > 0);
+        let client = build_http(&self.cfg)?;
+        lanes.push((Arc::downgrade(&tag), client.clone()));
+        Ok(client)
+    }
+
+    /// The absolute URL of `path` (already percent-encoded, starting with `/`) under `api_url`: the parsed base
+    /// with its path replaced, which skips re-parsing (and IDNA-processing) the host on every request.
+    fn url_for(&self, path: &str) -> url::Url {
+        let mut url = self.base_url.clone();
+        let prefix = self.base_url.path().trim_end_matches('/');
+        url.set_path(&format!("{prefix}{path}"));
+        url.set_query(None);
+        url.set_fragment(None);
+        url
     }
 
     /// The configuration.
@@ -257,7 +268,7 @@ impl Transport {
         correlation_id: &str,
         timeout: Duration,
     ) -> std::result::Result<Reply, AttemptFailure> {
-        let url = format!("{}{}", self.cfg.api_url, req.path);
+        let url = self.url_for(&req.path);
         let timestamp = iso_timestamp(self.clock.now_unix_micros());
         let mut headers = self.static_headers.clone();
         let hv = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
@@ -272,7 +283,13 @@ impl Transport {
                 headers.insert(HeaderName::from_static("x-signature"), hv(&sig));
             }
         }
-        let mut rb = self.http.request(req.method.clone(), &url).headers(headers);
+        let http = self.http().map_err(|error| AttemptFailure {
+            error,
+            retryable: false,
+            retry_after: None,
+            breaker_failure: false,
+        })?;
+        let mut rb = http.request(req.method.clone(), url).headers(headers);
         if !req.query.is_empty() {
             rb = rb.query(&req.query);
         }
@@ -343,6 +360,38 @@ impl Transport {
             breaker_failure: true,
         }
     }
+}
+
+/// One HTTP client (connection pool) for `cfg`: rustls, keep-alive, TCP_NODELAY, same-origin redirects only (the
+/// API key never leaves the host), no proxy for loopback.
+fn build_http(cfg: &Config) -> Result<reqwest::Client> {
+    let origin = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
+    let origin_host = origin.host_str().map(str::to_string);
+    let origin_port = origin.port_or_known_default();
+    let redirect = reqwest::redirect::Policy::custom(move |attempt| {
+        let same = attempt.url().host_str().map(str::to_string) == origin_host
+            && attempt.url().port_or_known_default() == origin_port;
+        if attempt.previous().len() >= 5 || !same {
+            attempt.stop()
+        } else {
+            attempt.follow()
+        }
+    });
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .tcp_nodelay(true)
+        .pool_idle_timeout(Duration::from_secs(90))
+        .pool_max_idle_per_host(32)
+        .connect_timeout(cfg.timeout)
+        .redirect(redirect)
+        .https_only(false);
+    let loopback = matches!(origin.host(), Some(url::Host::Domain(d)) if d.eq_ignore_ascii_case("localhost"))
+        || matches!(origin.host(), Some(url::Host::Ipv4(ip)) if ip.is_loopback())
+        || matches!(origin.host(), Some(url::Host::Ipv6(ip)) if ip.is_loopback());
+    if loopback {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| Error::internal(format!("cannot build HTTP client: {e}")))
 }
 
 /// Renders a long-poll `wait` parameter (whole seconds).
@@ -636,5 +685,32 @@ mod tests {
         assert!(!is_governance_denial(&json!({"detail": {"error": "forbidden"}})));
         assert_eq!(parse_long_poll("max=30"), Some(30.0));
         assert_eq!(parse_long_poll("foo"), None);
+    }
+
+    #[test]
+    fn url_for_equals_parsing_the_joined_string() {
+        let paths = [
+            "/api/v1/actions/submit",
+            "/api/v1/actions/a%2Fb%20c/status",
+            "/api/v1/agents/%E2%9C%93/heartbeat",
+            "/health",
+            "/api/v1/actions/..%2F..%2Fadmin/details",
+        ];
+        for base in
+            ["http://127.0.0.1:8080", "https://pilot.owkai.app", "http://[::1]:9000/prefix", "https://h.example/a/b"]
+        {
+            let cfg = crate::config::Config::resolve(&crate::config::ClientParams {
+                api_key: Some("k".into()),
+                api_url: Some(base.into()),
+                env: Some(Default::default()),
+                ..Default::default()
+            })
+            .unwrap();
+            let t = Transport::new(Arc::new(cfg.clone()), Arc::new(crate::clock::SystemClock), None).unwrap();
+            for path in paths {
+                let want = url::Url::parse(&format!("{}{}", cfg.api_url, path)).unwrap();
+                assert_eq!(t.url_for(path), want, "{base} + {path}");
+            }
+        }
     }
 }

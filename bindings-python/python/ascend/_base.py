@@ -353,23 +353,20 @@ class ClientBase:
                 f"environment={self.environment!r}, fail_mode={self.fail_mode.value!r})")
 
     def _invoke(self, method: str, args: Mapping[str, Any]) -> Any:
-        """``invoke`` on the core, errors translated, result parsed."""
-        payload = encode_args(args)
+        """``invoke`` on the core (arguments converted natively, or by :func:`encode_args` when they are not plain
+        JSON types), errors translated."""
         try:  # translate_errors() inlined: a context manager costs more than the rest of this method
-            text = self._native.invoke(method, payload)
+            return self._native.invoke(method, args)
         except Exception as exc:
             error = translate(exc)
             if error is None:
                 raise
             raise error from None
-        return json.loads(text)
 
     async def _ainvoke(self, method: str, args: Mapping[str, Any]) -> Any:
-        """``invoke_async`` on the core, errors translated, result parsed."""
-        payload = encode_args(args)
+        """``invoke_async`` on the core, errors translated."""
         with translate_errors():
-            text = await self._native.invoke_async(method, payload)
-        return json.loads(text)
+            return await self._native.invoke_async(method, args)
 
     def _wait_with_callback(self, action_id: Any, timeout: float, poll_interval: float,
                             on_escalated: Callable[[str, AuthorizationDecision], Any]) -> AuthorizationDecision:

@@ -11,7 +11,7 @@ The pure-Python package codes against exactly this surface (and nothing else). C
   works (then they raise ``KeyboardInterrupt``, not ``NativeError``).
 """
 
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, final
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Tuple, Union, final
 
 __all__ = [
     "NativeError",
@@ -54,9 +54,11 @@ class Client:
         ``Dict[str, str]`` used instead of ``os.environ`` for the env fallbacks). Any other key is a
         ``VALIDATION_ERROR`` naming it; a value of the wrong type a ``CONFIGURATION_ERROR`` naming the field.
         A client used in a forked child rebuilds its core client (new HTTP pool) on first use."""
-    def invoke(self, method: str, args_json: str) -> str:
-        """Call client method ``method`` (Python name) with keyword args ``args_json``; returns the JSON result."""
-    def invoke_async(self, method: str, args_json: str) -> Awaitable[str]:
+    def invoke(self, method: str, args: Union[Mapping[str, Any], str]) -> Any:
+        """Call client method ``method`` (Python name) with its keyword arguments (a mapping, or JSON text); returns
+        the JSON result as Python objects. Arguments that are not plain JSON types go through
+        ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``)."""
+    def invoke_async(self, method: str, args: Union[Mapping[str, Any], str]) -> Awaitable[Any]:
         """Same as :meth:`invoke`, as an awaitable bound to the running asyncio loop (pyo3-async-runtimes)."""
     def config(self) -> Dict[str, Any]:
         """Resolved configuration: ``api_url``, ``api_key``, ``agent_id``, ``agent_name``, ``environment``,

@@ -353,18 +353,20 @@ class AuthorizationDecision:
     @classmethod
     def _from_projection(cls, proj: Mapping[str, Any]) -> AuthorizationDecision:
         """Build a decision from the core's JSON projection (docs/BINDING_CONTRACT.md)."""
+        if type(proj) is dict and cls is AuthorizationDecision and proj.keys() == _PROJECTION_KEYS:
+            return _decision_from_full_projection(proj)
         names = _field_names(cls)
         kwargs: Dict[str, Any] = {name: proj[name] for name in names if name in proj}
         action_id = proj.get("action_id")
         kwargs["action_id"] = "" if action_id is None else str(action_id)
         kwargs["decision"] = _parse_member(Decision, proj.get("decision")) or Decision.PENDING
         kwargs["risk_level"] = _parse_member(RiskLevel, proj.get("risk_level"))
-        for name in ("policy_violations", "conditions", "required_approvers"):
+        for name in _LIST_FIELDS:
             kwargs[name] = list(kwargs.get(name) or [])
         kwargs["metadata"] = dict(kwargs.get("metadata") or {})
         kwargs["execution_allowed"] = bool(kwargs.get("execution_allowed", False))
-        # Hot path (every governed call): fill the instance dict directly instead of running the generated
-        # 42-parameter __init__. Every field is set: the plain defaults first, then the projection's values.
+        # Fill the instance dict directly instead of running the generated 42-parameter __init__. Every field is
+        # set: the plain defaults first, then the projection's values.
         plain, factories = _instance_defaults(cls)
         state = dict(plain)
         state.update(kwargs)
@@ -401,6 +403,40 @@ class AuthorizationDecision:
 
 
 _FIELD_NAMES = frozenset(f.name for f in fields(AuthorizationDecision))
+_LIST_FIELDS = ("policy_violations", "conditions", "required_approvers")
+# The keys of the core's decision projection: every field, plus the derived ``status`` and three private values.
+_PROJECTION_KEYS = _FIELD_NAMES | {"status", "raw_status", "risk_level_raw", "raw"}
+
+
+def _decision_from_full_projection(proj: Dict[str, Any]) -> AuthorizationDecision:
+    """The hot path of :meth:`AuthorizationDecision._from_projection` (every governed call): the projection has
+    exactly the expected keys, so its values become the instance dict after the few conversions the slow path
+    applies (same result, about a third of the time)."""
+    state = dict(proj)
+    del state["status"]
+    risk_level_raw = state.pop("risk_level_raw")
+    raw_status = state.pop("raw_status")
+    raw = state.pop("raw")
+    action_id = state["action_id"]
+    if type(action_id) is not str:
+        state["action_id"] = "" if action_id is None else str(action_id)
+    state["decision"] = _parse_member(Decision, state["decision"]) or Decision.PENDING
+    level = state["risk_level"]
+    member = state["risk_level"] = _parse_member(RiskLevel, level)
+    for name in _LIST_FIELDS:
+        if type(state[name]) is not list:
+            state[name] = list(state[name] or [])
+    if type(state["metadata"]) is not dict:
+        state["metadata"] = dict(state["metadata"] or {})
+    state["execution_allowed"] = bool(state["execution_allowed"])
+    if risk_level_raw is None and level is not None and member is None:
+        risk_level_raw = level
+    state["_risk_level_raw"] = risk_level_raw
+    state["_raw_status"] = raw_status
+    state["_raw"] = raw
+    decision = AuthorizationDecision.__new__(AuthorizationDecision)
+    decision.__dict__.update(state)
+    return decision
 
 
 def _first(data: Mapping[str, Any], *keys: str, default: Any = None) -> Any:

@@ -1,7 +1,7 @@
 //! `AuthorizationDecision` (PROTOCOL §6.2) with our status normalisation (DECISIONS D5) and tolerant parsing (D6).
 
 use super::enums::{Decision, RiskLevel};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Statuses that mean ALLOWED (D5, case-insensitive).
 pub const ALLOWED_STATUSES: &[&str] = &["approved", "allowed", "auto_approved", "executed", "completed"];
@@ -253,30 +253,36 @@ impl AuthorizationDecision {
 
     /// The JSON projection shared by every binding and the conformance cases (docs/BINDING_CONTRACT.md).
     pub fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        m.insert("action_id".into(), json!(self.action_id));
-        m.insert("decision".into(), json!(self.decision.as_str()));
-        m.insert("risk_score".into(), json!(self.risk_score));
-        m.insert("risk_level".into(), json!(self.risk_level.map(|l| l.as_str())));
-        m.insert("reason".into(), json!(self.reason));
-        m.insert("policy_violations".into(), json!(self.policy_violations));
-        m.insert("conditions".into(), json!(self.conditions));
-        m.insert("approval_request_id".into(), json!(self.approval_request_id));
-        m.insert("required_approvers".into(), json!(self.required_approvers));
-        m.insert("expires_at".into(), json!(self.expires_at));
-        m.insert("approved_by".into(), json!(self.approved_by));
-        m.insert("approved_at".into(), json!(self.approved_at));
-        m.insert("comments".into(), json!(self.comments));
-        m.insert("execution_allowed".into(), json!(self.execution_allowed));
-        m.insert("metadata".into(), Value::Object(self.metadata.clone()));
+        let mut sink = JsonSink(Map::new());
+        self.project(&mut sink);
+        Value::Object(sink.0)
+    }
+
+    /// Hands the projection (the keys and values of [`to_json`](Self::to_json), in that order) to `sink`: the one
+    /// definition of the projection, also used by bindings that build their native objects directly.
+    pub fn project(&self, sink: &mut impl ProjectionSink) {
+        sink.str("action_id", Some(&self.action_id));
+        sink.str("decision", Some(self.decision.as_str()));
+        sink.f64("risk_score", self.risk_score);
+        sink.str("risk_level", self.risk_level.map(|l| l.as_str()));
+        sink.str("reason", self.reason.as_deref());
+        sink.strs("policy_violations", &self.policy_violations);
+        sink.strs("conditions", &self.conditions);
+        sink.str("approval_request_id", self.approval_request_id.as_deref());
+        sink.strs("required_approvers", &self.required_approvers);
+        sink.str("expires_at", self.expires_at.as_deref());
+        sink.str("approved_by", self.approved_by.as_deref());
+        sink.str("approved_at", self.approved_at.as_deref());
+        sink.str("comments", self.comments.as_deref());
+        sink.bool("execution_allowed", self.execution_allowed);
+        sink.object("metadata", &self.metadata);
         for key in PROMOTED_KEYS {
-            m.insert(key.to_string(), self.promoted.get(*key).cloned().unwrap_or(Value::Null));
+            sink.value(key, self.promoted.get(*key).unwrap_or(&Value::Null));
         }
-        m.insert("status".into(), json!(self.status()));
-        m.insert("raw_status".into(), json!(self.raw_status()));
-        m.insert("risk_level_raw".into(), json!(self.risk_level_raw));
-        m.insert("raw".into(), self.raw.clone());
-        Value::Object(m)
+        sink.str("status", Some(self.status()));
+        sink.str("raw_status", Some(&self.raw_status()));
+        sink.str("risk_level_raw", self.risk_level_raw.as_deref());
+        sink.value("raw", &self.raw);
     }
 
     /// Parses the JSON projection back (inverse of [`to_json`](Self::to_json)); used by bindings' `from_dict`.
@@ -289,9 +295,50 @@ impl AuthorizationDecision {
     }
 }
 
+/// Receives a decision's projection field by field ([`AuthorizationDecision::project`]). Keys are static.
+pub trait ProjectionSink {
+    /// A string, or null.
+    fn str(&mut self, key: &'static str, value: Option<&str>);
+    /// A number, or null (also for a non-finite number, as in JSON).
+    fn f64(&mut self, key: &'static str, value: Option<f64>);
+    /// A boolean.
+    fn bool(&mut self, key: &'static str, value: bool);
+    /// A list of strings.
+    fn strs(&mut self, key: &'static str, value: &[String]);
+    /// An object.
+    fn object(&mut self, key: &'static str, value: &Map<String, Value>);
+    /// Any JSON value.
+    fn value(&mut self, key: &'static str, value: &Value);
+}
+
+/// The projection as a JSON object ([`AuthorizationDecision::to_json`]).
+struct JsonSink(Map<String, Value>);
+
+impl ProjectionSink for JsonSink {
+    fn str(&mut self, key: &'static str, value: Option<&str>) {
+        self.0.insert(key.into(), value.map_or(Value::Null, |s| Value::String(s.into())));
+    }
+    fn f64(&mut self, key: &'static str, value: Option<f64>) {
+        self.0.insert(key.into(), value.map_or(Value::Null, Value::from));
+    }
+    fn bool(&mut self, key: &'static str, value: bool) {
+        self.0.insert(key.into(), Value::Bool(value));
+    }
+    fn strs(&mut self, key: &'static str, value: &[String]) {
+        self.0.insert(key.into(), Value::Array(value.iter().cloned().map(Value::String).collect()));
+    }
+    fn object(&mut self, key: &'static str, value: &Map<String, Value>) {
+        self.0.insert(key.into(), Value::Object(value.clone()));
+    }
+    fn value(&mut self, key: &'static str, value: &Value) {
+        self.0.insert(key.into(), value.clone());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn d5_normalisation() {
