@@ -193,6 +193,8 @@ def main() -> None:
             Contestant("floor_py", "floor: http.client keep-alive (Python)",
                        [args.ours_python, worker, "httpclient", url, request_file]),
         ]
+        contestants.append(Contestant("native", "ref: ours, _native.invoke alone",
+                                      [args.ours_python, worker, "native", url]))
         if args.floor:
             contestants += [
                 Contestant("floor_rs", "floor: reqwest keep-alive (Rust)", [args.floor, "reqwest", url, request_file]),

@@ -1,6 +1,7 @@
 """One contestant of bench_evaluate.py, in its own process (and its own venv for the peer).
 
     python bench_worker.py sdk <url>                 AscendClient(...).evaluate_action("query", "db", wait_for_decision=False)
+    python bench_worker.py native <url>              the extension's invoke() alone (ours only; no Python wrapper)
     python bench_worker.py httpclient <url> <file>   bare keep-alive http.client POST replaying the request in <file>
 
 Protocol: makes one call, prints ``ready``; then for each stdin line ``N`` makes N calls and prints one JSON line of
@@ -25,6 +26,21 @@ def sdk_call(url: str) -> Callable[[], None]:
         decision = evaluate("query", "db", wait_for_decision=False)
         if decision.risk_score != 35.0:  # cheap sanity check: the answer really was parsed
             raise SystemExit(f"unexpected decision {decision!r}")
+
+    return call
+
+
+def native_call(url: str) -> Callable[[], None]:
+    """The extension alone: ``_native.Client.invoke`` with the same arguments, no Python wrapper or result object."""
+    from ascend import AscendClient
+
+    client = AscendClient(api_key="owkai_bench_0123456789", api_url=url, agent_id="bench-agent", max_retries=0)
+    invoke = client._native.invoke  # type: ignore[attr-defined]
+    args = {"action_type": "query", "resource": "db", "wait_for_decision": False}
+
+    def call() -> None:
+        if invoke("evaluate_action", args)["risk_score"] != 35.0:
+            raise SystemExit("unexpected projection")
 
     return call
 
@@ -61,7 +77,12 @@ def httpclient_call(url: str, request_file: str) -> Callable[[], None]:
 
 def main() -> None:
     mode, url = sys.argv[1], sys.argv[2]
-    call = sdk_call(url) if mode == "sdk" else httpclient_call(url, sys.argv[3])
+    if mode == "sdk":
+        call = sdk_call(url)
+    elif mode == "native":
+        call = native_call(url)
+    else:
+        call = httpclient_call(url, sys.argv[3])
     call()
     out = sys.stdout
     out.write("ready\n")

@@ -239,6 +239,7 @@ impl Client {
     #[new]
     fn new(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<Self> {
         guard(py, || {
+            crate::logging::refresh_level(py);
             let parsed = parse_params(params).py_err(py)?;
             let client = build(&parsed.params, &parsed.clock).py_err(py)?;
             Ok(Client {
@@ -254,6 +255,7 @@ impl Client {
     /// JSON result as Python objects (`dict`, `list`, `str`, `int`, `float`, `bool`, `None`).
     fn invoke<'py>(&self, py: Python<'py>, method: &str, args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
+            crate::logging::refresh_level(py);
             let args = Self::args_value(py, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
@@ -270,6 +272,7 @@ impl Client {
         args: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
+            crate::logging::refresh_level(py);
             let args = Self::args_value(py, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
@@ -313,6 +316,7 @@ impl Client {
         on_escalated: Option<Bound<'_, PyAny>>,
     ) -> PyResult<String> {
         guard(py, || {
+            crate::logging::refresh_level(py);
             let client = self.core().py_err(py)?;
             let (callback, escalations) = match on_escalated {
                 Some(f) => {

@@ -6,14 +6,14 @@ use ascend_core::dispatch::Output;
 use ascend_core::model::{AuthorizationDecision, ProjectionSink};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Number, Value};
 
 /// A call's result as Python objects: a decision's projection as a `dict`, anything else as its JSON value.
 pub fn output_to_py<'py>(py: Python<'py>, output: &Output) -> PyResult<Bound<'py, PyAny>> {
     match output {
-        Output::Decision(d) => decision_to_py(py, d),
+        Output::Decision(d) => decision_to_object(py, d),
         Output::Json(v) => json_to_py(py, v),
     }
 }
@@ -214,4 +214,75 @@ impl ProjectionSink for DictSink<'_, '_> {
         let v = json_to_py(self.py, value);
         self.put(key, v);
     }
+}
+
+/// The Python classes a decision becomes (`ascend.models.AuthorizationDecision`, `Decision`, `RiskLevel`),
+/// registered by the package with `_native.set_decision_types`.
+struct DecisionTypes {
+    class: Py<PyType>,
+    decisions: Py<PyDict>,
+    levels: Py<PyDict>,
+    pending: Py<PyAny>,
+}
+
+static DECISION_TYPES: PyOnceLock<DecisionTypes> = PyOnceLock::new();
+
+/// `set_decision_types(cls, decision_enum, risk_level_enum)`: from now on `invoke` returns decisions as instances of
+/// `cls` (a dataclass whose fields are the projection's keys), built here instead of by `_from_projection` in
+/// Python: the same instance dict, at a fraction of the cost. The first registration wins.
+#[pyfunction]
+pub fn set_decision_types(
+    py: Python<'_>,
+    cls: Bound<'_, PyType>,
+    decision_enum: Bound<'_, PyAny>,
+    risk_level_enum: Bound<'_, PyAny>,
+) -> PyResult<()> {
+    crate::errors::guard(py, || {
+        let decisions = decision_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
+        let levels = risk_level_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
+        let pending = decision_enum.getattr("PENDING")?.unbind();
+        let _ = DECISION_TYPES.set(
+            py,
+            DecisionTypes { class: cls.unbind(), decisions: decisions.unbind(), levels: levels.unbind(), pending },
+        );
+        Ok(())
+    })
+}
+
+/// A decision as an `AuthorizationDecision` instance (when the types are registered), else its projection dict.
+/// Mirrors `ascend.models._decision_from_full_projection`, which stays the reference (the Python tests compare the
+/// two).
+pub fn decision_to_object<'py>(py: Python<'py>, d: &AuthorizationDecision) -> PyResult<Bound<'py, PyAny>> {
+    let state = decision_to_py(py, d)?.cast_into::<PyDict>()?;
+    let Some(types) = DECISION_TYPES.get(py) else { return Ok(state.into_any()) };
+    let take = |key: &str| -> PyResult<Bound<'py, PyAny>> {
+        let v = state.get_item(key)?.unwrap_or_else(|| py.None().into_bound(py));
+        state.del_item(key)?;
+        Ok(v)
+    };
+    take("status")?;
+    let mut risk_level_raw = take("risk_level_raw")?;
+    let raw_status = take("raw_status")?;
+    let raw = take("raw")?;
+    let decision =
+        types.decisions.bind(py).get_item(d.decision.as_str())?.unwrap_or_else(|| types.pending.bind(py).clone());
+    state.set_item(pyo3::intern!(py, "decision"), decision)?;
+    let level = d.risk_level.map(|l| l.as_str());
+    let member = match level {
+        Some(l) => types.levels.bind(py).get_item(l)?,
+        None => None,
+    };
+    if member.is_none() && risk_level_raw.is_none() {
+        if let Some(l) = level {
+            risk_level_raw = PyString::new(py, l).into_any();
+        }
+    }
+    state.set_item(pyo3::intern!(py, "risk_level"), member.unwrap_or_else(|| py.None().into_bound(py)))?;
+    state.set_item(pyo3::intern!(py, "_risk_level_raw"), risk_level_raw)?;
+    state.set_item(pyo3::intern!(py, "_raw_status"), raw_status)?;
+    state.set_item(pyo3::intern!(py, "_raw"), raw)?;
+    let class = types.class.bind(py);
+    let obj = class.call_method1(pyo3::intern!(py, "__new__"), (class,))?;
+    obj.getattr(pyo3::intern!(py, "__dict__"))?.cast_into::<PyDict>()?.update(state.as_mapping())?;
+    Ok(obj)
 }

@@ -71,10 +71,12 @@ pub fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
 /// Runs one entry point: a panic becomes `NativeError(code="INTERNAL")` and never unwinds into Python, and the log
 /// records the call produced are handed to the Python log handler before it returns.
 pub fn guard<'py, T>(py: Python<'py>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    let entry = crate::logging::entry_point();
     let out = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(payload) => Err(to_pyerr(py, panic_error(payload.as_ref()))),
     };
+    drop(entry);
     crate::logging::flush(py);
     out
 }

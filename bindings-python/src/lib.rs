@@ -40,6 +40,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pure::webhook_verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(pure::webhook_sign, m)?)?;
     m.add_function(wrap_pyfunction!(logging::set_log_handler, m)?)?;
+    m.add_function(wrap_pyfunction!(logging::set_log_level_source, m)?)?;
+    m.add_function(wrap_pyfunction!(convert::set_decision_types, m)?)?;
+    m.add_function(wrap_pyfunction!(pure::_decision_object, m)?)?;
     m.add("SDK_VERSION", ascend_core::SDK_VERSION)?;
     // Private helpers: attributes, but not in `__all__` (and not in the `_native.pyi` contract).
     m.setattr("_sign_request", wrap_pyfunction!(pure::_sign_request, m)?)?;

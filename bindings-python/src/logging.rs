@@ -4,13 +4,15 @@
 //! A `tracing` event can fire on any thread, also while the core holds one of its own locks, so the layer never
 //! waits for the GIL: it queues the record. The queue is drained (a) at the end of every entry point, on the
 //! calling thread, which already holds the GIL, so records of a call reach Python before the call returns, and
-//! (b) by a small forwarder thread for records of background work (kill-switch polling, heartbeats). The
-//! forwarder is restarted lazily after `fork()`.
+//! (b) by a small forwarder thread for records of background work (kill-switch polling, heartbeats, runtime
+//! threads). Records made on a thread inside an entry point do not wake the forwarder (the entry point drains
+//! them). The forwarder is restarted lazily after `fork()`.
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use std::collections::VecDeque;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 use tracing::field::{Field, Visit};
@@ -54,6 +56,31 @@ fn wanted(meta: &Metadata<'_>) -> bool {
     meta.target().starts_with("ascend") && *meta.level() <= Level::DEBUG
 }
 
+/// The effective level of the Python logger records go to, as last read ([`refresh_level`]); records below it are
+/// neither formatted nor queued. 0 (everything) until the package registers its level source.
+static MIN_LEVEL: AtomicI32 = AtomicI32::new(0);
+static LEVEL_SOURCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// Re-reads the Python logger's effective level (at the start of every client call, with the GIL), so a level
+/// change applies from the next call on; background threads use the level read by the latest call.
+pub fn refresh_level(py: Python<'_>) {
+    if let Some(source) = LEVEL_SOURCE.get(py) {
+        if let Ok(level) = source.call0(py).and_then(|l| l.extract::<i32>(py)) {
+            MIN_LEVEL.store(level, Ordering::Relaxed);
+        }
+    }
+}
+
+/// `set_log_level_source(fn)`: `fn()` returns the effective level of the logger the handler writes to (read at
+/// every entry point). The first registration wins.
+#[pyfunction]
+pub fn set_log_level_source(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
+    crate::errors::guard(py, || {
+        let _ = LEVEL_SOURCE.set(py, r#fn);
+        Ok(())
+    })
+}
+
 #[derive(Default)]
 struct Text {
     message: String,
@@ -81,13 +108,22 @@ impl Visit for Text {
 struct PythonLayer;
 
 impl<S: Subscriber> Layer<S> for PythonLayer {
-    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        wanted(meta)
+    fn register_callsite(&self, meta: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        // "Sometimes": `enabled` decides per event, because the Python level can change at any time.
+        if wanted(meta) {
+            tracing::subscriber::Interest::sometimes()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
     }
 
-    fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
+    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
+        wanted(meta) && py_level(meta.level()) >= MIN_LEVEL.load(Ordering::Relaxed)
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let meta = event.metadata();
-        if !wanted(meta) {
+        if !self.enabled(meta, ctx) {
             return;
         }
         let mut text = Text::default();
@@ -110,6 +146,24 @@ fn lock_queue() -> Option<MutexGuard<'static, VecDeque<Record>>> {
     None
 }
 
+thread_local! {
+    /// Set while this thread runs an entry point ([`crate::errors::guard`]), which drains the queue on this thread
+    /// before returning: its records need no forwarder, so the forwarder thread is not woken for them.
+    static IN_ENTRY_POINT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as running an entry point until the returned guard is dropped.
+pub fn entry_point() -> impl Drop {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let previous = self.0;
+            IN_ENTRY_POINT.with(|f| f.set(previous));
+        }
+    }
+    Reset(IN_ENTRY_POINT.with(|f| f.replace(true)))
+}
+
 fn push(record: Record) {
     {
         let Some(mut q) = lock_queue() else { return };
@@ -117,6 +171,9 @@ fn push(record: Record) {
             q.pop_front();
         }
         q.push_back(record);
+    }
+    if IN_ENTRY_POINT.with(std::cell::Cell::get) {
+        return;
     }
     QUEUE.ready.notify_one();
     ensure_forwarder();

@@ -24,6 +24,16 @@ pub fn normalise_decision(py: Python<'_>, json: &str) -> PyResult<String> {
     })
 }
 
+/// Raw server payload (JSON object) -> what `invoke` returns for a decision (an `AuthorizationDecision` once
+/// `set_decision_types` ran, else the projection dict); for tests of that conversion.
+#[pyfunction]
+pub fn _decision_object<'py>(py: Python<'py>, json: &str) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let payload = parse_json("json", json).py_err(py)?;
+        crate::convert::decision_to_object(py, &AuthorizationDecision::from_json(&payload))
+    })
+}
+
 /// Python-compatible canonical JSON of PROTOCOL §2.5.
 #[pyfunction]
 pub fn canonical_json(py: Python<'_>, json_text: &str) -> PyResult<String> {

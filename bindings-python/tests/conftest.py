@@ -217,6 +217,11 @@ def make_fake_module() -> types.ModuleType:
     module.DevServer = FakeDevServer  # type: ignore[attr-defined]
     module.log_handlers = []  # type: ignore[attr-defined]
     module.set_log_handler = module.log_handlers.append  # type: ignore[attr-defined]
+    module.level_sources = []  # type: ignore[attr-defined]
+    module.set_log_level_source = module.level_sources.append  # type: ignore[attr-defined]
+    module.decision_types = []  # type: ignore[attr-defined]
+    # The fake's invoke returns projections (dicts), which to_decision converts: registering types changes nothing.
+    module.set_decision_types = lambda *types_: module.decision_types.append(types_)  # type: ignore[attr-defined]
 
     def normalise_decision(text: str) -> str:
         data = json.loads(text)
@@ -227,6 +232,7 @@ def make_fake_module() -> types.ModuleType:
                            "risk_score": data.get("risk_score"), "raw_status": status, "raw": data})
 
     module.normalise_decision = normalise_decision  # type: ignore[attr-defined]
+    module._decision_object = lambda t: json.loads(normalise_decision(t))  # type: ignore[attr-defined]
     module.canonical_json = lambda t: json.dumps(json.loads(t), sort_keys=True)  # type: ignore[attr-defined]
     def prescore(t: str, thresholds: Optional[str] = None, rules_path: Optional[str] = None) -> str:
         return json.dumps({

@@ -112,6 +112,13 @@ def test_decision_fast_path_equals_general_path(raw):
     assert fast.__dict__ == general.__dict__
     assert (fast.status, fast.raw_status, fast.risk_level_raw, fast.raw) == \
         (general.status, general.raw_status, general.risk_level_raw, general.raw)
+    # What invoke returns: the instance built in Rust (convert.rs decision_to_object) is the same object.
+    import ascend._native as native
+
+    native.set_decision_types(AuthorizationDecision, Decision, RiskLevel)  # what the client does (once)
+    built = native._decision_object(json.dumps(raw))
+    assert type(built) is AuthorizationDecision
+    assert built.__dict__ == general.__dict__ and built == general
 
 
 def test_status_property_table():

@@ -35,7 +35,8 @@ def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
     assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "DevServer", "normalise_decision",
                             "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
-                            "webhook_verify_signature", "webhook_sign", "set_log_handler"}
+                            "webhook_verify_signature", "webhook_sign", "set_log_handler", "set_log_level_source",
+                            "set_decision_types", "_decision_object"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}

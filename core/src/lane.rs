@@ -20,6 +20,7 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 
 /// Identity of one lane; transports keep one connection pool per live tag.
@@ -69,7 +70,12 @@ thread_local! {
     static LANE: RefCell<Option<Rc<Lane>>> = const { RefCell::new(None) };
     static CALLS: Cell<u64> = const { Cell::new(0) };
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
+    /// When this thread's last lane call ended.
+    static LAST_END: Cell<Option<Instant>> = const { Cell::new(None) };
 }
+
+/// A lane idle for less than this is not settled before a call (see [`settle`]).
+const SETTLE_AFTER_IDLE: Duration = Duration::from_millis(1);
 
 /// Environment variable that turns lanes off for the process (`0`, `false`, `off` or `no`): every blocking call
 /// then runs on the shared runtime. Read once.
@@ -113,10 +119,15 @@ pub fn block_on_in<F: Future>(mode: Mode, fut: F) -> F::Output {
         Mode::Lane => {
             let lane = this_thread_lane();
             let _active = ActiveGuard(ACTIVE.with(|a| a.replace(true)));
-            lane.rt.as_ref().expect("a live lane has a runtime").block_on(async {
-                settle().await;
+            let idle = LAST_END.with(Cell::get).is_none_or(|end| end.elapsed() >= SETTLE_AFTER_IDLE);
+            let out = lane.rt.as_ref().expect("a live lane has a runtime").block_on(async {
+                if idle {
+                    settle().await;
+                }
                 fut.await
-            })
+            });
+            LAST_END.with(|e| e.set(Some(Instant::now())));
+            out
         }
     }
 }
@@ -124,7 +135,9 @@ pub fn block_on_in<F: Future>(mode: Mode, fut: F) -> F::Output {
 /// Lets the lane catch up with what happened while nobody drove it, before the call starts: nothing runs on a
 /// lane between calls, so a pooled connection the server closed in the meantime still looks idle and reusable.
 /// The first yield polls the I/O driver (without waiting), which wakes the connection tasks that have events; the
-/// second lets them run (they see the EOF and leave the pool), so the call never picks a dead connection.
+/// second lets them run (they see the EOF and leave the pool), so the call never picks a dead connection. Skipped
+/// when the lane was busy less than [`SETTLE_AFTER_IDLE`] ago (back-to-back calls): a close in that instant is the
+/// race every HTTP client has, which the retry layer covers.
 async fn settle() {
     tokio::task::yield_now().await;
     tokio::task::yield_now().await;

@@ -20,6 +20,9 @@ __all__ = [
     "ReplayCache",
     "DevServer",
     "normalise_decision",
+    "_decision_object",
+    "set_decision_types",
+    "set_log_level_source",
     "canonical_json",
     "prescore",
     "prescore_batch",
@@ -154,6 +157,12 @@ class DevServer:
     def stop(self) -> None:
         """Stop serving: long polls end, in-flight requests finish (GIL released). Idempotent."""
 
+def set_log_level_source(fn: Callable[[], int]) -> None:
+    """``fn()`` gives the effective level of the logger core records go to; records below it are not produced."""
+def set_decision_types(cls: type, decision_enum: type, risk_level_enum: type) -> None:
+    """From now on ``invoke`` returns decisions as ``cls`` instances built natively (first registration wins)."""
+def _decision_object(json: str) -> Any:
+    """Raw payload JSON -> what ``invoke`` returns for a decision (instance once types are registered)."""
 def normalise_decision(json: str) -> str:
     """Raw server payload (JSON object) -> ``AuthorizationDecision`` projection (D5/D6/D8/D12)."""
 

@@ -49,6 +49,7 @@ def load_native() -> ModuleType:
                     "ascend-sdk-rs wheel or build it with `maturin develop` in bindings-python/"
                 ) from exc
             module.set_log_handler(_forward_log)
+            module.set_log_level_source(_native_log.getEffectiveLevel)
             _loaded = module
     return _loaded
 
