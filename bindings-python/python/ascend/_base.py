@@ -1,7 +1,8 @@
 """What the sync and async clients share: construction, configuration, argument encoding and result converters.
 
-Nothing here talks HTTP, retries, normalises or decides: every method call is ``invoke(<method>, <kwargs JSON>)`` on
-the Rust core, whose JSON result is converted to the model objects (docs/BINDING_CONTRACT.md).
+Nothing here talks HTTP, retries, normalises or decides: every method call is ``invoke(<method>, <kwargs>)`` on the
+Rust core (the kwargs cross as JSON values), whose result is converted to the model objects (decisions arrive
+already built; docs/BINDING_CONTRACT.md).
 """
 
 from __future__ import annotations
