@@ -3,23 +3,14 @@
 //! and the blocking facade.
 
 use ascend_core::model::{ActionRequest, Decision};
-use ascend_core::{Client, ClientParams, ErrorCode};
+use ascend_core::{Client, ErrorCode};
 use serde_json::json;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+mod support;
+
 fn client(url: &str, key: &str) -> Client {
-    let dir = tempfile::tempdir().unwrap();
-    Client::new(ClientParams {
-        api_key: Some(key.into()),
-        agent_id: Some("rt-agent".into()),
-        api_url: Some(url.into()),
-        max_retries: Some(0),
-        audit_spool_path: Some(dir.keep().join("spool.jsonl")),
-        env: Some(HashMap::new()),
-        ..Default::default()
-    })
-    .unwrap()
+    support::client(url, key, "rt-agent")
 }
 
 #[test]

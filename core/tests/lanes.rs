@@ -4,8 +4,7 @@
 //! The server here is a few lines of std TCP (not the mock server) because these tests count and time connections.
 
 use ascend_core::model::{ActionRequest, Decision};
-use ascend_core::{Client, ClientParams};
-use std::collections::HashMap;
+use ascend_core::Client;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -79,18 +78,10 @@ fn connection(stream: TcpStream, idle_close: Option<Duration>, c: &Counters) {
     }
 }
 
+mod support;
+
 fn client(url: &str) -> Client {
-    let dir = tempfile::tempdir().unwrap();
-    Client::new(ClientParams {
-        api_key: Some("owkai_lane_test".into()),
-        agent_id: Some("lane-agent".into()),
-        api_url: Some(url.into()),
-        max_retries: Some(0),
-        audit_spool_path: Some(dir.keep().join("spool.jsonl")),
-        env: Some(HashMap::new()),
-        ..Default::default()
-    })
-    .unwrap()
+    support::client(url, "owkai_lane_test", "lane-agent")
 }
 
 fn evaluate(c: &Client) -> Decision {
