@@ -3,7 +3,7 @@
 //! core with the GIL released (see `blocking.rs`).
 
 use crate::blocking::{awaitable, run_blocking, Escalation};
-use crate::convert::{output_to_py, py_to_json};
+use crate::convert::{kwargs_to_json, output_to_py, py_to_json};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::breaker::CircuitBreaker as CoreBreaker;
 use ascend_core::client::EscalationCallback;
@@ -219,11 +219,12 @@ impl Client {
     /// anything else goes through the Python encoder (`ascend._base.encode_args`), which applies the peer's JSON
     /// rules (`to_dict()`, dataclasses, dates, sets) and raises `ValidationValueError` naming the argument. JSON
     /// text is accepted too (tools and tests).
-    fn args_value(py: Python<'_>, args: &Bound<'_, PyAny>) -> PyResult<Value> {
+    fn args_value(py: Python<'_>, method: &str, args: &Bound<'_, PyAny>) -> PyResult<Value> {
         if let Ok(text) = args.cast::<PyString>() {
             return Self::parse_args(&text.to_cow()?).py_err(py);
         }
-        if let Some(v) = args.cast::<PyDict>().ok().and_then(|d| py_to_json(d.as_any())) {
+        let skip_none = ascend_core::dispatch::null_args_are_absent(method);
+        if let Some(v) = args.cast::<PyDict>().ok().and_then(|d| kwargs_to_json(d, skip_none)) {
             return Ok(v);
         }
         static ENCODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -256,7 +257,7 @@ impl Client {
     fn invoke<'py>(&self, py: Python<'py>, method: &str, args: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             crate::logging::refresh_level(py);
-            let args = Self::args_value(py, args)?;
+            let args = Self::args_value(py, method, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
             let output = run_blocking(py, async move { client.invoke_output(&method, args).await }, None)?;
@@ -273,7 +274,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             crate::logging::refresh_level(py);
-            let args = Self::args_value(py, args)?;
+            let args = Self::args_value(py, method, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
             awaitable(py, async move { client.invoke_output(&method, args).await })

@@ -50,6 +50,20 @@ pub fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>
     })
 }
 
+/// A dict of keyword arguments as a JSON object, leaving out `None` values when `skip_none`; `None` when a value has
+/// no JSON form.
+pub fn kwargs_to_json(kwargs: &Bound<'_, PyDict>, skip_none: bool) -> Option<Value> {
+    let mut map = Map::new();
+    for (k, v) in kwargs.iter() {
+        if skip_none && v.is_none() {
+            continue;
+        }
+        let key = k.cast::<PyString>().ok()?.to_cow().ok()?.into_owned();
+        map.insert(key, py_to_json(&v)?);
+    }
+    Some(Value::Object(map))
+}
+
 /// A Python object as JSON; `None` when it has no JSON form (the caller names the offending argument).
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> Option<Value> {
     if obj.is_none() {

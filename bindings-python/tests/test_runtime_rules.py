@@ -203,9 +203,10 @@ server.serve_forever()
 """
 
 
-def lane_calls(idle_close: float, calls: int, pause: float, env: Dict[str, str]) -> int:
-    """Run ``calls`` blocking calls on one thread of a fresh interpreter (``max_retries=0``, ``pause`` seconds apart)
-    against a keep-alive server that closes connections idle for ``idle_close`` s; returns the connections it saw."""
+def lane_calls(idle_close: float, calls: int, pause: float, env: Dict[str, str], threads: int = 1) -> int:
+    """Run ``calls`` blocking calls on each of ``threads`` threads, one thread after the other, in a fresh
+    interpreter (``max_retries=0``, ``pause`` seconds apart) against a keep-alive server that closes connections
+    idle for ``idle_close`` s; returns the connections the server saw."""
     import os
 
     server = subprocess.Popen([sys.executable, "-c", LANE_SERVER, str(idle_close)], stdout=subprocess.PIPE,
@@ -217,16 +218,23 @@ def lane_calls(idle_close: float, calls: int, pause: float, env: Dict[str, str])
             from ascend import AscendClient, Decision
             client = AscendClient(api_key="k", agent_id="a", api_url={url!r}, max_retries=0, timeout=5,
                                   audit_spool_path=os.path.join(tempfile.mkdtemp(), "s.jsonl"))
+            import threading
             ok = 0
-            for _ in range({calls}):
-                ok += client.get_action_status("5").decision == Decision.ALLOWED
-                time.sleep({pause})
+            def run():
+                global ok
+                for _ in range({calls}):
+                    ok += client.get_action_status("5").decision == Decision.ALLOWED
+                    time.sleep({pause})
+            for _ in range({threads}):
+                t = threading.Thread(target=run)
+                t.start()
+                t.join()
             print(json.dumps({{"ok": ok}}))
         """)
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                               env={**os.environ, **env})
         assert proc.returncode == 0, proc.stderr
-        assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"ok": calls}
+        assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"ok": calls * threads}
     finally:
         server.kill()
         seen = server.communicate(timeout=10)[0]
@@ -238,14 +246,36 @@ def test_a_thread_reuses_its_own_keep_alive_connection():
     assert lane_calls(idle_close=0, calls=20, pause=0, env={}) == 2
 
 
-def test_lanes_can_be_turned_off():
-    assert lane_calls(idle_close=0, calls=20, pause=0, env={"ASCEND_BLOCKING_LANES": "0"}) == 1
+def test_each_calling_thread_gets_a_lane_unless_turned_off():
+    # Three threads, one after the other, five calls each: every thread's calls 2-5 run on its own lane (its own
+    # connection); with lanes off all calls share the client's one pool (another connection can appear when a
+    # call starts before the previous connection went back to the pool).
+    assert lane_calls(idle_close=0, calls=5, pause=0, env={}, threads=3) >= 4
+    assert lane_calls(idle_close=0, calls=5, pause=0, env={"ASCEND_BLOCKING_LANES": "0"}, threads=3) <= 3
 
 
 def test_a_lane_never_reuses_a_connection_the_server_closed():
     # Nothing drives a lane between calls; each call must still notice the server's close and reconnect
     # (max_retries=0: a stale connection would surface as a ConnectionError).
     assert lane_calls(idle_close=0.05, calls=5, pause=0.2, env={}) == 5
+
+
+def test_none_arguments_cross_as_absent_except_where_the_core_forwards_nulls(mock, real_client):
+    # The binding drops None keyword arguments (dispatch::null_args_are_absent) except for the one method that
+    # forwards explicit nulls; either way the wire body is what the JSON-text path produced.
+    mock.script([{"match": {"method": "POST", "path": "/api/v1/supply-chain/components"}, "repeat": True,
+                  "respond": {"status": 200, "body": {"ok": True}}},
+                 {"match": {"method": "POST", "path": "/api/v1/actions/submit"}, "repeat": True,
+                  "respond": {"status": 200, "body": {"id": 1, "status": "approved"}}}])
+    real_client.register_supply_chain_component("c1", "lib", "library", provenance_verified=None)  # type: ignore
+    real_client.evaluate_action("query", "db", context=None, description=None, wait_for_decision=False)
+    recorded, _ = mock.requests()
+    supply, submit = json.loads(recorded[0]["body"]), recorded[1]["body"]
+    assert "provenance_verified" in supply and supply["provenance_verified"] is None
+    text_path = real_client._native.invoke("evaluate_action", json.dumps(
+        {"action_type": "query", "resource": "db", "context": None, "description": None, "wait_for_decision": False}))
+    assert text_path.action_id == "1"
+    assert mock.requests()[0][2]["body"] == submit, "same bytes on the wire as the JSON-text path"
 
 
 # -- panics -------------------------------------------------------------------------------------------------------

@@ -361,9 +361,13 @@ impl Client {
         req.validate()?;
         let body = req.to_body(self.agent_id(), self.inner.cfg.agent_name.as_deref());
         let path = "/api/v1/actions/submit";
-        let reply = match self.send(Request::new(Method::POST, path).body(body.clone()).idempotent()).await {
+        let request = Request::new(Method::POST, path).body(body).idempotent();
+        let reply = match self.inner.transport.send(&request).await {
             Ok(r) => r,
-            Err(e) => return self.fail_mode(e, &body, path, || Self::prescore_input(&req)).await,
+            Err(e) => {
+                let body = request.body.as_ref().unwrap_or(&Value::Null);
+                return self.fail_mode(e, body, path, || Self::prescore_input(&req)).await;
+            }
         };
         self.replay_spool_quietly().await;
         let d = Self::decision_from(&reply);
@@ -464,14 +468,16 @@ impl Client {
             "environment": environment, "tool_name": tool_name,
         });
         let path = "/api/v1/mcp/actions/submit";
-        let reply = match self.send(Request::new(Method::POST, path).body(body.clone()).idempotent()).await {
+        let request = Request::new(Method::POST, path).body(body).idempotent();
+        let reply = match self.inner.transport.send(&request).await {
             Ok(r) => r,
             Err(e) => {
                 let mut req = ActionRequest::new(resolved.clone(), resource);
                 req.context = context.clone();
                 req.mcp_server_name = Some(mcp_server.to_string());
                 req.description = description.clone();
-                return self.fail_mode(e, &body, path, || Self::prescore_input(&req)).await;
+                let body = request.body.as_ref().unwrap_or(&Value::Null);
+                return self.fail_mode(e, body, path, || Self::prescore_input(&req)).await;
             }
         };
         self.replay_spool_quietly().await;

@@ -226,6 +226,13 @@ impl Output {
     }
 }
 
+/// Whether a `null` argument of `method` means the same as leaving it out (true for every method but
+/// `register_supply_chain_component`, which forwards explicit nulls of some fields), so a binding may drop
+/// `None` keyword arguments before the call.
+pub fn null_args_are_absent(method: &str) -> bool {
+    method != "register_supply_chain_component"
+}
+
 /// Methods whose result is an [`AuthorizationDecision`].
 const DECISION_METHODS: [&str; 6] = [
     "evaluate_action",

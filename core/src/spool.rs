@@ -10,7 +10,9 @@ use serde_json::{json, Value};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// One spooled record: the request to replay.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +57,16 @@ impl SpoolEntry {
 pub struct Spool {
     path: PathBuf,
     lock: Mutex<()>,
+    /// When the log was last found empty (or absent) by [`pending`](Spool::pending), as microseconds since
+    /// `created`; 0 = unknown. Every successful governed call asks for pending entries: within
+    /// [`EMPTY_RECHECK`] of finding the log empty, with no append since, the answer is known without a `stat`.
+    known_empty_at: AtomicU64,
+    created: Instant,
 }
+
+/// How long an empty log is trusted without looking again (entries appended by another process that shares the
+/// path are picked up after at most this long).
+pub const EMPTY_RECHECK: Duration = Duration::from_secs(1);
 
 fn io_err(what: &str, path: &Path, e: std::io::Error) -> Error {
     Error::new(ErrorCode::Internal, format!("spool: cannot {what} {}: {e}", path.display()))
@@ -64,7 +75,7 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Error {
 impl Spool {
     /// A spool at `path` (created lazily).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Spool { path: path.into(), lock: Mutex::new(()) }
+        Spool { path: path.into(), lock: Mutex::new(()), known_empty_at: AtomicU64::new(0), created: Instant::now() }
     }
 
     /// The log path.
@@ -104,6 +115,7 @@ impl Spool {
     /// Appends an entry and fsyncs before returning.
     pub fn append(&self, kind: &str, method: &str, path: &str, body: Value, created_at: &str) -> Result<SpoolEntry> {
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.known_empty_at.store(0, Ordering::Release);
         if let Some(dir) = self.path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
@@ -135,14 +147,29 @@ impl Spool {
         Ok(entry)
     }
 
+    fn micros_since_created(&self) -> u64 {
+        (self.created.elapsed().as_micros() as u64).max(1)
+    }
+
     /// Entries not yet delivered, in order.
     pub fn pending(&self) -> Result<Vec<SpoolEntry>> {
+        let seen_empty = self.known_empty_at.load(Ordering::Acquire);
+        if seen_empty != 0 && self.micros_since_created().saturating_sub(seen_empty) < EMPTY_RECHECK.as_micros() as u64
+        {
+            return Ok(Vec::new());
+        }
         let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         // Fast path (every successful governed call asks): no log or an empty one has no entries whatever the ack
         // says; one `stat` instead of opening the ack file and the log.
         match std::fs::metadata(&self.path) {
-            Ok(m) if m.len() == 0 => return Ok(Vec::new()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Ok(m) if m.len() == 0 => {
+                self.known_empty_at.store(self.micros_since_created(), Ordering::Release);
+                return Ok(Vec::new());
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.known_empty_at.store(self.micros_since_created(), Ordering::Release);
+                return Ok(Vec::new());
+            }
             _ => {}
         }
         let acked = self.read_ack();
@@ -173,6 +200,22 @@ impl Spool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_log_is_trusted_briefly_and_appends_are_seen_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.jsonl");
+        let ours = Spool::new(&path);
+        assert!(ours.pending().unwrap().is_empty());
+        ours.append("decision", "POST", "/x", json!({"a": 1}), "t").unwrap();
+        assert_eq!(ours.pending().unwrap().len(), 1, "our own append is seen without waiting");
+        ours.ack(1).unwrap();
+        assert!(ours.pending().unwrap().is_empty());
+        // Another process sharing the path: seen once the empty answer is older than EMPTY_RECHECK.
+        Spool::new(&path).append("decision", "POST", "/y", json!({"b": 2}), "t").unwrap();
+        std::thread::sleep(EMPTY_RECHECK + Duration::from_millis(50));
+        assert_eq!(ours.pending().unwrap().len(), 1);
+    }
 
     #[test]
     fn append_ack_and_torn_line() {
