@@ -434,17 +434,21 @@ def test_on_escalated_callback_runs_on_the_calling_thread(mock, real_client):
          "respond": {"status": 200, "body": {"id": 8, "status": "escalated"}}},
         {"match": {"method": "GET", "path": "/api/v1/actions/8/status"},
          "respond": {"status": 200, "body": {"id": 8, "status": "approved", "approved_by": "ops"}}},
+        {"match": {"method": "GET", "path": "/api/v1/actions/9/status"},
+         "respond": {"status": 200, "body": {"id": 9, "status": "denied"}}},
     ])
     calls = []
 
     def on_escalated(action_id: str, decision: Any) -> None:
         calls.append((action_id, decision.decision.value, threading.get_ident()))
-        # A blocking SDK call from inside the callback works (it runs on the caller's thread, not the runtime's).
+        # Blocking SDK calls from inside the callback work: it runs on the caller's thread between two slices of
+        # the wait, outside the thread's lane, so the nested call drives the same lane itself.
         real_client.is_blocked()
+        calls.append(("9", real_client.get_action_status("9").decision.value, threading.get_ident()))
 
     final = real_client.wait_for_decision("8", timeout=10, poll_interval=0.05, on_escalated=on_escalated)
     assert final.decision.value == "allowed" and final.approved_by == "ops"
-    assert calls == [("8", "pending", threading.get_ident())]
+    assert calls == [("8", "pending", threading.get_ident()), ("9", "denied", threading.get_ident())]
 
 
 def test_unknown_constructor_key_is_a_validation_error_naming_it():
