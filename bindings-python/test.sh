@@ -23,4 +23,4 @@ echo "==> stubtest ascend._native"
 "$VENV/bin/python" -m mypy.stubtest ascend._native
 echo "==> ruff"
 "$VENV/bin/ruff" check .
-"$VENV/bin/ruff" check --config pyproject.toml ../examples/python
+"$VENV/bin/ruff" check --config pyproject.toml ../examples/python ../bench/python

@@ -1,6 +1,6 @@
 """One contestant of bench_evaluate.py, in its own process (and its own venv for the peer).
 
-    python bench_worker.py sdk <url>                 AscendClient(...).evaluate_action("query", "db", wait_for_decision=False)
+    python bench_worker.py sdk <url>                 AscendClient(...).evaluate_action("query", "db", ...)
     python bench_worker.py native <url>              the extension's invoke() alone (ours only; no Python wrapper)
     python bench_worker.py httpclient <url> <file>   bare keep-alive http.client POST replaying the request in <file>
 
@@ -49,7 +49,8 @@ def httpclient_call(url: str, request_file: str) -> Callable[[], None]:
     import http.client
     from urllib.parse import urlsplit
 
-    raw = open(request_file, "rb").read()
+    with open(request_file, "rb") as f:
+        raw = f.read()
     head, _, body = raw.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     method, path, _ = lines[0].split(" ", 2)
