@@ -241,9 +241,10 @@ struct DecisionTypes {
 
 static DECISION_TYPES: PyOnceLock<DecisionTypes> = PyOnceLock::new();
 
-/// `set_decision_types(cls, decision_enum, risk_level_enum)`: from now on `invoke` returns decisions as instances of
-/// `cls` (a dataclass whose fields are the projection's keys), built here instead of by `_from_projection` in
-/// Python: the same instance dict, at a fraction of the cost. The first registration wins.
+/// `set_decision_types(cls, decision_enum, risk_level_enum)` (called by the package's loader): from now on `invoke`
+/// returns decisions as instances of `cls` (a dataclass whose fields are the projection's keys), built here instead
+/// of by `_from_projection` in Python: the same instance dict, at a fraction of the cost. The first registration
+/// wins.
 #[pyfunction]
 pub fn set_decision_types(
     py: Python<'_>,
@@ -297,6 +298,7 @@ pub fn decision_to_object<'py>(py: Python<'py>, d: &AuthorizationDecision) -> Py
     state.set_item(pyo3::intern!(py, "_raw"), raw)?;
     let class = types.class.bind(py);
     let obj = class.call_method1(pyo3::intern!(py, "__new__"), (class,))?;
-    obj.getattr(pyo3::intern!(py, "__dict__"))?.cast_into::<PyDict>()?.update(state.as_mapping())?;
+    // The state dict is ours alone: it becomes the instance dict as it is.
+    obj.setattr(pyo3::intern!(py, "__dict__"), state)?;
     Ok(obj)
 }

@@ -115,7 +115,7 @@ def test_decision_fast_path_equals_general_path(raw):
     # What invoke returns: the instance built in Rust (convert.rs decision_to_object) is the same object.
     import ascend._native as native
 
-    native.set_decision_types(AuthorizationDecision, Decision, RiskLevel)  # what the client does (once)
+    native.set_decision_types(AuthorizationDecision, Decision, RiskLevel)  # what the loader does (first wins)
     built = native._decision_object(json.dumps(raw))
     assert type(built) is AuthorizationDecision
     assert built.__dict__ == general.__dict__ and built == general

@@ -10,7 +10,6 @@ use serde_json::{json, Value};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -56,12 +55,10 @@ impl SpoolEntry {
 #[derive(Debug)]
 pub struct Spool {
     path: PathBuf,
-    lock: Mutex<()>,
-    /// When the log was last found empty (or absent) by [`pending`](Spool::pending), as microseconds since
-    /// `created`; 0 = unknown. Every successful governed call asks for pending entries: within
-    /// [`EMPTY_RECHECK`] of finding the log empty, with no append since, the answer is known without a `stat`.
-    known_empty_at: AtomicU64,
-    created: Instant,
+    /// Serialises file access; holds when [`pending`](Spool::pending) last found the log empty (or absent), cleared
+    /// by every append. Every successful governed call asks for pending entries: within [`EMPTY_RECHECK`] of
+    /// finding the log empty, with no append since, the answer is known without a `stat`.
+    lock: Mutex<Option<Instant>>,
 }
 
 /// How long an empty log is trusted without looking again (entries appended by another process that shares the
@@ -75,7 +72,7 @@ fn io_err(what: &str, path: &Path, e: std::io::Error) -> Error {
 impl Spool {
     /// A spool at `path` (created lazily).
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Spool { path: path.into(), lock: Mutex::new(()), known_empty_at: AtomicU64::new(0), created: Instant::now() }
+        Spool { path: path.into(), lock: Mutex::new(None) }
     }
 
     /// The log path.
@@ -114,8 +111,8 @@ impl Spool {
 
     /// Appends an entry and fsyncs before returning.
     pub fn append(&self, kind: &str, method: &str, path: &str, body: Value, created_at: &str) -> Result<SpoolEntry> {
-        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        self.known_empty_at.store(0, Ordering::Release);
+        let mut known_empty = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        *known_empty = None;
         if let Some(dir) = self.path.parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
@@ -147,30 +144,21 @@ impl Spool {
         Ok(entry)
     }
 
-    fn micros_since_created(&self) -> u64 {
-        (self.created.elapsed().as_micros() as u64).max(1)
-    }
-
     /// Entries not yet delivered, in order.
     pub fn pending(&self) -> Result<Vec<SpoolEntry>> {
-        let seen_empty = self.known_empty_at.load(Ordering::Acquire);
-        if seen_empty != 0 && self.micros_since_created().saturating_sub(seen_empty) < EMPTY_RECHECK.as_micros() as u64
-        {
+        let mut known_empty = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        if known_empty.is_some_and(|at| at.elapsed() < EMPTY_RECHECK) {
             return Ok(Vec::new());
         }
-        let _g = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         // Fast path (every successful governed call asks): no log or an empty one has no entries whatever the ack
         // says; one `stat` instead of opening the ack file and the log.
-        match std::fs::metadata(&self.path) {
-            Ok(m) if m.len() == 0 => {
-                self.known_empty_at.store(self.micros_since_created(), Ordering::Release);
-                return Ok(Vec::new());
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                self.known_empty_at.store(self.micros_since_created(), Ordering::Release);
-                return Ok(Vec::new());
-            }
-            _ => {}
+        let empty = match std::fs::metadata(&self.path) {
+            Ok(m) => m.len() == 0,
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
+        if empty {
+            *known_empty = Some(Instant::now());
+            return Ok(Vec::new());
         }
         let acked = self.read_ack();
         Ok(self.read_all()?.into_iter().filter(|e| e.seq > acked).collect())

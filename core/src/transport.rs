@@ -134,8 +134,8 @@ pub fn user_agent() -> String {
 impl Transport {
     /// Builds the transport: the shared HTTP client (rustls, keep-alive pool, TCP_NODELAY) and the static headers.
     pub fn new(cfg: Arc<Config>, clock: SharedClock, breaker: Option<Arc<CircuitBreaker>>) -> Result<Self> {
-        let http = build_http(&cfg)?;
         let base_url = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
+        let http = build_http(&cfg, &base_url)?;
         let mut h = HeaderMap::new();
         let mut put = |name: &'static str, value: &str| -> Result<()> {
             let v = HeaderValue::from_str(value).map_err(|_| {
@@ -169,7 +169,7 @@ impl Transport {
             return Ok(client.clone());
         }
         lanes.retain(|(w, _)| w.strong_count() > 0);
-        let client = build_http(&self.cfg)?;
+        let client = build_http(&self.cfg, &self.base_url)?;
         lanes.push((Arc::downgrade(&tag), client.clone()));
         Ok(client)
     }
@@ -362,10 +362,9 @@ impl Transport {
     }
 }
 
-/// One HTTP client (connection pool) for `cfg`: rustls, keep-alive, TCP_NODELAY, same-origin redirects only (the
-/// API key never leaves the host), no proxy for loopback.
-fn build_http(cfg: &Config) -> Result<reqwest::Client> {
-    let origin = url::Url::parse(&cfg.api_url).map_err(|e| Error::config("api_url", e.to_string()))?;
+/// One HTTP client (connection pool) for `cfg` and its parsed `origin` (`api_url`): rustls, keep-alive,
+/// TCP_NODELAY, same-origin redirects only (the API key never leaves the host), no proxy for loopback.
+fn build_http(cfg: &Config, origin: &url::Url) -> Result<reqwest::Client> {
     let origin_host = origin.host_str().map(str::to_string);
     let origin_port = origin.port_or_known_default();
     let redirect = reqwest::redirect::Policy::custom(move |attempt| {

@@ -23,9 +23,7 @@ from .models import (
     AgentAction,
     AuthorizationDecision,
     BulkEvaluationResult,
-    Decision,
     ResourceClassification,
-    RiskLevel,
     Webhook,
     WireEnum,
 )
@@ -96,23 +94,11 @@ def encode_args(args: Mapping[str, Any]) -> str:
 # -- result converters (JSON projection -> Python objects) ---------------------------------------------------------
 
 def to_decision(data: Any) -> AuthorizationDecision:
-    """Decision projection -> :class:`AuthorizationDecision` (the core already builds the instance for ``invoke``
-    results once :func:`_register_decision_types` ran)."""
+    """Decision projection -> :class:`AuthorizationDecision` (``invoke`` results already are instances: the loader
+    registers the class with the extension)."""
     if type(data) is AuthorizationDecision:
         return data
     return AuthorizationDecision._from_projection(data)
-
-
-_registered: List[Any] = []
-
-
-def _register_decision_types(native_module: Any) -> None:
-    """Let the extension build :class:`AuthorizationDecision` instances itself (once per process)."""
-    if not _registered:
-        register = getattr(native_module, "set_decision_types", None)  # absent in test doubles
-        if register is not None:
-            register(AuthorizationDecision, Decision, RiskLevel)
-        _registered.append(native_module)
 
 
 def to_raw(data: Any) -> Dict[str, Any]:
@@ -302,8 +288,6 @@ class ClientBase:
             for name in ("ascend", "ascend_sdk"):
                 logging.getLogger(name).setLevel(logging.DEBUG)
         native: _native.Client = native_call(lambda n: n.Client(params))
-        if not _registered:
-            native_call(_register_decision_types)
         self._native = native
         self._config = dict(native_call(lambda _n: native.config()))
 

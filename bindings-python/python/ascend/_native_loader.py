@@ -35,7 +35,8 @@ def _forward_log(level: int, target: str, message: str) -> None:
 
 
 def load_native() -> ModuleType:
-    """Import the extension once (installing the log forwarder); ``ImportError`` with a hint when it is missing."""
+    """Import the extension once (installing the log forwarder and the decision types it builds); ``ImportError``
+    with a hint when it is missing."""
     global _loaded
     if _loaded is not None:
         return _loaded
@@ -50,6 +51,9 @@ def load_native() -> ModuleType:
                 ) from exc
             module.set_log_handler(_forward_log)
             module.set_log_level_source(_native_log.getEffectiveLevel)
+            from .models import AuthorizationDecision, Decision, RiskLevel  # models import this module
+
+            module.set_decision_types(AuthorizationDecision, Decision, RiskLevel)
             _loaded = module
     return _loaded
 
