@@ -13,7 +13,8 @@ use crate::auth::{require_admin, require_api_key};
 use crate::error::{ApiError, MAX_BODY_BYTES};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::middleware::from_fn_with_state;
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -22,6 +23,25 @@ use tower_http::catch_panic::CatchPanicLayer;
 fn panic_to_json(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("handler panicked");
     ApiError::internal("handler panicked").into_response()
+}
+
+/// Turns every error answer that is not already JSON (or the review page's HTML) into the JSON error shape:
+/// axum's own rejections (a path or query string that is not valid UTF-8, a bad form, a missing extension)
+/// are `text/plain`, and clients expect `{"detail": ...}` everywhere.
+async fn errors_as_json(resp: Response) -> Response {
+    let status = resp.status();
+    let ct = resp.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !(status.is_client_error() || status.is_server_error())
+        || ct.starts_with("application/json")
+        || ct.starts_with("text/html")
+    {
+        return resp;
+    }
+    let (_, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let detail = if text.is_empty() { status.canonical_reason().unwrap_or("Error").to_string() } else { text };
+    ApiError::new(status, detail).into_response()
 }
 
 /// Builds the whole application.
@@ -78,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(actions::not_found)
         .method_not_allowed_fallback(actions::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(map_response(errors_as_json))
         .layer(CatchPanicLayer::custom(panic_to_json))
         .with_state(state)
 }
