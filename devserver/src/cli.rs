@@ -106,15 +106,32 @@ pub enum AuditCmd {
     },
 }
 
-/// How review commands reach the server.
+/// How review commands reach the server: `--url`, else `$ASCEND_DEV_URL`, else `$ASCEND_API_URL`, else
+/// `http://127.0.0.1:8787`; `--token`/`--admin-token`, else `$ASCEND_DEV_ADMIN_TOKEN` (the lines
+/// `ascend-dev serve` prints set both).
 #[derive(Debug, Clone, Args)]
 pub struct Conn {
-    /// Server URL.
-    #[arg(long, env = "ASCEND_DEV_URL", default_value = "http://127.0.0.1:8787")]
-    pub url: String,
-    /// Admin token.
-    #[arg(long = "admin-token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
+    /// Server URL [default: $ASCEND_DEV_URL, else $ASCEND_API_URL, else http://127.0.0.1:8787].
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Admin token [default: $ASCEND_DEV_ADMIN_TOKEN].
+    #[arg(long = "admin-token", visible_alias = "token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: String,
+}
+
+/// Port `ascend-dev serve` listens on when `--addr` is not given.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8787";
+
+impl Conn {
+    /// The server URL: the flag, else `ASCEND_DEV_URL`, else `ASCEND_API_URL`, else [`DEFAULT_URL`].
+    pub fn base_url(&self) -> String {
+        let env = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        self.url
+            .clone()
+            .or_else(|| env("ASCEND_DEV_URL"))
+            .or_else(|| env("ASCEND_API_URL"))
+            .unwrap_or_else(|| DEFAULT_URL.to_string())
+    }
 }
 
 /// `ascend-dev serve` options.
@@ -141,6 +158,50 @@ pub struct ServeArgs {
     /// Refuse unknown agents (403) instead of registering them on first use.
     #[arg(long = "require-registration")]
     pub require_registration: bool,
+    /// Most connections open at once; at the cap the oldest idle one makes room for a new client.
+    #[arg(long = "max-connections", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds allowed to receive a request head.
+    #[arg(long = "header-read-timeout", default_value_t = 10.0)]
+    pub header_read_timeout: f64,
+    /// Seconds a keep-alive connection may stay idle.
+    #[arg(long = "idle-timeout", default_value_t = 30.0)]
+    pub idle_timeout: f64,
+    /// Seconds allowed to receive a request body.
+    #[arg(long = "body-timeout", default_value_t = 30.0)]
+    pub body_timeout: f64,
+}
+
+fn seconds(name: &str, v: f64) -> Result<std::time::Duration, String> {
+    if v.is_finite() && (0.1..=3600.0).contains(&v) {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(format!("{name} must be between 0.1 and 3600 seconds"))
+    }
+}
+
+/// Quotes a value for a POSIX shell when it has anything but `[A-Za-z0-9_.:/@%+=,-]`.
+fn sh_quote(v: &str) -> String {
+    if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || "_.:/@%+=,-".contains(c)) {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// What `serve` prints on stdout once it accepts connections: the `listening` line (scripts wait for it), the
+/// review page, and one ready-to-paste `export` line for agents (`ASCEND_API_URL`, `ASCEND_API_KEY`) and the
+/// review CLI (`ASCEND_DEV_URL`, `ASCEND_DEV_ADMIN_TOKEN`).
+pub fn ready_banner(url: &str, api_key: &str, admin_token: &str) -> String {
+    format!(
+        "ascend-dev listening on {url}\n\
+         review page: {url}/  (sign in with the admin token)\n\
+         # paste into the shell of your agent and of `ascend-dev approve|deny|list`:\n\
+         export ASCEND_API_URL={u} ASCEND_API_KEY={k} ASCEND_DEV_URL={u} ASCEND_DEV_ADMIN_TOKEN={t}\n",
+        u = sh_quote(url),
+        k = sh_quote(api_key),
+        t = sh_quote(admin_token),
+    )
 }
 
 fn random_token(prefix: &str) -> String {
@@ -170,6 +231,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             k
         }
     };
+    if crate::auth::same(&api_key, &admin_token) {
+        return Err("--api-key and --admin-token must differ (the admin token may relax governance)".into());
+    }
     if !args.addr.ip().is_loopback() {
         eprintln!("ascend-dev: WARNING: listening on non-loopback address {}; this is a development server", args.addr);
     }
@@ -179,6 +243,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     cfg.auto_approve_below = args.auto_approve_below;
     cfg.deny_at = args.deny_at;
     cfg.require_registration = args.require_registration;
+    if args.max_connections == 0 {
+        return Err("--max-connections must be at least 1".into());
+    }
+    cfg.limits.max_connections = args.max_connections;
+    cfg.limits.header_read_timeout = seconds("--header-read-timeout", args.header_read_timeout)?;
+    cfg.limits.idle_timeout = seconds("--idle-timeout", args.idle_timeout)?;
+    cfg.limits.body_timeout = seconds("--body-timeout", args.body_timeout)?;
     // Install the signal handlers before announcing readiness, so a SIGTERM/SIGINT sent right after the
     // "listening" line always means a clean shutdown.
     let shutdown = ShutdownSignals::install();
@@ -186,8 +257,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = server.addr();
     let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
     {
+        let url = format!("http://{host}:{}", addr.port());
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "ascend-dev listening on http://{host}:{}", addr.port());
+        let _ = write!(out, "{}", ready_banner(&url, server.api_key(), server.admin_token()));
         let _ = out.flush();
     }
     shutdown.wait().await;
@@ -237,12 +309,13 @@ impl ShutdownSignals {
 /// Calls an admin endpoint; a non-2xx answer becomes `Err(detail)`.
 async fn call(conn: &Conn, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
     let client = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
-    let url = format!("{}{path}", conn.url.trim_end_matches('/'));
+    let base = conn.base_url();
+    let url = format!("{}{path}", base.trim_end_matches('/'));
     let mut req = client.request(method, &url).header("x-admin-token", &conn.admin_token);
     if let Some(b) = body {
         req = req.header("content-type", "application/json").body(b.to_string());
     }
-    let resp = req.send().await.map_err(|e| format!("cannot reach {}: {e}", conn.url))?;
+    let resp = req.send().await.map_err(|e| format!("cannot reach {base}: {e}"))?;
     let status = resp.status();
     let text = resp.text().await.map_err(|e| e.to_string())?;
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));

@@ -21,6 +21,7 @@ pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod connections;
 pub mod db;
 pub mod error;
 pub mod longpoll;
@@ -30,5 +31,6 @@ pub mod state;
 pub mod web;
 pub mod webhooks;
 
+pub use connections::ConnLimits;
 pub use server::DevServer;
 pub use state::{RetryPolicy, ServerConfig};

@@ -14,12 +14,20 @@ const BIN: &str = env!("CARGO_BIN_EXE_ascend-dev");
 struct Proc {
     child: Child,
     url: String,
+    /// The rest of serve's stdout banner (review page, export line).
+    banner: Vec<String>,
     stderr: std::process::ChildStderr,
 }
 
 fn spawn_serve(args: &[&str]) -> Proc {
-    let mut child = Command::new(BIN)
-        .arg("serve")
+    let mut cmd = Command::new(BIN);
+    cmd.arg("serve");
+    spawn_serve_cmd(cmd, args)
+}
+
+/// Starts `cmd` (ending in `serve`) on 127.0.0.1:0 and reads its four-line stdout banner.
+fn spawn_serve_cmd(mut cmd: Command, args: &[&str]) -> Proc {
+    let mut child = cmd
         .args(["--addr", "127.0.0.1:0"])
         .args(args)
         .env_remove("ASCEND_DEV_API_KEY")
@@ -28,16 +36,23 @@ fn spawn_serve(args: &[&str]) -> Proc {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn ascend-dev");
+    let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    out.read_line(&mut line).unwrap();
     let url = line
         .trim()
         .strip_prefix("ascend-dev listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let mut banner = Vec::new();
+    for _ in 0..3 {
+        let mut l = String::new();
+        out.read_line(&mut l).unwrap();
+        banner.push(l.trim_end().to_string());
+    }
     let stderr = child.stderr.take().unwrap();
-    Proc { child, url, stderr }
+    Proc { child, url, banner, stderr }
 }
 
 fn signal(child: &Child, sig: &str) {
@@ -66,6 +81,110 @@ async fn serve_prints_one_line_generates_credentials_and_stops_on_sigterm() {
 
     let mut p = spawn_serve(&["--db", ":memory:", "--api-key", "k", "--admin-token", "t"]);
     signal(&p.child, "-INT");
+    assert!(p.child.wait().unwrap().success());
+
+    let same = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--db", ":memory:", "--api-key", "same", "--admin-token", "same"])
+        .output()
+        .unwrap();
+    assert!(!same.status.success());
+    assert!(String::from_utf8_lossy(&same.stderr).contains("must differ"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_prints_the_review_page_and_export_lines_the_cli_reads() {
+    let mut p = spawn_serve(&["--db", ":memory:", "--api-key", "owkai_k1", "--admin-token", "adm_t1"]);
+    assert_eq!(p.banner[0], format!("review page: {}/  (sign in with the admin token)", p.url));
+    let export = p.banner[2].clone();
+    assert_eq!(
+        export,
+        format!(
+            "export ASCEND_API_URL={u} ASCEND_API_KEY=owkai_k1 ASCEND_DEV_URL={u} ASCEND_DEV_ADMIN_TOKEN=adm_t1",
+            u = p.url
+        )
+    );
+    assert!(!export.contains("8787"), "the port serve picked");
+    let (_, a) = post(
+        &p.url,
+        "/api/v1/actions/submit",
+        ("X-API-Key", "owkai_k1"),
+        json!({"agent_id": "env-bot", "action_type": "transaction", "resource": "ledger"}),
+    )
+    .await;
+    let id = a["id"].to_string();
+    // Paste the export line into a shell and run the CLI with neither --url nor --token.
+    let script = format!("{export}; \"$0\" approve {id} --comment pasted && \"$0\" list --json");
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new("sh")
+            .args(["-c", &script, BIN])
+            .env_remove("ASCEND_DEV_URL")
+            .env_remove("ASCEND_DEV_ADMIN_TOKEN")
+            .env_remove("ASCEND_API_URL")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = out(&o);
+    assert!(stdout.starts_with(&format!("action {id} approved (pasted)")), "{stdout}");
+    // ASCEND_API_URL alone (an agent's shell) is enough for the CLI too.
+    let u = p.url.clone();
+    let o = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(["list", "--token", "adm_t1"])
+            .env_remove("ASCEND_DEV_URL")
+            .env_remove("ASCEND_DEV_ADMIN_TOKEN")
+            .env("ASCEND_API_URL", &u)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out(&o).contains("approved"), "{}", out(&o));
+    signal(&p.child, "-TERM");
+    assert!(p.child.wait().unwrap().success());
+}
+
+/// Issue 11 item 10: under a 1,024 file-descriptor limit, 1,100 slow connections (a request head that never
+/// completes) do not stop `/health` or the admin API from answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_answers_with_1100_slow_connections_against_a_1024_fd_limit() {
+    use tokio::io::AsyncWriteExt;
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -n 1024 && exec \"$0\" \"$@\"", BIN, "serve"]);
+    let mut p = spawn_serve_cmd(cmd, &["--db", ":memory:", "--api-key", "k", "--admin-token", "t"]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", p.child.id())).unwrap();
+    let nofile = limits.lines().find(|l| l.starts_with("Max open files")).unwrap().to_string();
+    assert!(nofile.split_whitespace().nth(3) == Some("1024"), "{nofile}");
+    let addr: std::net::SocketAddr = p.url.trim_start_matches("http://").parse().unwrap();
+    let mut slow = Vec::new();
+    let t = Instant::now();
+    for i in 0..1100 {
+        match tokio::time::timeout(Duration::from_secs(2), tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(mut s)) => {
+                let _ = s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await;
+                slow.push(s);
+            }
+            other => panic!("connection {i} failed: {other:?}"),
+        }
+    }
+    let opened = t.elapsed();
+    let h = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = h.get(format!("{}/health", p.url)).send().await.expect("/health answers");
+        assert_eq!(r.status(), 200);
+        assert!(t.elapsed() < Duration::from_secs(2), "/health took {:?}", t.elapsed());
+        let r = h.get(format!("{}/api/admin/actions", p.url)).header("X-Admin-Token", "t").send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let fds = std::fs::read_dir(format!("/proc/{}/fd", p.child.id())).unwrap().count();
+    assert!(fds < 1024, "{fds} descriptors open");
+    eprintln!("1100 slow connections opened in {opened:?}; server holds {fds} descriptors");
+    drop(slow);
+    signal(&p.child, "-TERM");
     assert!(p.child.wait().unwrap().success());
 }
 
