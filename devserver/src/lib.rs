@@ -25,6 +25,7 @@ pub mod connections;
 pub mod db;
 pub mod error;
 pub mod longpoll;
+pub mod review;
 pub mod routes;
 pub mod server;
 pub mod state;

@@ -347,46 +347,150 @@ async fn review_page_approves_with_a_session_cookie() {
     let (_, a) = agent_post(
         &server,
         "/api/v1/actions/submit",
-        json!({"agent_id": "web", "action_type": "transaction", "resource": "<script>x</script>"}),
+        json!({"agent_id": "web", "action_type": "transaction", "resource": "<script>x</script>",
+               "description": "Refund <b>order</b> 42", "action_details": {"amount": 1250, "note": "<i>rush</i>"},
+               "context": {"environment": "production", "ticket": "T-9"}}),
     )
     .await;
     let id = a["id"].as_i64().unwrap();
     let h = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let r = h.get(format!("{}/", server.url())).send().await.unwrap();
+    let u = server.url();
+    let r = h.get(format!("{u}/")).send().await.unwrap();
     assert_eq!(r.status(), 401, "no session: sign-in page");
-    let r = h.get(format!("{}/?token=wrong", server.url())).send().await.unwrap();
-    assert_eq!(r.status(), 401);
-    let r = h.get(format!("{}/?token={ADMIN}", server.url())).send().await.unwrap();
+    // Every page answer forbids framing and caching.
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("method=\"post\" action=\"/ui/login\""), "sign-in is a POST form: {html}");
+    // A token in the URL is not accepted any more.
+    let r = h.get(format!("{u}/?token={ADMIN}")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("set-cookie").is_none());
+    let login = |token: &'static str, origin: Option<&'static str>| {
+        let mut rb = h.post(format!("{u}/ui/login")).form(&[("token", token)]);
+        if let Some(o) = origin {
+            rb = rb.header("origin", o);
+        }
+        rb.send()
+    };
+    assert_eq!(login("wrong", None).await.unwrap().status(), 401);
+    let host = u.trim_start_matches("http://").to_string();
+    let https: &'static str = Box::leak(format!("https://{host}").into_boxed_str());
+    assert_eq!(login(ADMIN, Some(https)).await.unwrap().status(), 403, "scheme is part of the origin");
+    let own: &'static str = Box::leak(u.clone().into_boxed_str());
+    let r = login(ADMIN, Some(own)).await.unwrap();
     assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["cache-control"], "no-store");
     let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     assert!(!cookie.contains(ADMIN), "the cookie is not the token");
-    let page =
-        h.get(format!("{}/", server.url())).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    let page = h.get(format!("{u}/")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(&format!("id=\"approve-{id}\"")));
     assert!(page.contains("&lt;script&gt;x&lt;/script&gt;") && !page.contains("<script>x"), "escaped");
+    assert!(page.contains("Refund &lt;b&gt;order&lt;/b&gt; 42"), "description, escaped");
+    assert!(page.contains("&quot;amount&quot;: 1250") && page.contains("&lt;i&gt;rush&lt;/i&gt;"), "parameters");
+    assert!(page.contains("&quot;ticket&quot;: &quot;T-9&quot;"), "context");
+    assert!(page.contains("CVSS:3.1/") && page.contains("TA0") && page.contains("NIST"), "risk");
+    assert!(page.contains("auto-approve &lt; 70"), "thresholds");
+    assert!(page.contains("data-created=") && page.contains("/ui/app.js"), "age and auto-refresh");
+    // The detail view shows the same, with the factors and the audit trail.
+    let detail = h.get(format!("{u}/ui/actions/{id}")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(detail.headers()["x-frame-options"], "DENY");
+    let detail = detail.text().await.unwrap();
+    assert!(detail.contains("<pre id=\"parameters\">") && detail.contains("action.submitted"), "{detail}");
+    assert!(detail.contains("<details class=\"factors\" open>"), "factors listed");
+    // The auto-refresh endpoint changes when a new action arrives.
+    let state = |c: String| {
+        let h = h.clone();
+        let u = u.clone();
+        async move { send(h.get(format!("{u}/ui/state")).header("cookie", c)).await }
+    };
+    let (s, v1) = state(cookie.clone()).await;
+    assert_eq!((s, v1["pending"].as_i64()), (200, Some(1)));
+    agent_post(
+        &server,
+        "/api/v1/actions/submit",
+        json!({"agent_id": "web", "action_type": "transaction", "resource": "r"}),
+    )
+    .await;
+    let (_, v2) = state(cookie.clone()).await;
+    assert_ne!(v1["version"], v2["version"]);
+    assert_eq!(send(h.get(format!("{u}/ui/state"))).await.0, 401);
     // Without the cookie, or cross-origin, a post does nothing.
-    let r = h.post(format!("{}/ui/actions/{id}/approve", server.url())).form(&[("comment", "x")]).send().await.unwrap();
+    let r = h.post(format!("{u}/ui/actions/{id}/approve")).form(&[("comment", "x")]).send().await.unwrap();
     assert_eq!(r.status(), 401);
+    for origin in ["http://evil.example", https, "null"] {
+        let r = h
+            .post(format!("{u}/ui/actions/{id}/approve"))
+            .header("cookie", &cookie)
+            .header("origin", origin)
+            .form(&[("comment", "x")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "{origin}");
+        assert_eq!(r.headers()["content-type"], "application/json");
+    }
+    let back = format!("/ui/actions/{id}");
     let r = h
-        .post(format!("{}/ui/actions/{id}/approve", server.url()))
+        .post(format!("{u}/ui/actions/{id}/approve"))
         .header("cookie", &cookie)
-        .header("origin", "http://evil.example")
-        .form(&[("comment", "x")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    let r = h
-        .post(format!("{}/ui/actions/{id}/approve", server.url()))
-        .header("cookie", &cookie)
-        .form(&[("comment", "from the page")])
+        .header("origin", own)
+        .form(&[("comment", "from the page"), ("back", back.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], back.as_str(), "back to the detail view");
     let (_, v) = agent_get(&server, &format!("/api/v1/actions/{id}/status")).await;
     assert_eq!(v["status"], "approved");
     assert_eq!(v["reason"], "from the page");
     assert_eq!(v["reviewed_by"], "web");
+    // An open redirect is not possible through `back`.
+    let (_, b) = agent_post(
+        &server,
+        "/api/v1/actions/submit",
+        json!({"agent_id": "w", "action_type": "transaction", "resource": "r"}),
+    )
+    .await;
+    let r = h
+        .post(format!("{u}/ui/actions/{}/deny", b["id"]))
+        .header("cookie", &cookie)
+        .form(&[("reason", "no"), ("back", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_json_gives_the_reviewer_view() {
+    let server = start_with(|c| c.deny_at = Some(97.0)).await;
+    agent_post(
+        &server,
+        "/api/v1/actions/submit",
+        json!({"agent_id": "rev", "agent_name": "Reviewer Bot", "action_type": "data_modification", "resource": "crm",
+               "description": "Update 3 rows", "action_details": {"rows": 3}, "context": {"environment": "staging"}}),
+    )
+    .await;
+    let (u, t) = (server.url(), ADMIN.to_string());
+    let o = tokio::task::spawn_blocking(move || cli(&["list", "--status", "pending", "--json"], &u, &t)).await.unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let a = &v[0];
+    assert_eq!(a["description"], "Update 3 rows");
+    assert_eq!(a["parameters"], json!({"rows": 3}));
+    assert_eq!(a["context"], json!({"environment": "staging"}));
+    assert!(a["risk"]["cvss_vector"].as_str().unwrap().starts_with("CVSS:3.1/"), "{a}");
+    assert!(a["risk"]["cvss_score"].is_number() && a["risk"]["mitre_tactic"].is_string(), "{a}");
+    assert!(a["risk"]["nist_control"].is_string() && !a["risk"]["factors"].as_array().unwrap().is_empty(), "{a}");
+    assert_eq!(a["agent"]["display_name"], "Reviewer Bot");
+    assert_eq!(
+        a["agent"]["thresholds"],
+        json!({"auto_approve_below": 70.0, "deny_at": 97.0, "source": "server default"})
+    );
+    assert!(a["age_seconds"].as_i64().is_some_and(|s| s >= 0), "{a}");
     server.shutdown().await;
 }
