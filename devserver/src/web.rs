@@ -52,7 +52,8 @@ async fn security_headers(mut resp: Response) -> Response {
         (header::CONTENT_SECURITY_POLICY, CSP),
         (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not `no-referrer`: with it Chromium sends `Origin: null` on form posts.
+        (header::REFERRER_POLICY, "same-origin"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
     ];
     for (k, v) in set {
@@ -128,9 +129,9 @@ th{background:#f6f8fa;font-size:.85rem}form{display:inline-block;margin:.2rem .3
 .low{background:#1a7f37}.medium{background:#9a6700}.high{background:#bc4c00}.critical{background:#cf222e}.minimal{background:#1a7f37}\
 pre{background:#f6f8fa;border:1px solid #d0d7de;border-radius:4px;padding:.5rem;margin:.3rem 0;max-height:16rem;overflow:auto;font-size:.8rem}\
 details summary{cursor:pointer;color:#0969da;font-size:.85rem}ol{margin:.3rem 0;padding-left:1.3rem;font-size:.85rem}\
-.top{display:flex;justify-content:space-between;align-items:baseline}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem}\
+.top{display:flex;justify-content:space-between;align-items:baseline}.grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem;margin-top:1rem}\
 .box{border:1px solid #d0d7de;border-radius:6px;padding:.7rem 1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}\
-dt{color:#656d76}dd{margin:0}";
+dt{color:#656d76}dd{margin:0}.age{white-space:nowrap}";
 
 /// Reloads the page when `/ui/state` reports a change (unless the reviewer is typing), and keeps ages fresh.
 const SCRIPT: &str = r#""use strict";
@@ -138,7 +139,8 @@ const SCRIPT: &str = r#""use strict";
   const version = document.body.dataset.version;
   const typing = () => {
     const a = document.activeElement;
-    return (a && a.tagName === "INPUT") || [...document.querySelectorAll("input")].some((i) => i.value !== "");
+    return (a && a.tagName === "INPUT")
+      || [...document.querySelectorAll("input:not([type=hidden])")].some((i) => i.value !== "");
   };
   const fmt = (s) => s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min`
     : s < 86400 ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : `${Math.floor(s / 86400)} d`;
@@ -362,8 +364,9 @@ async fn index(
             body.push_str(&format!(
                 "<tr id=\"action-{id}\"><td><a href=\"/ui/actions/{id}\" id=\"details-{id}\">#{id}</a></td><td>{}</td>\
                  <td><strong>{}</strong> on {}{tool}<div class=\"description\">{}</div>\
-                 <details class=\"payload\"><summary>parameters and context</summary>{}{}</details></td>\
-                 <td>{}{}</td><td>{}</td><td>{}</td></tr>",
+                 <details class=\"payload\"><summary>parameters and context</summary>\
+                 <div class=\"small muted\">parameters</div>{}<div class=\"small muted\">context</div>{}</details></td>\
+                 <td>{}{}</td><td class=\"age\">{}</td><td>{}</td></tr>",
                 agent_block(a),
                 esc(&text(&a["action_type"])),
                 esc(&text(&a["resource"])),
