@@ -1,5 +1,6 @@
-//! The `ascend-dev` command line: `serve`, and the review commands that talk to a running server over HTTP
-//! with the admin token (`approve`, `deny`, `list`, `models add|list`, `audit verify`).
+//! The `ascend-dev` command line: `serve`, and the admin commands that talk to a running server over HTTP
+//! with the admin token (`approve`, `deny`, `list`, `models add|list`, `audit verify`, and the changes an
+//! agent's API key may not make: `agents update`, `mcp add|activate`, `kill-switch release`).
 
 use crate::state::ServerConfig;
 use crate::DevServer;
@@ -68,6 +69,100 @@ pub enum Command {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Agent registry changes an agent's own API key may not make (raise thresholds, unblock).
+    Agents {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: AgentsCmd,
+    },
+    /// MCP server registry (as the admin: auto-approved tools, re-activation).
+    Mcp {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: McpCmd,
+    },
+    /// The organisation kill switch.
+    KillSwitch {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: KillSwitchCmd,
+    },
+}
+
+/// `ascend-dev agents ...`
+#[derive(Debug, Subcommand)]
+pub enum AgentsCmd {
+    /// Set an agent's thresholds or status.
+    Update {
+        /// Agent id.
+        id: String,
+        /// Auto-approve scores below this (`default` resets to the server's).
+        #[arg(long = "auto-approve-below")]
+        auto_approve_below: Option<String>,
+        /// Deny at or above this (`default` resets to the server's).
+        #[arg(long = "deny-at")]
+        deny_at: Option<String>,
+        /// `active`, `suspended` or `blocked`.
+        #[arg(long)]
+        status: Option<String>,
+        /// Why (with --status).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// `ascend-dev mcp ...`
+#[derive(Debug, Subcommand)]
+pub enum McpCmd {
+    /// Register an MCP server.
+    Add {
+        /// Server name.
+        name: String,
+        /// A tool that needs no human (repeatable).
+        #[arg(long = "auto-approve")]
+        auto_approve: Vec<String>,
+        /// A tool that is always denied (repeatable).
+        #[arg(long = "block")]
+        block: Vec<String>,
+        /// Display name.
+        #[arg(long = "display-name")]
+        display_name: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// Re-activate a deactivated server.
+    Activate {
+        /// Server name.
+        name: String,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// `ascend-dev kill-switch ...`
+#[derive(Debug, Subcommand)]
+pub enum KillSwitchCmd {
+    /// Release the organisation kill switch.
+    Release {
+        /// Why (at least 10 characters).
+        #[arg(long)]
+        reason: String,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+fn threshold_arg(name: &str, v: &str) -> Result<Value, String> {
+    if v.eq_ignore_ascii_case("default") {
+        return Ok(Value::Null);
+    }
+    v.parse::<f64>().map(|n| json!(n)).map_err(|_| format!("{name} must be a number or `default`"))
 }
 
 /// `ascend-dev models ...`
@@ -330,6 +425,16 @@ async fn call(conn: &Conn, method: reqwest::Method, path: &str, body: Option<Val
     }
 }
 
+/// Percent-encodes a path segment (ids are user-chosen).
+fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 fn cell(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -407,6 +512,47 @@ pub async fn run_client(cmd: Command) -> Result<i32, String> {
             for m in v["models"].as_array().into_iter().flatten() {
                 println!("{:<4} {:<32} {}", cell(&m["id"]), cell(&m["model_id"]), cell(&m["compliance_status"]));
             }
+        }
+        Command::Agents { cmd: AgentsCmd::Update { id, auto_approve_below, deny_at, status, reason, conn } } => {
+            let mut body = serde_json::Map::new();
+            if let Some(v) = auto_approve_below {
+                body.insert("auto_approve_below".into(), threshold_arg("--auto-approve-below", &v)?);
+            }
+            if let Some(v) = deny_at {
+                body.insert("deny_at".into(), threshold_arg("--deny-at", &v)?);
+            }
+            if let Some(v) = status {
+                body.insert("status".into(), v.into());
+            }
+            if let Some(v) = reason {
+                body.insert("reason".into(), v.into());
+            }
+            let path = format!("/api/registry/agents/{}", path_segment(&id));
+            let v = call(&conn, Method::PUT, &path, Some(Value::Object(body))).await?;
+            let a = &v["agent"];
+            println!(
+                "agent {} {} (auto-approve below {}, deny at {})",
+                cell(&a["agent_id"]),
+                cell(&a["status"]),
+                cell(&a["thresholds"]["auto_approve_below"]),
+                cell(&a["thresholds"]["deny_at"])
+            );
+        }
+        Command::Mcp { cmd: McpCmd::Add { name, auto_approve, block, display_name, conn } } => {
+            let body = json!({"server_name": name, "display_name": display_name, "auto_approve_tools": auto_approve,
+                              "blocked_tools": block});
+            let v = call(&conn, Method::POST, "/api/registry/mcp-servers", Some(body)).await?;
+            println!("{}", cell(&v["message"]));
+        }
+        Command::Mcp { cmd: McpCmd::Activate { name, conn } } => {
+            let path = format!("/api/registry/mcp-servers/{}/activate", path_segment(&name));
+            let v = call(&conn, Method::POST, &path, Some(json!({}))).await?;
+            println!("{}", cell(&v["message"]));
+        }
+        Command::KillSwitch { cmd: KillSwitchCmd::Release { reason, conn } } => {
+            let v =
+                call(&conn, Method::POST, "/api/billing/kill-switch/1/release", Some(json!({"reason": reason}))).await?;
+            println!("kill switch released: blocked = {}", cell(&v["blocked"]));
         }
         Command::Audit { cmd: AuditCmd::Verify { conn } } => {
             let v = call(&conn, Method::GET, "/api/admin/audit/verify", None).await?;

@@ -494,3 +494,39 @@ async fn list_json_gives_the_reviewer_view() {
     assert!(a["age_seconds"].as_i64().is_some_and(|s| s >= 0), "{a}");
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_cli_makes_the_changes_the_api_key_may_not() {
+    let server = start().await;
+    agent_post(&server, "/api/registry/agents", json!({"agent_id": "bot/1"})).await;
+    agent_post(&server, "/api/billing/kill-switch/1/trigger", json!({"reason": "incident INC-9 containment"})).await;
+    let (s, _) = agent_post(&server, "/api/registry/mcp-servers", json!({"server_name": "m", "auto_approve_tools": ["t"]}))
+        .await;
+    assert_eq!(s, 403);
+    let u = server.url();
+    let outputs = tokio::task::spawn_blocking(move || {
+        (
+            cli(&["agents", "update", "bot/1", "--auto-approve-below", "90", "--deny-at", "default"], &u, ADMIN),
+            cli(&["agents", "update", "bot/1", "--status", "blocked", "--reason", "testing"], &u, ADMIN),
+            cli(&["agents", "update", "bot/1", "--status", "active"], &u, ADMIN),
+            cli(&["mcp", "add", "m", "--auto-approve", "t", "--block", "rm"], &u, ADMIN),
+            cli(&["kill-switch", "release", "--reason", "incident INC-9 resolved"], &u, ADMIN),
+            cli(&["agents", "update", "bot/1", "--auto-approve-below", "lots"], &u, ADMIN),
+        )
+    })
+    .await
+    .unwrap();
+    let (thresholds, block, unblock, mcp, release, bad) = outputs;
+    for o in [&thresholds, &block, &unblock, &mcp, &release] {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(out(&thresholds).trim(), "agent bot/1 active (auto-approve below 90.0, deny at -)");
+    assert!(out(&unblock).starts_with("agent bot/1 active"), "{}", out(&unblock));
+    assert!(out(&mcp).contains("'m' registered"), "{}", out(&mcp));
+    assert!(out(&release).contains("blocked = false"), "{}", out(&release));
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("a number or `default`"));
+    let (_, m) = agent_get(&server, "/api/registry/mcp-servers/m").await;
+    assert_eq!((m["auto_approve_tools"].clone(), m["blocked_tools"].clone()), (json!(["t"]), json!(["rm"])));
+    assert_eq!(agent_get(&server, "/api/sdk/kill-switch/status").await.1["blocked"], false);
+    server.shutdown().await;
+}
