@@ -550,8 +550,8 @@ pub async fn run_client(cmd: Command) -> Result<i32, String> {
             println!("{}", cell(&v["message"]));
         }
         Command::KillSwitch { cmd: KillSwitchCmd::Release { reason, conn } } => {
-            let v =
-                call(&conn, Method::POST, "/api/billing/kill-switch/1/release", Some(json!({"reason": reason}))).await?;
+            let v = call(&conn, Method::POST, "/api/billing/kill-switch/1/release", Some(json!({"reason": reason})))
+                .await?;
             println!("kill switch released: blocked = {}", cell(&v["blocked"]));
         }
         Command::Audit { cmd: AuditCmd::Verify { conn } } => {

@@ -500,8 +500,9 @@ async fn admin_cli_makes_the_changes_the_api_key_may_not() {
     let server = start().await;
     agent_post(&server, "/api/registry/agents", json!({"agent_id": "bot/1"})).await;
     agent_post(&server, "/api/billing/kill-switch/1/trigger", json!({"reason": "incident INC-9 containment"})).await;
-    let (s, _) = agent_post(&server, "/api/registry/mcp-servers", json!({"server_name": "m", "auto_approve_tools": ["t"]}))
-        .await;
+    let (s, _) =
+        agent_post(&server, "/api/registry/mcp-servers", json!({"server_name": "m", "auto_approve_tools": ["t"]}))
+            .await;
     assert_eq!(s, 403);
     let u = server.url();
     let outputs = tokio::task::spawn_blocking(move || {
