@@ -475,16 +475,18 @@ pub async fn run_client(cmd: Command) -> Result<i32, String> {
                 println!("{}", serde_json::to_string_pretty(&v["actions"]).unwrap_or_default());
             } else {
                 println!(
-                    "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} RESOURCE",
-                    "ID", "STATUS", "DECISION", "RISK", "AGENT", "ACTION"
+                    "{:<6} {:<17} {:<8} {:<6} {:<10} {:<24} {:<20} RESOURCE",
+                    "ID", "STATUS", "DECISION", "RISK", "AGE", "AGENT", "ACTION"
                 );
                 for a in v["actions"].as_array().into_iter().flatten() {
+                    let age = a["age_seconds"].as_i64().map(crate::review::age_text).unwrap_or_else(|| "-".into());
                     println!(
-                        "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} {}",
+                        "{:<6} {:<17} {:<8} {:<6} {:<10} {:<24} {:<20} {}",
                         cell(&a["id"]),
                         cell(&a["status"]),
                         cell(&a["decision"]),
                         cell(&a["risk_score"]),
+                        age,
                         cell(&a["agent_id"]),
                         cell(&a["action_type"]),
                         cell(&a["resource"])

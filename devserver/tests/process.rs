@@ -304,6 +304,7 @@ async fn review_cli_against_a_running_server() {
     let (list, approve, deny, flags, models, bad_model, verify, wrong, again) = outputs;
     assert!(list.status.success());
     assert_eq!(out(&list).lines().filter(|l| l.contains("pending_approval")).count(), 3, "{}", out(&list));
+    assert!(out(&list).lines().next().unwrap().contains(" AGE "), "{}", out(&list));
     assert!(approve.status.success(), "{approve:?}");
     assert!(out(&approve).contains("approved (ship it)"), "{}", out(&approve));
     assert!(out(&deny).contains("rejected (too risky)"));
