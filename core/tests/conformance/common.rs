@@ -21,7 +21,7 @@ pub fn match_error(expected: &Value, err: &ascend_core::Error) -> Result<(), Str
         "status_code": err.status_code,
         "details": Value::Object(err.details.clone()),
     });
-    subset_match(expected, Some(&actual), "error").map_err(|e| format!("{e} (actual error: {err})"))
+    subset_match(expected, Some(&actual), "error").map_err(|e| format!("{e} (actual error: {err} {:?})", err.details))
 }
 
 /// The outcome of a pure case against `expected` / `expected_error`.
