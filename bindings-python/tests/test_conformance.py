@@ -37,6 +37,7 @@ import json
 import math
 import re
 import tempfile
+import urllib.request
 import warnings
 from datetime import date, datetime
 from enum import Enum
@@ -83,7 +84,7 @@ def subset_match(expected: Any, actual: Any, path: str) -> None:
             assert actual is _MISSING or actual is None, f"{path}: expected absent, got {actual!r}"
             return
         if "$any" in expected:
-            assert actual is not _MISSING and actual is not None, f"{path}: expected present and not null, got {actual!r}"
+            assert actual is not _MISSING and actual is not None, f"{path}: expected present, not null: {actual!r}"
             return
         if "$regex" in expected:
             assert isinstance(actual, str) and re.search(expected["$regex"], actual), \
@@ -485,3 +486,29 @@ def test_every_case_is_listed_and_skips_are_explained() -> None:
     ids = {load(r)["id"] for r in CASE_FILES}
     assert set(SKIP) <= ids, f"skip list names unknown cases: {set(SKIP) - ids}"
     assert all(len(reason) > 20 for reason in SKIP.values())
+
+
+def test_any_means_present_and_not_null() -> None:
+    subset_match({"a": {"$any": True}}, {"a": 0}, "r")
+    for actual in ({"a": None}, {}):
+        with pytest.raises(AssertionError):
+            subset_match({"a": {"$any": True}}, actual, "r")
+    with pytest.raises(AssertionError):
+        subset_match(1, True, "r")
+
+
+def test_mock_server_verdict_is_type_strict_and_reports_unused_entries(mock: Any) -> None:
+    mock.script([{"match": {"method": "POST", "path": "/t"}, "respond": {"body": {}}},
+                 {"match": {"path": "/never"}, "respond": {}}])
+    sent = urllib.request.Request(mock.url + "/t", data=b'{"n": 1}', method="POST",
+                                  headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(sent, timeout=10) as resp:
+        resp.read()
+    for wrong in (True, 1.0):
+        verdict = mock.verify({"expect_requests": [{"method": "POST", "path": "/t", "body_exact": {"n": wrong}}],
+                               "allow_unused": True})
+        assert not verdict["ok"], f"body_exact {wrong!r} matched 1"
+    exact = {"expect_requests": [{"method": "POST", "path": "/t", "body_exact": {"n": 1}}]}
+    verdict = mock.verify(exact)
+    assert not verdict["ok"] and [u["entry"] for u in verdict["unused"]] == [1], verdict
+    assert mock.verify({**exact, "allow_unused": True})["ok"]
