@@ -219,10 +219,7 @@ class Runner:
             rules = Path(tempfile.mkdtemp(dir=self.tmp)) / "rules.json"
             rules.write_text(json.dumps(c["prescore_rules"]))
             kwargs["prescore_rules_path"] = str(rules)
-        private: Dict[str, Any] = {"_env": self.env}
-        if self.virtual:  # one clock per case: a later client continues from the current virtual time
-            private["_clock"] = f"manual:{self.start + self.advanced + sum(self.sleeps()):.6f}"
-        with private_native_params(**private):
+        with private_native_params(**self.private()):
             client = AscendClient(**kwargs)
         self.clients.append(client)
         self.client_kwargs = kwargs
@@ -239,7 +236,7 @@ class Runner:
         from ascend.exceptions import OWKAIError
 
         self.current()
-        with private_native_params(**self.private):
+        with private_native_params(**self.private()):
             aclient = AsyncAscendClient(**self.client_kwargs)
 
         async def go() -> Any:
@@ -257,6 +254,14 @@ class Runner:
             error = OWKAIError("The call was cancelled", "CANCELLED")
             error.code = "CANCELLED"
             raise error from None
+
+    def private(self) -> Dict[str, Any]:
+        """Private constructor parameters: the case's ``env`` and, on the virtual clock, a manual clock starting at
+        the case's current virtual time (one clock per case: a later client continues, it never restarts)."""
+        private: Dict[str, Any] = {"_env": self.env}
+        if self.virtual:
+            private["_clock"] = f"manual:{self.start + self.advanced + sum(self.sleeps()):.6f}"
+        return private
 
     def current(self) -> Any:
         if self.client is None:

@@ -191,16 +191,15 @@ async fn run_async(case: &Value) -> Result<(), String> {
         c.close();
     }
 
-    // The mock server judges requests, leftover script entries and sleeps (one implementation for every runner).
-    let mut verify = VerifyRequest {
-        expect_requests: case.get("expect_requests").and_then(Value::as_array).cloned(),
-        allow_unused: case.get("allow_unused").and_then(Value::as_bool).unwrap_or(false),
-        expect_sleeps: case.get("expect_sleeps").and_then(Value::as_array).cloned(),
-        expect_sleep_total: case.get("expect_sleep_total").cloned(),
-        sleeps: None,
-    };
-    verify.sleeps =
-        Some(ctx.manual.as_ref().map(|m| m.sleeps()).unwrap_or_default().iter().map(|d| d.as_secs_f64()).collect());
+    // The mock server judges requests, leftover script entries and sleeps: the same JSON body every runner sends
+    // to `POST /__mock/verify` (the case's keys as they are, plus the observed sleeps).
+    let mut body: Map<String, Value> = ["expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total"]
+        .iter()
+        .filter_map(|k| case.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    let sleeps = ctx.manual.as_ref().map(|m| m.sleeps()).unwrap_or_default();
+    body.insert("sleeps".into(), json!(sleeps.iter().map(Duration::as_secs_f64).collect::<Vec<_>>()));
+    let verify: VerifyRequest = serde_json::from_value(Value::Object(body)).map_err(|e| format!("verify body: {e}"))?;
     let verdict = server.verify(&verify);
     if !verdict.ok {
         return Err(verdict.mismatches.join("; "));
