@@ -14,7 +14,7 @@ import logging
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Union
 
 from ._deprecation import warn_once
 from ._native_loader import native_call, translate, translate_errors
