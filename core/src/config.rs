@@ -80,6 +80,9 @@ pub struct ClientParams {
     pub audit_spool_path: Option<PathBuf>,
     /// Optional pre-scoring rules file (JSON or TOML).
     pub prescore_rules_path: Option<PathBuf>,
+    /// Fail mode LOCAL's auto-approve threshold (D17), 0–100, default 70; the agent registry's value, once
+    /// `register()` has learned it, takes precedence.
+    pub local_auto_approve_below: Option<f64>,
     /// Environment to resolve fallbacks from; `None` reads the process environment.
     pub env: Option<HashMap<String, String>>,
 }
@@ -117,6 +120,8 @@ pub struct Config {
     pub audit_spool_path: PathBuf,
     /// Pre-scoring rules file.
     pub prescore_rules_path: Option<PathBuf>,
+    /// Fail mode LOCAL's auto-approve threshold given to the constructor (D17).
+    pub local_auto_approve_below: f64,
 }
 
 impl Config {
@@ -179,6 +184,16 @@ impl Config {
             p.circuit_breaker_timeout.unwrap_or(DEFAULT_BREAKER_TIMEOUT),
         )?;
         let audit_spool_path = p.audit_spool_path.clone().unwrap_or_else(|| default_spool_path(agent_id.as_deref()));
+        let local_auto_approve_below = match p.local_auto_approve_below {
+            None => crate::failmode::LOCAL_AUTO_APPROVE_BELOW,
+            Some(t) if crate::failmode::valid_threshold(t) => t,
+            Some(t) => {
+                return Err(Error::config(
+                    "local_auto_approve_below",
+                    format!("local_auto_approve_below must be a number in 0..=100, got {t}"),
+                ))
+            }
+        };
 
         Ok(Config {
             api_url,
@@ -196,6 +211,7 @@ impl Config {
             debug: p.debug.unwrap_or(false),
             audit_spool_path,
             prescore_rules_path: p.prescore_rules_path.clone(),
+            local_auto_approve_below,
         })
     }
 }
