@@ -34,7 +34,7 @@ pub use headers::{
     WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP, X_ASCEND_SIGNATURE, X_REQUEST_TIMESTAMP, X_SIGNATURE,
 };
 pub use replay::{ReplayCache, DEFAULT_REPLAY_CAPACITY};
-pub use secret::{AsWebhookSecret, SecretRef, WebhookSecret, WHSEC_PREFIX};
+pub use secret::{AsWebhookSecret, SecretInput, SecretRef, WebhookSecret, WHSEC_PREFIX};
 
 use crate::clock::{iso_timestamp, Clock, SystemClock};
 use crate::{Error, ErrorCode, Result};

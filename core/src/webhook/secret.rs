@@ -96,6 +96,77 @@ impl<T: AsWebhookSecret + ?Sized> AsWebhookSecret for &T {
     }
 }
 
+/// A `secret` argument as a host language gave it, before the type rule of D25 ([`SecretInput::into_secrets`]).
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretInput {
+    /// A text value (`str`, `string`).
+    Text(String),
+    /// A bytes value (`bytes`, `Buffer`, `ByteArray`): one key.
+    Bytes(Vec<u8>),
+    /// A list or tuple of values.
+    List(Vec<SecretInput>),
+    /// Anything else, by its type name in the host language (`int`, `dict`, `NoneType`, ...).
+    Other(String),
+}
+
+impl std::fmt::Debug for SecretInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind()) // D19: never the secret itself.
+    }
+}
+
+/// What D25 accepts, for `field_errors`.
+const SECRET_RULE: &str = "Must be str or bytes, or a list/tuple of str/bytes";
+
+impl SecretInput {
+    fn kind(&self) -> &str {
+        match self {
+            SecretInput::Text(_) => "text",
+            SecretInput::Bytes(_) => "bytes",
+            SecretInput::List(_) => "a list",
+            SecretInput::Other(k) => k,
+        }
+    }
+
+    fn one(self) -> Option<WebhookSecret> {
+        match self {
+            SecretInput::Text(s) => Some(WebhookSecret::Text(s)),
+            SecretInput::Bytes(b) => Some(WebhookSecret::Bytes(b)),
+            SecretInput::List(_) | SecretInput::Other(_) => None,
+        }
+    }
+
+    /// D25: text or bytes is one secret (bytes are one key, never a sequence of keys); a list holds text or bytes
+    /// values (several secrets, for rotation); anything else is a `VALIDATION_ERROR` naming `field`, never
+    /// echoing a value.
+    pub fn into_secrets(self, field: &str) -> Result<Vec<WebhookSecret>> {
+        let kind: String = self.kind().chars().filter(|c| !c.is_control()).take(40).collect();
+        match self {
+            SecretInput::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let kind: String = item.kind().chars().filter(|c| !c.is_control()).take(40).collect();
+                    item.one().ok_or_else(|| {
+                        Error::validation(
+                            field,
+                            SECRET_RULE,
+                            format!("{field} item #{} is {kind}, not str or bytes", i + 1),
+                        )
+                    })
+                })
+                .collect(),
+            other => other.one().map(|s| vec![s]).ok_or_else(|| {
+                Error::validation(
+                    field,
+                    SECRET_RULE,
+                    format!("{field} must be str or bytes, or a list/tuple of str/bytes, got {kind}"),
+                )
+            }),
+        }
+    }
+}
+
 /// Checks the list of secrets: at least one, none empty. Messages name the position, never the value.
 pub(crate) fn check_secrets<S: AsWebhookSecret>(secrets: &[S]) -> Result<()> {
     if secrets.is_empty() {
@@ -157,6 +228,27 @@ mod tests {
         assert_eq!(ascend_key(SecretRef::Bytes(&[0xff, 0])), &[0xff, 0]);
         assert!(check_secrets(&[WebhookSecret::Bytes(vec![])]).is_err());
         assert_eq!(format!("{:?}", WebhookSecret::Text("s3cret".into())), "WebhookSecret::Text(***)");
+    }
+
+    #[test]
+    fn d25_secret_inputs() {
+        let b = SecretInput::Bytes(b"my-long-secret".to_vec());
+        assert_eq!(b.into_secrets("secret").unwrap(), vec![WebhookSecret::Bytes(b"my-long-secret".to_vec())]);
+        let l = SecretInput::List(vec![SecretInput::Text("a".into()), SecretInput::Bytes(vec![1])]);
+        assert_eq!(l.into_secrets("secret").unwrap().len(), 2);
+        for bad in [
+            SecretInput::Other("int".into()),
+            SecretInput::List(vec![SecretInput::Other("int".into())]),
+            SecretInput::List(vec![SecretInput::List(vec![])]),
+        ] {
+            let e = bad.into_secrets("secret").unwrap_err();
+            assert_eq!(e.code, ErrorCode::ValidationError);
+            assert!(e.field_errors().unwrap().contains_key("secret"));
+        }
+        let e = SecretInput::List(vec![SecretInput::Text("s3cret".into()), SecretInput::Other("dict".into())])
+            .into_secrets("secret")
+            .unwrap_err();
+        assert!(e.message.contains("#2 is dict") && !e.message.contains("s3cret"), "{}", e.message);
     }
 
     #[test]
