@@ -346,4 +346,17 @@ mod tests {
         p.api_key = None;
         assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "api_key");
     }
+
+    #[test]
+    fn local_auto_approve_below_is_validated() {
+        assert_eq!(Config::resolve(&params("http://127.0.0.1:1")).unwrap().local_auto_approve_below, 70.0);
+        let p = ClientParams { local_auto_approve_below: Some(30.0), ..params("http://127.0.0.1:1") };
+        assert_eq!(Config::resolve(&p).unwrap().local_auto_approve_below, 30.0);
+        for bad in [-0.1, 100.5, f64::NAN, f64::INFINITY] {
+            let p = ClientParams { local_auto_approve_below: Some(bad), ..params("http://127.0.0.1:1") };
+            let e = Config::resolve(&p).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ConfigurationError);
+            assert_eq!(e.details["field"], "local_auto_approve_below");
+        }
+    }
 }

@@ -118,3 +118,55 @@ pub fn local_decision(error: &Error, score: &PreScore, threshold: f64) -> Author
         ..Default::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::prescore::{ActionInput, Prescorer, Thresholds};
+
+    fn score(v: f64) -> PreScore {
+        let input = ActionInput { action_type: "query".into(), resource: "db".into(), ..Default::default() };
+        let mut s = Prescorer::builtin().score(&input, &Thresholds::default());
+        s.risk_score = v;
+        s
+    }
+
+    fn unreachable() -> Error {
+        Error::new(ErrorCode::ConnectionError, "refused")
+    }
+
+    /// D17: ALLOWED strictly below the threshold, at threshold − ε, threshold and threshold + ε.
+    #[test]
+    fn local_threshold_boundaries() {
+        for t in [70.0, 35.0, 0.5, 100.0] {
+            let eps = 1e-6;
+            assert_eq!(local_decision(&unreachable(), &score(t - eps), t).decision, Decision::Allowed, "{t} - eps");
+            let at = local_decision(&unreachable(), &score(t), t);
+            assert_eq!(at.decision, Decision::Denied, "at {t}");
+            assert_eq!(at.reason.as_deref(), Some("local_prescore"));
+            assert!(!at.execution_allowed);
+            assert_eq!(local_decision(&unreachable(), &score(t + eps), t).decision, Decision::Denied, "{t} + eps");
+            assert_eq!(at.metadata["auto_approve_below"], json!(t));
+        }
+        // Threshold 0 allows nothing; an invalid threshold allows nothing.
+        assert_eq!(local_decision(&unreachable(), &score(0.0), 0.0).decision, Decision::Denied);
+        assert_eq!(local_decision(&unreachable(), &score(1.0), f64::NAN).decision, Decision::Denied);
+    }
+
+    #[test]
+    fn decide_passes_the_threshold_and_never_acts_on_a_server_answer() {
+        match decide(FailMode::Local, unreachable(), 30.0, || score(35.0)) {
+            Verdict::Decide(d) => assert_eq!(d.decision, Decision::Denied),
+            Verdict::Raise(e) => panic!("raised {e}"),
+        }
+        match decide(FailMode::Local, unreachable(), 40.0, || score(35.0)) {
+            Verdict::Decide(d) => assert_eq!(d.decision, Decision::Allowed),
+            Verdict::Raise(e) => panic!("raised {e}"),
+        }
+        let malformed = Error::new(ErrorCode::ServerError, "Malformed response").with_status(200);
+        for mode in [FailMode::Closed, FailMode::Open, FailMode::Local] {
+            assert!(matches!(decide(mode, malformed.clone(), 100.0, || score(0.0)), Verdict::Raise(_)), "{mode:?}");
+        }
+    }
+}

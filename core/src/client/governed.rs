@@ -232,3 +232,52 @@ impl Client {
         Ok(d)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ActionRequest, Decision};
+    use crate::{Client, ClientParams};
+    use serde_json::json;
+
+    fn client(url: &str, dir: &std::path::Path, threshold: Option<f64>) -> Client {
+        Client::new(ClientParams {
+            api_key: Some("k".into()),
+            api_url: Some(url.into()),
+            agent_id: Some("a".into()),
+            fail_mode: Some("local".into()),
+            max_retries: Some(0),
+            audit_spool_path: Some(dir.join("s.jsonl")),
+            local_auto_approve_below: threshold,
+            env: Some(Default::default()),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    /// D17: LOCAL uses the constructor's threshold until `register()` learns the registry's, which then wins.
+    #[test]
+    fn local_threshold_from_constructor_then_registry() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([
+                {"match": {"path": "/api/v1/actions/submit"}, "respond": {"fault": "reset"}},
+                {"match": {"path": "/api/registry/agents"}, "respond": {"status": 200,
+                    "body": {"agent_id": "a", "thresholds": {"auto_approve_below": 90}}}},
+                {"match": {"path": "/api/v1/actions/submit"}, "respond": {"fault": "reset"}},
+            ]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let c = client(&server.url, dir.path(), Some(30.0));
+        assert_eq!(c.local_auto_approve_below(), 30.0);
+        let run = |c: &Client| {
+            let mut req = ActionRequest::new("query", "db");
+            req.wait_for_decision = false;
+            crate::runtime::block_on(c.evaluate_action(req))
+        };
+        let d = run(&c).unwrap();
+        assert_eq!(d.decision, Decision::Denied, "score 35 is not below the constructor's 30");
+        crate::runtime::block_on(c.register("automation", None, None, None)).unwrap();
+        assert_eq!(c.local_auto_approve_below(), 90.0);
+        assert_eq!(run(&c).unwrap().decision, Decision::Allowed, "score 35 is below the registry's 90");
+    }
+}

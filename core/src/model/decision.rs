@@ -492,4 +492,39 @@ mod tests {
         assert_eq!(d.promoted("cvss_score"), Some(&json!(7.5)));
         assert_eq!(d.metadata["raw_status"], "rejected");
     }
+
+    /// D23: only a clear, well-typed approval allows.
+    #[test]
+    fn d23_strict_verdicts() {
+        let ok = |v: Value| AuthorizationDecision::from_reply(&v);
+        assert_eq!(ok(json!({"id": 5, "status": " Approved "})).unwrap().decision, Decision::Allowed);
+        for bad in [
+            json!({}),
+            json!(null),
+            json!([]),
+            json!(true),
+            json!("approved"),
+            json!({"error": "x"}),
+            json!({"decision": 1}),
+            json!({"status": ["approved"]}),
+            json!({"decision": null, "status": null}),
+            json!({"decision": "", "status": " "}),
+            json!({"status": "approved", "error": "boom"}),
+            json!({"decision": true, "status": "approved"}),
+        ] {
+            assert!(ok(bad.clone()).is_err(), "{bad}");
+        }
+        let d = ok(json!({"decision": "allowed", "status": "rejected", "execution_allowed": true})).unwrap();
+        assert_eq!(d.decision, Decision::Denied);
+        assert!(!d.execution_allowed);
+        assert_eq!(d.metadata["verdict_conflict"], "decision=allowed, status=denied");
+        assert_eq!(ok(json!({"status": "denied", "error": "policy"})).unwrap().decision, Decision::Denied);
+        for s in ["ok", "granted", "\u{430}pproved", "approved\u{200b}"] {
+            let d = ok(json!({"status": s, "execution_allowed": true})).unwrap();
+            assert_eq!(d.decision, Decision::Pending, "{s}");
+            assert!(!d.execution_allowed, "{s}");
+        }
+        assert_eq!(reply_ids(&json!({"id": 5, "action_id": "6"})), vec!["6".to_string(), "5".to_string()]);
+        assert!(carries_error(&json!({"error": {"code": 1}})) && !carries_error(&json!({"error": false})));
+    }
 }
