@@ -198,7 +198,8 @@ class Runner:
             "api_url": c.get("api_url", self.url),
         }
         for key in ("agent_name", "environment", "fail_mode", "timeout", "max_retries", "enable_circuit_breaker",
-                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret", "local_auto_approve_below"):
+                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret",
+                    "local_auto_approve_below"):
             if key in c:
                 kwargs[key] = c[key]
         if c.get("use_spool"):

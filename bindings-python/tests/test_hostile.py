@@ -90,9 +90,8 @@ def test_sync_wait_refuses_a_reply_about_another_action(mock: Any, tmp_path: Pat
 
     mock.script([{"match": {"path": SUBMIT}, "respond": {"status": 200, "body": {"id": 5, "status": "pending"}}},
                  {"match": {"path": STATUS}, "respond": {"status": 200, "body": {"id": 6, "status": "approved"}}}])
-    with AscendClient(**_kwargs(mock, tmp_path, "open")) as client:
-        with pytest.raises(ServerError) as exc:
-            client.evaluate_action("query", "db", wait_for_decision=True, timeout=5)
+    with AscendClient(**_kwargs(mock, tmp_path, "open")) as client, pytest.raises(ServerError) as exc:
+        client.evaluate_action("query", "db", wait_for_decision=True, timeout=5)
     assert exc.value.details["reply_action_id"] == "6"
 
 

@@ -21,7 +21,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from ._native_loader import native_call
 from .exceptions import ValidationValueError, WebhookVerificationError
@@ -148,11 +148,12 @@ def verify(payload: bytes, headers: Headers, secret: Secrets, tolerance_seconds:
     """Verify a delivery and return the event; :class:`WebhookVerificationError` (``.code``) when it does not verify.
 
     ``secret`` is a ``str`` or ``bytes`` (one key, used verbatim), or a list/tuple of them to support rotation (any
-    one matching signature suffices); anything else is a ``ValidationError`` naming ``secret``. ``tolerance_seconds``: the
-    largest accepted difference between the signed timestamp and now, both directions. ``scheme`` pins the scheme
-    (default: detected from the headers). ``replay_cache`` records the ids of verified events and refuses a second
-    delivery (``WEBHOOK_REPLAYED``). ``now`` (unix seconds or a datetime; ``now_unix`` is the older spelling) pins
-    the clock, for tests. An unknown scheme or a negative tolerance is a ``ValidationError``.
+    one matching signature suffices); anything else is a ``ValidationError`` naming ``secret`` (D25).
+    ``tolerance_seconds``: the largest accepted difference between the signed timestamp and now, both directions.
+    ``scheme`` pins the scheme (default: detected from the headers). ``replay_cache`` records the ids of verified
+    events and refuses a second delivery (``WEBHOOK_REPLAYED``). ``now`` (unix seconds or a datetime; ``now_unix``
+    is the older spelling) pins the clock, for tests. An unknown scheme or a negative tolerance
+    is a ``ValidationError``.
     """
     body = _payload_bytes(payload)
     pairs = _header_pairs(headers)
