@@ -272,11 +272,11 @@ mod tests {
         let run = |c: &Client| {
             let mut req = ActionRequest::new("query", "db");
             req.wait_for_decision = false;
-            crate::runtime::block_on(c.evaluate_action(req))
+            crate::lane::block_on(c.evaluate_action(req))
         };
         let d = run(&c).unwrap();
         assert_eq!(d.decision, Decision::Denied, "score 35 is not below the constructor's 30");
-        crate::runtime::block_on(c.register("automation", None, None, None)).unwrap();
+        crate::lane::block_on(c.register("automation", None, None, None)).unwrap();
         assert_eq!(c.local_auto_approve_below(), 90.0);
         assert_eq!(run(&c).unwrap().decision, Decision::Allowed, "score 35 is below the registry's 90");
     }
