@@ -228,6 +228,10 @@ def cases() -> List[Dict[str, Any]]:
                     expect = {"result": {"conditions": [cond], "metadata": {"fail_mode": mode, "error_code": code}}}
                     desc = f"{what}: unreachability, decided explicitly by fail mode {mode.upper()} (D4/D17)"
                 out.append(case(ep_name, mode, name, desc, respond, expect, tags=["transport-fault"]))
+            out.append(case(ep_name, mode, "approval-with-non-boolean-execution-allowed",
+                            "an approval whose execution_allowed is a string: ALLOWED, but execution_allowed false",
+                            {"status": 200, "body": {"id": 5, "status": "approved", "execution_allowed": "yes"}},
+                            {"result": {"decision": "allowed", "execution_allowed": False}}, tags=["wrong-type"]))
             for name, what, respond in CONTROLS:
                 out.append(case(ep_name, mode, name, what, respond,
                                 {"result": {"decision": "allowed", "action_id": "5"}}, tags=["control"]))
