@@ -68,7 +68,7 @@ def test_construction_passes_every_parameter(fake_native):
                       "environment": "production", "fail_mode": "open", "timeout": 2.5, "max_retries": 3,
                       "enable_circuit_breaker": True, "circuit_breaker_threshold": 5, "circuit_breaker_timeout": 30,
                       "signing_secret": None, "debug": False, "audit_spool_path": "/tmp/spool",
-                      "prescore_rules_path": None}
+                      "prescore_rules_path": None, "local_auto_approve_below": None}
     assert c.api_url == "https://h" and c.fail_mode is FailMode.OPEN and c.timeout == 2.5 and c.agent_name == "a1"
     assert fake_native.log_handlers  # core logs are forwarded to Python logging
 

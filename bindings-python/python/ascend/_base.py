@@ -263,6 +263,7 @@ class ClientBase:
         *,
         audit_spool_path: Optional[str] = None,
         prescore_rules_path: Optional[str] = None,
+        local_auto_approve_below: Optional[float] = None,
     ):
         params = kwargs_of(locals())
         if isinstance(fail_mode, FailMode):
