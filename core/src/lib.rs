@@ -12,6 +12,7 @@ pub mod config;
 pub mod dispatch;
 pub mod error;
 pub mod failmode;
+pub mod govern;
 pub mod lane;
 pub mod model;
 pub mod poll;
