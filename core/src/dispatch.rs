@@ -547,6 +547,11 @@ impl Client {
                 let duration = a.opt_f64("duration_ms")?.filter(|d| d.is_finite() && *d >= 0.0).map(|d| d as u64);
                 Ok(self.finish_tool_call(&a.opt_id("action_id")?.unwrap_or_default(), &result, duration).await)
             }
+            "govern_command" => {
+                let (policy, spec) = crate::govern::command::from_args(a)?;
+                self.govern_command(&policy, &spec).await
+            }
+            "govern_code" => self.govern_code(&crate::govern::code::request_from_args(a)?).await,
             "replay_spool" => Ok(json!(self.replay_spool().await?)),
             "spool_pending" => Ok(json!(self.spool().pending()?.len())),
             "deliver_webhook_event" => {

@@ -2,6 +2,9 @@
 //! evaluates code that passed the host's static screening. It runs the code only when the client's decision
 //! permits execution ([`super::permits_execution`]); the client's fail mode applies, the wrapper has none.
 
+use crate::client::Client;
+use crate::dispatch::Args;
+use crate::error::Result;
 use serde_json::{json, Map, Value};
 
 /// Longest code excerpt sent to ASCEND (characters).
@@ -32,6 +35,28 @@ pub fn evaluation_request(
     );
     request.insert("wait_for_decision".into(), json!(false));
     request
+}
+
+/// `govern_code` keyword arguments -> the `evaluate_action` request.
+pub fn request_from_args(a: &Args<'_>) -> Result<Map<String, Value>> {
+    let code = a.string("code")?;
+    let mode = a.opt_string("mode")?.unwrap_or_else(|| "eval".into());
+    let count = a.i64_or("finding_count", 0)?.max(0) as usize;
+    Ok(evaluation_request(
+        &code,
+        &mode,
+        a.opt_string("risk_level")?.as_deref(),
+        a.opt_string("max_severity")?.as_deref(),
+        count,
+    ))
+}
+
+impl Client {
+    /// The dynamic-code wrapper's check with this client: asks ASCEND ([`evaluation_request`]) and runs only when
+    /// the decision permits execution (D24). Returns the verdict's projection (`run`, `decision`, error fields).
+    pub async fn govern_code(&self, request: &Map<String, Value>) -> Result<Value> {
+        Ok(self.ask_for_wrapper(request).await?.to_json())
+    }
 }
 
 #[cfg(test)]

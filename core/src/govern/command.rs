@@ -6,7 +6,10 @@
 //! wait that runs out is an error, never a run (D4). The wrapper has no fail mode of its own.
 
 use super::classify::{classify_command, command_name, Command};
-use crate::model::RiskLevel;
+use crate::client::Client;
+use crate::dispatch::{action_request, Args};
+use crate::error::{Error, Result};
+use crate::model::{AuthorizationDecision, RiskLevel};
 use serde_json::{json, Map, Value};
 
 /// Longest command line sent to ASCEND (characters).
@@ -149,6 +152,115 @@ pub fn plan(policy: &CommandPolicy, spec: &CommandSpec) -> (CommandPlan, String,
         CommandPlan::Ask { request }
     };
     (plan, name, risk)
+}
+
+/// The end of a governed command or code check: whether the host may run it, and why not.
+#[derive(Debug, Clone)]
+pub struct WrapperVerdict {
+    /// Whether the host may run it.
+    pub run: bool,
+    /// The client's decision, when ASCEND was asked and answered (or the client's fail mode decided).
+    pub decision: Option<AuthorizationDecision>,
+    /// The error that stopped the check (kill switch, unreachable in CLOSED mode, decision wait ran out, ...).
+    pub error: Option<Error>,
+}
+
+impl WrapperVerdict {
+    /// JSON projection: `run`, `decision`, and `error_code` / `error_class` / `message` when an error stopped it.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({"run": self.run, "decision": self.decision.as_ref().map(AuthorizationDecision::to_json)});
+        if let Some(e) = &self.error {
+            v["error_code"] = json!(e.code.as_str());
+            v["error_class"] = json!(e.code.class_name());
+            v["message"] = json!(e.display_with_code());
+        } else if let Some(d) = self.decision.as_ref().filter(|_| !self.run) {
+            v["message"] =
+                json!(format!("not allowed ({}): {}", d.decision.as_str(), d.reason.as_deref().unwrap_or("no reason")));
+        }
+        v
+    }
+}
+
+impl Client {
+    /// Asks ASCEND with a wrapper's `evaluate_action` arguments and applies D24: run only when the client's decision
+    /// permits execution. Errors (a kill switch, unreachability the client's fail mode raised, a decision wait that
+    /// ran out, a malformed reply) never run anything; they come back in the verdict.
+    pub async fn ask_for_wrapper(&self, request: &Map<String, Value>) -> Result<WrapperVerdict> {
+        let req = action_request(&Args::new(request))?;
+        Ok(match self.evaluate_action(req).await {
+            Ok(d) => WrapperVerdict { run: d.permits_execution(), decision: Some(d), error: None },
+            Err(e) => WrapperVerdict { run: false, decision: None, error: Some(e) },
+        })
+    }
+
+    /// The subprocess wrapper's whole check for one command with this client: the [`plan`], then, when it asks,
+    /// [`ask_for_wrapper`](Self::ask_for_wrapper). Returns the plan's projection plus `run` (and the verdict).
+    pub async fn govern_command(&self, policy: &CommandPolicy, spec: &CommandSpec) -> Result<Value> {
+        let policy = CommandPolicy { has_client: true, ..policy.clone() };
+        let (plan, name, risk) = plan(&policy, spec);
+        let mut out = plan.to_json(&name, risk);
+        match &plan {
+            CommandPlan::Refuse { .. } => out["run"] = json!(false),
+            CommandPlan::Run { .. } => out["run"] = json!(true),
+            CommandPlan::Ask { request } => {
+                let verdict = self.ask_for_wrapper(request).await?;
+                if let (Value::Object(o), Value::Object(v)) = (&mut out, verdict.to_json()) {
+                    o.extend(v);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// `govern_command` keyword arguments -> (policy, command). `command` is a string or a list of strings.
+pub fn from_args(a: &Args<'_>) -> Result<(CommandPolicy, CommandSpec)> {
+    let command = match a.value("command") {
+        Some(Value::String(s)) => Command::Line(s),
+        Some(Value::Array(items)) => Command::Argv(
+            items
+                .into_iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s),
+                    _ => Err(Error::validation(
+                        "command",
+                        "Must be a string or a list of strings",
+                        "command items must be strings",
+                    )),
+                })
+                .collect::<Result<_>>()?,
+        ),
+        _ => {
+            return Err(Error::validation(
+                "command",
+                "Must be a string or a list of strings",
+                "command is required (a string or a list of strings)",
+            ))
+        }
+    };
+    let forced = match a.opt_object("forced")? {
+        None => None,
+        Some(f) => {
+            let f = Args::new(&f);
+            let risk_level = match f.opt_string("risk_level")? {
+                None => None,
+                Some(s) => Some(RiskLevel::parse(&s).ok_or_else(|| {
+                    Error::validation("risk_level", "Must be low, medium, high or critical", "unknown risk_level")
+                })?),
+            };
+            Some(Forced { risk_level, require_approval: f.bool_or("require_approval", false)? })
+        }
+    };
+    let policy = CommandPolicy {
+        allow_shell: a.bool_or("allow_shell", false)?,
+        auto_approve_safe: a.bool_or("auto_approve_safe", true)?,
+        blocked_commands: a.opt_strings("blocked_commands")?.unwrap_or_default(),
+        has_client: a.bool_or("has_client", true)?,
+        run_unasked_without_client: a.bool_or("run_unasked_without_client", false)?,
+        timeout: a.f64_or("timeout", 5.0)?,
+    };
+    let spec = CommandSpec { command, shell: a.bool_or("shell", false)?, cwd: a.opt_string("cwd")?, forced };
+    Ok((policy, spec))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub mod tool;
 pub mod verdict;
 
 pub use classify::{classify_command, command_name, Command};
-pub use command::{CommandPlan, CommandPolicy, CommandSpec};
+pub use command::{CommandPlan, CommandPolicy, CommandSpec, Forced, WrapperVerdict};
 pub use kill_switch::McpKillSwitch;
 pub use tool::{ToolCall, ToolOutcome, ToolResult};
 pub use verdict::permits_execution;
