@@ -118,7 +118,7 @@ pub fn plan(policy: &CommandPolicy, spec: &CommandSpec) -> (CommandPlan, String,
                 "shell=True is not allowed (set ASCEND_SUBPROCESS_ALLOW_SHELL=true or configure(allow_shell=True))"
                     .into(),
         }
-    } else if policy.blocked_commands.iter().any(|b| *b == name) {
+    } else if policy.blocked_commands.contains(&name) {
         CommandPlan::Refuse { kind: "blocked", message: format!("Command '{name}' is blocked by local policy") }
     } else if risk == RiskLevel::Low && policy.auto_approve_safe && spec.forced.is_none() {
         CommandPlan::Run { reason: "low_risk" }
