@@ -65,7 +65,9 @@ def make_client(mock: Any, tmp_path: Any) -> Any:
 
     yield make
     for client in made:
-        client.close()
+        closing = client.close()
+        if asyncio.iscoroutine(closing):
+            asyncio.run(closing)
 
 
 def bodies(mock: Any) -> List[Any]:
