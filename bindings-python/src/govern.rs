@@ -29,7 +29,11 @@ fn command_arg(v: &Bound<'_, PyAny>) -> Result<Command, ascend_core::Error> {
 /// D24: whether a decision (its wire value, e.g. `"allowed"`) and its `execution_allowed` value permit execution.
 #[pyfunction]
 #[pyo3(signature = (decision, execution_allowed))]
-pub fn permits_execution(py: Python<'_>, decision: Option<&str>, execution_allowed: &Bound<'_, PyAny>) -> PyResult<bool> {
+pub fn permits_execution(
+    py: Python<'_>,
+    decision: Option<&str>,
+    execution_allowed: &Bound<'_, PyAny>,
+) -> PyResult<bool> {
     guard(py, || {
         // A value JSON cannot carry is not a clear yes: it forbids, like any non-boolean.
         let flag = py_to_json(execution_allowed).unwrap_or_else(|| Value::String(String::new()));

@@ -112,7 +112,9 @@ def wrapper_step(client: Any, call: str, args: Dict[str, Any], project: Callable
     previous = gsub._settings
     gsub._settings = settings
     try:
-        with gsub._forcing(args["forced"]) if args.get("forced") is not None else _nothing():
+        forced = args.get("always_ask") or args.get("min_risk_level") or args.get("require_approval")
+        spec = {"risk_level": args.get("min_risk_level"), "require_approval": bool(args.get("require_approval"))}
+        with gsub._forcing(spec) if forced else _nothing():
             plan = gsub._govern(args["command"], args.get("shell", False), args.get("cwd"))
     except gsub.GovernanceError as exc:
         return _refused(exc, project)

@@ -49,6 +49,18 @@ pub(crate) struct KillState {
     pub warned: bool,
 }
 
+/// An action a `wait_for_decision` saw escalated (published on [`Client::escalations`]).
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    /// The escalated action.
+    pub action_id: String,
+    /// The status reply that said so.
+    pub decision: AuthorizationDecision,
+}
+
+/// Escalations kept for slow subscribers of [`Client::escalations`] before the oldest are dropped.
+pub const ESCALATION_BUFFER: usize = 64;
+
 /// A callback for `wait_for_decision`'s first escalation.
 pub type EscalationCallback = Arc<dyn Fn(&str, &AuthorizationDecision) + Send + Sync>;
 
@@ -67,6 +79,7 @@ pub(crate) struct Inner {
     pub waiters: Mutex<HashMap<String, Arc<Notify>>>,
     pub delivered: Mutex<HashMap<String, String>>,
     pub replaying: tokio::sync::Mutex<()>,
+    pub escalations: tokio::sync::broadcast::Sender<Escalation>,
 }
 
 /// The ASCEND client. Cheap to clone (shared state); thread-safe.
@@ -148,6 +161,7 @@ impl Client {
                 waiters: Mutex::new(HashMap::new()),
                 delivered: Mutex::new(HashMap::new()),
                 replaying: tokio::sync::Mutex::new(()),
+                escalations: tokio::sync::broadcast::channel(ESCALATION_BUFFER).0,
             }),
         })
     }

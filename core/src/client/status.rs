@@ -45,4 +45,15 @@ impl Client {
         n.notify_waiters();
         n.notify_one();
     }
+
+    /// How many actions have a live `wait_for_decision` registration (0 once every wait ended or was cancelled).
+    pub fn waiting_actions(&self) -> usize {
+        self.inner.waiters.lock().map(|w| w.len()).unwrap_or(0)
+    }
+
+    /// A stream of the escalations any `wait_for_decision` of this client sees, for bindings that deliver them
+    /// on the host's own thread or event loop instead of running a callback on a runtime worker.
+    pub fn escalations(&self) -> tokio::sync::broadcast::Receiver<Escalation> {
+        self.inner.escalations.subscribe()
+    }
 }

@@ -42,8 +42,8 @@ pub struct CommandSpec {
     pub shell: bool,
     /// Working directory, as given.
     pub cwd: Option<String>,
-    /// Set inside `govern_subprocess`/`governed_run`: always ask, treat the command as at least this level, and
-    /// flag `requires_approval` when asked to.
+    /// Set inside `govern_subprocess`/`governed_run` (`always_ask`, `min_risk_level`, `require_approval`): always
+    /// ask, treat the command as at least this level, and flag `requires_approval` when asked to.
     pub forced: Option<Forced>,
 }
 
@@ -213,7 +213,8 @@ impl Client {
     }
 }
 
-/// `govern_command` keyword arguments -> (policy, command). `command` is a string or a list of strings.
+/// `govern_command` keyword arguments -> (policy, command). `command` is a string or a list of strings;
+/// `always_ask`, `min_risk_level` and `require_approval` (any of them) force a question, as `govern_subprocess` does.
 pub fn from_args(a: &Args<'_>) -> Result<(CommandPolicy, CommandSpec)> {
     let command = match a.value("command") {
         Some(Value::String(s)) => Command::Line(s),
@@ -238,19 +239,15 @@ pub fn from_args(a: &Args<'_>) -> Result<(CommandPolicy, CommandSpec)> {
             ))
         }
     };
-    let forced = match a.opt_object("forced")? {
+    let min_risk_level = match a.opt_string("min_risk_level")? {
         None => None,
-        Some(f) => {
-            let f = Args::new(&f);
-            let risk_level = match f.opt_string("risk_level")? {
-                None => None,
-                Some(s) => Some(RiskLevel::parse(&s).ok_or_else(|| {
-                    Error::validation("risk_level", "Must be low, medium, high or critical", "unknown risk_level")
-                })?),
-            };
-            Some(Forced { risk_level, require_approval: f.bool_or("require_approval", false)? })
-        }
+        Some(s) => Some(RiskLevel::parse(&s).ok_or_else(|| {
+            Error::validation("min_risk_level", "Must be low, medium, high or critical", "unknown min_risk_level")
+        })?),
     };
+    let require_approval = a.bool_or("require_approval", false)?;
+    let forced = (a.bool_or("always_ask", false)? || min_risk_level.is_some() || require_approval)
+        .then_some(Forced { risk_level: min_risk_level, require_approval });
     let policy = CommandPolicy {
         allow_shell: a.bool_or("allow_shell", false)?,
         auto_approve_safe: a.bool_or("auto_approve_safe", true)?,

@@ -144,7 +144,10 @@ def _govern(args: Any, shell: bool = False, cwd: Any = None) -> Dict[str, Any]:
     options = {"allow_shell": _settings.allow_shell, "auto_approve_safe": _settings.auto_approve_safe,
                "blocked_commands": sorted(_settings.blocked_commands), "has_client": _settings.client is not None,
                "run_unasked_without_client": _settings.fail_mode == "open", "timeout": _settings.timeout,
-               "shell": bool(shell), "cwd": None if cwd is None else os.fspath(cwd), "forced": forced}
+               "shell": bool(shell), "cwd": None if cwd is None else os.fspath(cwd)}
+    if forced is not None:
+        options.update(always_ask=True, min_risk_level=forced.get("risk_level"),
+                       require_approval=bool(forced.get("require_approval")))
     text = command_text(args)
     plan = native_call(lambda n: n.plan_command(text, options))
     if plan["plan"] == "refuse":
