@@ -1,5 +1,5 @@
 //! Glue to `ascend_core::govern`: the verdict rule of D24, the command classifier and the subprocess wrapper's plan,
-//! the dynamic-code wrapper's request and the MCP kill-switch consumer. Pure and quick, so they keep the GIL. (The
+//! the dynamic-code wrapper's request and the MCP kill-switch consumer; and `test_connection`'s failure result. Pure and quick, so they keep the GIL. (The
 //! governed-tool flow itself is a client method: `Client.invoke("govern_tool_call", ...)`.)
 
 use crate::convert::{json_to_py, py_to_json};
@@ -89,6 +89,21 @@ pub fn code_request<'py>(
     guard(py, || {
         let request = govern::code::evaluation_request(code, mode, risk_level, max_severity, finding_count);
         json_to_py(py, &Value::Object(request))
+    })
+}
+
+/// `test_connection`'s result when the call itself failed (`ConnectionTest::failure`), as a dict.
+#[pyfunction]
+#[pyo3(signature = (error, agent_id, fail_mode))]
+pub fn connection_failure<'py>(
+    py: Python<'py>,
+    error: &str,
+    agent_id: Option<String>,
+    fail_mode: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let result = ascend_core::model::ConnectionTest::failure(agent_id, fail_mode, error);
+        json_to_py(py, &ascend_core::model::to_json(&result))
     })
 }
 

@@ -24,6 +24,7 @@ __all__ = [
     "classify_command",
     "plan_command",
     "code_request",
+    "connection_failure",
     "normalise_decision",
     "_decision_object",
     "set_decision_types",
@@ -269,3 +270,6 @@ def code_request(
     code: str, mode: str, risk_level: Optional[str], max_severity: Optional[str], finding_count: int
 ) -> Dict[str, Any]:
     """The dynamic-code wrapper's ``evaluate_action`` keyword arguments (``govern::code::evaluation_request``)."""
+
+def connection_failure(error: str, agent_id: Optional[str], fail_mode: str) -> Dict[str, Any]:
+    """``test_connection``'s result when the call itself failed (``ConnectionTest::failure``)."""
