@@ -108,7 +108,7 @@ class _Governed:
                 "keyword_args": {str(k): json_safe(v) for k, v in kwargs.items()},
                 "metadata": json_safe(self.metadata) if self.metadata else None, "risk_level": self.risk_level,
                 "require_human_approval": self.require_human_approval, "include_tool_name": cfg.include_tool_name,
-                "include_arguments": cfg.include_arguments, "wait_for_approval": False}
+                "include_arguments": cfg.include_arguments}
 
     def callback(self, name: str, decision: Optional[AuthorizationDecision]) -> None:
         fn = getattr(self.config, name)
