@@ -50,6 +50,18 @@ pub fn classify_command(py: Python<'_>, command: &Bound<'_, PyAny>) -> PyResult<
     })
 }
 
+/// The classifier's patterns (`govern::classify::COMMAND_PATTERNS`): risk level -> regular expressions, most severe
+/// level first.
+#[pyfunction]
+pub fn command_patterns(py: Python<'_>) -> PyResult<Vec<(String, Vec<String>)>> {
+    guard(py, || {
+        Ok(classify::COMMAND_PATTERNS
+            .iter()
+            .map(|(level, patterns)| (level.as_str().to_string(), patterns.iter().map(|p| p.to_string()).collect()))
+            .collect())
+    })
+}
+
 /// The subprocess wrapper's plan (`govern::command::plan`): `options` holds the policy and the command's keyword
 /// arguments (`allow_shell`, `auto_approve_safe`, `blocked_commands`, `has_client`, `run_unasked_without_client`,
 /// `timeout`, `shell`, `cwd`, `forced`); returns `{"plan": "refuse"|"run"|"ask", ...}`.

@@ -36,6 +36,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<govern::McpKillSwitch>()?;
     m.add_function(wrap_pyfunction!(govern::permits_execution, m)?)?;
     m.add_function(wrap_pyfunction!(govern::classify_command, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::command_patterns, m)?)?;
     m.add_function(wrap_pyfunction!(govern::plan_command, m)?)?;
     m.add_function(wrap_pyfunction!(govern::code_request, m)?)?;
     m.add_function(wrap_pyfunction!(govern::connection_failure, m)?)?;

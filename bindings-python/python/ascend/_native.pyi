@@ -22,6 +22,7 @@ __all__ = [
     "McpKillSwitch",
     "permits_execution",
     "classify_command",
+    "command_patterns",
     "plan_command",
     "code_request",
     "connection_failure",
@@ -262,6 +263,10 @@ def permits_execution(decision: Optional[str], execution_allowed: Any) -> bool:
 
 def classify_command(command: Union[str, List[str]]) -> Tuple[str, str]:
     """``(risk_level, command_name)`` of a command line or argument list (``govern::classify``)."""
+
+def command_patterns() -> List[Tuple[str, List[str]]]:
+    """The classifier's patterns (``govern::classify::COMMAND_PATTERNS``): ``(risk level, regexes)``, most severe
+    first."""
 
 def plan_command(command: Union[str, List[str]], options: Dict[str, Any]) -> Dict[str, Any]:
     """The subprocess wrapper's plan (``govern::command::plan``): ``{"plan": "refuse"|"run"|"ask", ...}``."""

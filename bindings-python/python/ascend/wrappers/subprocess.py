@@ -110,6 +110,14 @@ def configure(client: Any = None, fail_mode: Optional[str] = None, auto_approve_
         _settings.timeout = timeout
 
 
+def __getattr__(name: str) -> Any:
+    """``COMMAND_PATTERNS`` (the peer's public table): risk level -> regular expressions, read from the core's
+    classifier (``ascend_core::govern::classify``), which is the one that classifies."""
+    if name == "COMMAND_PATTERNS":
+        return {level: list(patterns) for level, patterns in native_call(lambda n: n.command_patterns())}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def classify_command_risk(command: Any) -> str:
     """``critical`` | ``high`` | ``medium`` | ``low`` for a command string or argument list (unknown -> medium)."""
     text = command_text(command)
