@@ -8,8 +8,8 @@
 //!   the spool, and sequence numbers are unique and increasing in file order across processes.
 //! - `<path>.replay.lock`: held for a whole replay, so one process (and one task) replays at a time; another
 //!   replay attempt meanwhile returns 0 at once.
-//! - `<path>.ack`: the watermark `"<acked seq> <offset>"`, replaced by rename after each delivered entry, so a
-//!   replay reads the log once from where the last one stopped (linear).
+//! - `<path>.ack`: the replay watermark `"<acked seq> <offset>"`, one line appended per delivered entry (the last
+//!   complete line holds), so a replay reads the log once, from where the last one stopped (linear).
 //!
 //! Crashes (kill -9 at any point): an append whose call returned is a complete, fsync'd line. A writer that dies
 //! mid-write leaves a torn last line, which readers ignore and the next append (under the lock) cuts off; its
@@ -17,7 +17,7 @@
 //! next replay re-sends with the same idempotency key (the server answers it as a replay, D2).
 //!
 //! The first spool format (JSON map lines, `.ack` holding only a sequence number) reads unchanged: its lines
-//! decode, and a bare sequence number is a watermark with offset 0 (replay starts at the top and skips what is
+//! decode, and a bare sequence number (no newline) is a watermark with offset 0 (replay starts at the top and skips what is
 //! acknowledged). Nothing needs migrating.
 
 mod entry;

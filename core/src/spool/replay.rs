@@ -1,6 +1,6 @@
 //! Replay: one pass over the undelivered part of the log, in order, under the replay lock.
 
-use super::watermark::{self, Watermark};
+use super::watermark::{self, Journal, Watermark};
 use super::{io_err, lock, log, Spool, SpoolEntry};
 use crate::error::Result;
 use std::fs::OpenOptions;
@@ -35,6 +35,7 @@ impl Spool {
         let Some(mut lines) = log::Lines::open(&self.path, self.start_offset(mark)?).map_err(read_err)? else {
             return Ok(0);
         };
+        let mut journal = Journal::begin(&ack, mark).map_err(|e| io_err("write", &ack, e))?;
         let mut delivered = 0;
         let outcome = loop {
             match lines.next_line().map_err(read_err) {
@@ -45,26 +46,26 @@ impl Spool {
                         break Err(e);
                     }
                     mark = Watermark { acked: seq, offset: lines.offset() };
-                    if let Err(e) = watermark::write(&ack, mark) {
+                    if let Err(e) = journal.record(mark) {
                         break Err(io_err("write", &ack, e));
                     }
                     delivered += 1;
                 }
                 Ok(Some(_)) => {} // delivered before, or crash debris
-                Ok(None) => match self.compact_if_drained(mark, lines.offset()) {
+                Ok(None) => match self.compact_if_drained(&mut journal, mark, lines.offset()) {
                     Ok(true) => break Ok(delivered),
                     Ok(false) => {} // appended meanwhile: keep reading
                     Err(e) => break Err(e),
                 },
             }
         };
-        let synced = watermark::sync(&ack).map_err(|e| io_err("fsync", &ack, e));
+        let synced = journal.sync().map_err(|e| io_err("fsync", &ack, e));
         outcome.and_then(|n| synced.map(|()| n))
     }
 
     /// Under the append lock: when the log ends at `offset` (everything read and delivered), records the
     /// watermark at offset 0 durably, then empties the log. `false` when entries were appended meanwhile.
-    fn compact_if_drained(&self, mark: Watermark, offset: u64) -> Result<bool> {
+    fn compact_if_drained(&self, journal: &mut Journal, mark: Watermark, offset: u64) -> Result<bool> {
         let mut state = self.state();
         let lock_file = self.lock_file(&mut state)?;
         let _held = lock::exclusive(lock_file).map_err(|e| io_err("lock", &self.path, e))?;
@@ -83,9 +84,9 @@ impl Spool {
             return Ok(true);
         }
         // Watermark first: a crash between the two leaves offset 0 over acknowledged lines, which are skipped.
-        let ack = self.ack_path();
-        watermark::write(&ack, Watermark { acked: mark.acked, offset: 0 }).map_err(|e| io_err("write", &ack, e))?;
-        watermark::sync(&ack).map_err(|e| io_err("fsync", &ack, e))?;
+        let ack_err = |e: io::Error| io_err("write", &self.ack_path(), e);
+        journal.record(Watermark { acked: mark.acked, offset: 0 }).map_err(ack_err)?;
+        journal.sync().map_err(ack_err)?;
         log.set_len(0).map_err(err)?;
         log.sync_all().map_err(|e| io_err("fsync", &self.path, e))?;
         Ok(true)

@@ -125,9 +125,9 @@ fn a_stale_watermark_offset_falls_back_to_the_top() {
         s.append("decision", "POST", "/a", json!({}), "t").unwrap();
     }
     // An offset that is not a line start (the log was replaced behind our back): read from the top by seq.
-    std::fs::write(s.ack_path(), "1 5").unwrap();
+    std::fs::write(s.ack_path(), "1 5\n").unwrap();
     assert_eq!(seqs(&s.pending().unwrap()), vec![2, 3]);
-    std::fs::write(s.ack_path(), "1 999999").unwrap();
+    std::fs::write(s.ack_path(), "1 999999\n").unwrap();
     assert_eq!(seqs(&s.pending().unwrap()), vec![2, 3]);
 }
 
