@@ -1,0 +1,114 @@
+"""Two real processes of one agent sharing an offline spool (D18, D26), one killed with SIGKILL mid-way.
+
+Each worker is a separate Python process with its own ``AscendClient(fail_mode=FailMode.OPEN)`` pointed at a
+loopback port where nothing listens, so every ``evaluate_action`` is decided locally and spooled before it
+returns. A worker reports each returned call on stdout. Afterwards one client replays the spool to the mock
+server: every reported call must arrive exactly once, and nothing else but the killed worker's call in flight.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator, List, Set, Tuple
+
+import pytest
+
+from conftest import requires_native
+
+pytestmark = [requires_native, pytest.mark.skipif(os.name != "posix", reason="kill -9 is a POSIX signal")]
+
+WORKER = r"""
+import sys
+from ascend import AscendClient, FailMode, Decision
+
+url, path, worker, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+client = AscendClient(api_key="test-api-key-0001", agent_id="shared-agent", api_url=url, max_retries=0,
+                      fail_mode=FailMode.OPEN, enable_circuit_breaker=False, audit_spool_path=path)
+for i in range(count):
+    decision = client.evaluate_action(action_type="database.query", resource=f"w{worker}-{i}",
+                                      wait_for_decision=False)
+    assert decision.decision == Decision.ALLOWED, decision
+    print(f"REPORT w{worker}-{i}", flush=True)
+"""
+
+COUNT = 150
+KILL_AFTER = 40
+
+
+@pytest.fixture
+def unreachable_url() -> Iterator[str]:
+    """A loopback port that is bound but not listening: connections are refused at once."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
+
+
+def start_worker(url: str, path: Path, worker: int) -> "subprocess.Popen[str]":
+    return subprocess.Popen([sys.executable, "-c", WORKER, url, str(path), str(worker), str(COUNT)],
+                            stdout=subprocess.PIPE, text=True)
+
+
+def read_reports(proc: "subprocess.Popen[str]", kill_after: int = 0) -> List[str]:
+    """The resources a worker reported as returned; kills it with SIGKILL after ``kill_after`` reports."""
+    assert proc.stdout is not None
+    reports: List[str] = []
+    for line in proc.stdout:
+        if line.startswith("REPORT "):
+            reports.append(line.split()[1])
+            if len(reports) == kill_after:
+                proc.kill()  # SIGKILL
+    proc.wait(timeout=120)
+    return reports
+
+
+def test_two_processes_share_a_spool_and_a_kill_loses_nothing(mock: Any, tmp_path: Path,
+                                                             unreachable_url: str) -> None:
+    from ascend import AscendClient, FailMode
+
+    spool = tmp_path / "shared-agent.spool"
+    started = time.monotonic()
+    victim = start_worker(unreachable_url, spool, 1)
+    survivor = start_worker(unreachable_url, spool, 2)
+    killed_reports = read_reports(victim, kill_after=KILL_AFTER)
+    survived_reports = read_reports(survivor)
+    assert victim.returncode == -9
+    assert survivor.returncode == 0
+    assert KILL_AFTER <= len(killed_reports) < COUNT, "the first worker was killed mid-way"
+    assert len(survived_reports) == COUNT
+    returned: Set[str] = set(killed_reports) | set(survived_reports)
+
+    mock.script([{"match": {"method": "POST", "path": "/api/v1/actions/submit"}, "repeat": True,
+                  "respond": {"status": 200, "body": {"id": 1, "status": "approved"}}}])
+    client = AscendClient(api_key="test-api-key-0001", agent_id="shared-agent", api_url=mock.url, max_retries=0,
+                          fail_mode=FailMode.OPEN, audit_spool_path=str(spool))
+    try:
+        pending = client._spool_pending()
+        delivered = client._replay_spool()
+        assert client._spool_pending() == 0
+        assert client._replay_spool() == 0, "a second replay sends nothing"
+    finally:
+        client.close()
+
+    requests, unmatched = mock.requests()
+    assert unmatched == 0
+    sent: List[Tuple[str, str]] = [(r["body"]["resource"], r["headers"].get("idempotency-key", ""))
+                                   for r in requests]
+    counts = Counter(resource for resource, _ in sent)
+    assert delivered == pending == len(sent)
+    assert [r for r, n in counts.items() if n > 1] == [], "no record replayed twice"
+    assert returned <= set(counts), f"lost: {sorted(returned - set(counts))}"
+    extra = set(counts) - returned
+    # Beyond what returned, only the killed worker's call in flight may have reached the spool.
+    assert len(extra) <= 1 and all(r.startswith("w1-") for r in extra), extra
+    assert len({key for _, key in sent}) == len(sent), "each record keeps its own idempotency key"
+    assert all(r["body"]["context"]["offline_decision"]["fail_mode"] == "open" for r in requests)
+    assert time.monotonic() - started < 120
