@@ -31,7 +31,7 @@ pub use entry::SpoolEntry;
 use crate::error::{Error, ErrorCode, Result};
 use serde_json::Value;
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -52,8 +52,9 @@ struct State {
     /// governed call asks for pending entries: within [`EMPTY_RECHECK`] of finding the log empty, with no append
     /// since, the answer is known without a `stat`.
     known_empty: Option<Instant>,
-    /// The open append-lock file (a lock belongs to a handle, so it is opened once and kept).
-    lock_file: Option<File>,
+    /// The open append-lock file and the process that opened it. A lock belongs to an open file description,
+    /// which a forked child shares with its parent, so a child opens its own.
+    lock_file: Option<(u32, File)>,
 }
 
 /// How long an empty log is trusted without looking again (entries appended by another process that shares the
@@ -91,20 +92,22 @@ impl Spool {
 
     /// The append-lock file, opened (and its directory created) on first use.
     fn lock_file<'s>(&self, state: &'s mut State) -> Result<&'s File> {
-        if state.lock_file.is_none() {
+        let pid = std::process::id();
+        if state.lock_file.as_ref().is_none_or(|(owner, _)| *owner != pid) {
             if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
             }
             let path = self.side_path(".lock");
-            state.lock_file = Some(lock::open(&path).map_err(|e| io_err("open", &path, e))?);
+            state.lock_file = Some((pid, lock::open(&path).map_err(|e| io_err("open", &path, e))?));
         }
-        Ok(state.lock_file.as_ref().expect("opened above"))
+        Ok(&state.lock_file.as_ref().expect("opened above").1)
     }
 
-    /// Opens the log for appending; `true` when this call created it.
+    /// Opens the log for reading and writing (not `O_APPEND`: the lock orders writers, and a torn tail must be
+    /// cut off, which needs plain write access on Windows); `true` when this call created it.
     fn open_log(&self) -> io::Result<(File, bool)> {
         let mut opts = OpenOptions::new();
-        opts.read(true).append(true);
+        opts.read(true).write(true);
         match opts.open(&self.path) {
             Ok(f) => Ok((f, false)),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok((opts.create(true).open(&self.path)?, true)),
@@ -132,7 +135,7 @@ impl Spool {
             idempotency_key: uuid::Uuid::new_v4().to_string(),
             created_at: created_at.to_string(),
         };
-        log.write_all(&entry.encode()).map_err(err)?;
+        log.seek(SeekFrom::Start(tail.len)).and_then(|_| log.write_all(&entry.encode())).map_err(err)?;
         log.sync_data().map_err(|e| io_err("fsync", &self.path, e))?;
         if created {
             watermark::sync_dir(&self.path).map_err(|e| io_err("fsync the directory of", &self.path, e))?;
