@@ -52,12 +52,12 @@ def unreachable_url() -> Iterator[str]:
         sock.close()
 
 
-def start_worker(url: str, path: Path, worker: int) -> "subprocess.Popen[str]":
+def start_worker(url: str, path: Path, worker: int) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", WORKER, url, str(path), str(worker), str(COUNT)],
                             stdout=subprocess.PIPE, text=True)
 
 
-def read_reports(proc: "subprocess.Popen[str]", kill_after: int = 0) -> List[str]:
+def read_reports(proc: subprocess.Popen[str], kill_after: int = 0) -> List[str]:
     """The resources a worker reported as returned; kills it with SIGKILL after ``kill_after`` reports."""
     assert proc.stdout is not None
     reports: List[str] = []
