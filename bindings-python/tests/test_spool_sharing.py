@@ -8,6 +8,7 @@ server: every reported call must arrive exactly once, and nothing else but the k
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -87,11 +88,12 @@ def replay_to_mock(mock: Any, spool: Path) -> Counter[str]:
         client.close()
     requests, unmatched = mock.requests()
     assert unmatched == 0
-    sent: List[Tuple[str, str]] = [(r["body"]["resource"], r["headers"].get("idempotency-key", ""))
-                                   for r in requests]
+    bodies = [json.loads(r["body"]) for r in requests]
+    sent: List[Tuple[str, str]] = [(b["resource"], r["headers"].get("idempotency-key", ""))
+                                   for b, r in zip(bodies, requests)]
     assert delivered == pending == len(sent)
     assert len({key for _, key in sent}) == len(sent), "each record keeps its own idempotency key"
-    assert all(r["body"]["context"]["offline_decision"]["fail_mode"] == "open" for r in requests)
+    assert all(b["context"]["offline_decision"]["fail_mode"] == "open" for b in bodies)
     return Counter(resource for resource, _ in sent)
 
 
