@@ -94,7 +94,7 @@ fn main() {
     .unwrap();
     let pending = spool.pending().unwrap().len();
     let started = Instant::now();
-    let delivered = ascend_core::runtime::block_on(client.replay_spool()).unwrap();
+    let delivered = ascend_core::lane::block_on(client.replay_spool()).unwrap();
     let took = started.elapsed();
     assert_eq!((delivered, pending), (written as usize, written as usize));
     assert_eq!(server.requests().len(), delivered, "one request per entry");

@@ -135,8 +135,13 @@ impl Spool {
             idempotency_key: uuid::Uuid::new_v4().to_string(),
             created_at: created_at.to_string(),
         };
-        log.seek(SeekFrom::Start(tail.len)).and_then(|_| log.write_all(&entry.encode())).map_err(err)?;
-        log.sync_data().map_err(|e| io_err("fsync", &self.path, e))?;
+        let written = log.seek(SeekFrom::Start(tail.len)).and_then(|_| log.write_all(&entry.encode()));
+        if let Err(e) = written.and_then(|()| log.sync_data()) {
+            // The call fails, so the entry must not be replayed: take it back (best effort; a torn rest is cut
+            // off by the next append anyway).
+            let _ = log.set_len(tail.len);
+            return Err(err(e));
+        }
         if created {
             watermark::sync_dir(&self.path).map_err(|e| io_err("fsync the directory of", &self.path, e))?;
         }

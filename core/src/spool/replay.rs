@@ -20,8 +20,8 @@ impl Spool {
         let Ok(_in_process) = self.replaying.try_lock() else {
             return Ok(0);
         };
-        if !self.path.exists() {
-            return Ok(0);
+        if std::fs::metadata(&self.path).map_or(true, |m| m.len() == 0) {
+            return Ok(0); // no log, or an empty one: nothing to replay
         }
         let lock_path = self.side_path(".replay.lock");
         let lock_file = lock::open(&lock_path).map_err(|e| io_err("open", &lock_path, e))?;
