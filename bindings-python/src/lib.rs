@@ -7,7 +7,6 @@
 mod blocking;
 mod client;
 mod convert;
-mod devserver;
 mod errors;
 mod logging;
 mod pure;
@@ -30,7 +29,6 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::CircuitBreaker>()?;
     m.add_class::<pure::ReplayCache>()?;
-    m.add_class::<devserver::DevServer>()?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore, m)?)?;
