@@ -34,7 +34,7 @@ echo "==> installing build and test tools into $VENV"
 
 echo "==> building the dev server module ascend._devserver (maturin, profile $PROFILE)"
 "$VENV/bin/maturin" build --profile "$PROFILE" -m "$ROOT/bindings-python/devserver-ext/Cargo.toml" \
-    --features extension-module --interpreter "$VENV/bin/python" --out "$WORK/devserver"
+    --interpreter "$VENV/bin/python" --out "$WORK/devserver"
 "$VENV/bin/python" - "$WORK/devserver" "$ROOT/bindings-python/python/ascend" <<'PY'
 """Takes the one `_devserver.*` library out of the wheel just built and puts it into the package source."""
 import pathlib
@@ -45,7 +45,8 @@ out, package = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 wheels = sorted(out.glob("*.whl"))
 assert len(wheels) == 1, f"expected one wheel in {out}, found {wheels}"
 with zipfile.ZipFile(wheels[0]) as z:
-    names = [n for n in z.namelist() if pathlib.PurePosixPath(n).name.startswith("_devserver.")]
+    names = [n for n in z.namelist()
+             if pathlib.PurePosixPath(n).name.startswith("_devserver.") and n.endswith(".so")]
     assert len(names) == 1, f"expected one _devserver library in {wheels[0].name}, found {names}"
     for old in package.glob("_devserver.*.so"):
         old.unlink()
