@@ -1,49 +1,47 @@
-//! The dev server's `tracing` records (targets `ascend*`) to the Python log handler (`set_log_handler`; the SDK
-//! gives the client module's `logging.getLogger("ascend")` forwarder), as the client module does for the core.
+//! The dev server's log records to the Python log handler (`set_log_handler`; the SDK gives it the client module's
+//! forwarder to `logging.getLogger("ascend")`), through the core's log sink (`ascend_core::log`: level-filtered
+//! before formatting, secrets masked), as the client module does.
 //!
-//! This module is a library of its own, so its `tracing` events need their own subscriber. A record can be made on
-//! any runtime thread, also while the server holds a lock, so it is only queued (bounded, never waiting for the
-//! GIL); every entry point of this module hands the queue to the handler before it returns, `stop()` at the latest.
+//! This module is a library of its own, with its own copy of the core's sink. A record can be made on any runtime
+//! thread, also while the server holds a lock, so the sink only queues it (bounded, never waiting for the GIL);
+//! every entry point of this module hands the queue to the handler before it returns, `stop()` at the latest.
 
+use ascend_core::log::{LogLevel, LogRecord};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
-use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 /// Records kept until the next entry point; the oldest are dropped beyond this.
 const MAX_QUEUED: usize = 1_000;
 
-struct Record {
-    level: i32,
-    target: String,
-    message: String,
-}
-
-static QUEUE: Mutex<VecDeque<Record>> = Mutex::new(VecDeque::new());
+static QUEUE: Mutex<VecDeque<LogRecord>> = Mutex::new(VecDeque::new());
 static HANDLER: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
-/// The effective level of `logging.getLogger("ascend")` as read by the latest entry point (WARNING until then).
-static MIN_LEVEL: AtomicI32 = AtomicI32::new(30);
 
-fn py_level(level: &Level) -> i32 {
-    match *level {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
+/// Python `logging` level of a core level.
+fn py_level(level: LogLevel) -> i32 {
+    match level {
+        LogLevel::Error => 40,
+        LogLevel::Warn => 30,
+        LogLevel::Info => 20,
+        LogLevel::Debug => 10,
+        LogLevel::Trace => 5,
     }
 }
 
-fn wanted(meta: &Metadata<'_>) -> bool {
-    meta.target().starts_with("ascend") && *meta.level() <= Level::DEBUG
+/// The most verbose core level a Python logger at `level` still shows (`None`: nothing).
+fn core_level(level: i32) -> Option<LogLevel> {
+    match level {
+        i32::MIN..=5 => Some(LogLevel::Trace),
+        6..=10 => Some(LogLevel::Debug),
+        11..=20 => Some(LogLevel::Info),
+        21..=30 => Some(LogLevel::Warn),
+        31..=40 => Some(LogLevel::Error),
+        _ => None,
+    }
 }
 
-/// Re-reads the effective level of the `ascend` logger (at every entry point, with the GIL).
+/// Re-reads the effective level of `logging.getLogger("ascend")` (at every entry point, with the GIL).
 pub fn refresh_level(py: Python<'_>) {
     let level = py
         .import("logging")
@@ -51,36 +49,13 @@ pub fn refresh_level(py: Python<'_>) {
         .and_then(|logger| logger.call_method0("getEffectiveLevel"))
         .and_then(|level| level.extract::<i32>());
     if let Ok(level) = level {
-        MIN_LEVEL.store(level, Ordering::Relaxed);
-    }
-}
-
-#[derive(Default)]
-struct Text {
-    message: String,
-    fields: String,
-}
-
-impl Visit for Text {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.fields, " {}={value:?}", field.name());
-        }
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message.push_str(value);
-        } else {
-            let _ = write!(self.fields, " {}={value}", field.name());
-        }
+        ascend_core::log::set_max_level(core_level(level));
     }
 }
 
 /// The queue, or `None` when it stays locked (after `fork()` a lock held by a thread of the parent is never
 /// released in the child; the record is dropped rather than deadlocking).
-fn lock_queue() -> Option<MutexGuard<'static, VecDeque<Record>>> {
+fn lock_queue() -> Option<MutexGuard<'static, VecDeque<LogRecord>>> {
     for _ in 0..1_000 {
         match QUEUE.try_lock() {
             Ok(q) => return Some(q),
@@ -91,57 +66,30 @@ fn lock_queue() -> Option<MutexGuard<'static, VecDeque<Record>>> {
     None
 }
 
-/// The `tracing` layer that queues records for Python.
-struct QueueLayer;
-
-impl<S: Subscriber> Layer<S> for QueueLayer {
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> tracing::subscriber::Interest {
-        if wanted(meta) {
-            tracing::subscriber::Interest::sometimes()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-
-    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        wanted(meta) && py_level(meta.level()) >= MIN_LEVEL.load(Ordering::Relaxed)
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let meta = event.metadata();
-        if !self.enabled(meta, ctx) {
-            return;
-        }
-        let mut text = Text::default();
-        event.record(&mut text);
-        text.message.push_str(&text.fields);
-        let Some(mut q) = lock_queue() else { return };
-        if q.len() >= MAX_QUEUED {
-            q.pop_front();
-        }
-        q.push_back(Record { level: py_level(meta.level()), target: meta.target().to_string(), message: text.message });
-    }
-}
-
-/// Hands every queued record to the Python handler (dropped when no handler is set).
+/// Hands every queued record to the Python handler as `(level, target, message, fields)` (dropped when no
+/// handler is set).
 pub fn flush(py: Python<'_>) {
     let handler = match HANDLER.lock() {
         Ok(h) => h.as_ref().map(|h| h.clone_ref(py)),
         Err(_) => None,
     };
-    let batch: Vec<Record> = match lock_queue() {
+    let batch: Vec<LogRecord> = match lock_queue() {
         Some(mut q) => q.drain(..).collect(),
         None => return,
     };
     let Some(handler) = handler else { return };
     for r in batch {
-        if let Err(e) = handler.call1(py, (r.level, r.target, r.message)) {
+        let fields = PyDict::new(py);
+        for (k, v) in &r.fields {
+            let _ = fields.set_item(k, v);
+        }
+        if let Err(e) = handler.call1(py, (py_level(r.level), r.target, r.message, fields)) {
             e.write_unraisable(py, Some(handler.bind(py)));
         }
     }
 }
 
-/// `set_log_handler(fn)`: `fn(level, target, message)` receives this module's records from now on.
+/// `set_log_handler(fn)`: `fn(level, target, message, fields)` receives this module's records from now on.
 #[pyfunction]
 pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
     crate::errors::guard(py, || {
@@ -150,7 +98,13 @@ pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
     })
 }
 
-/// Installs the layer as this library's `tracing` subscriber (a no-op if one is installed already).
+/// Registers the queue as this library's core log sink.
 pub fn install() {
-    let _ = tracing_subscriber::registry().with(QueueLayer).try_init();
+    ascend_core::log::set_sink(Arc::new(|r: LogRecord| {
+        let Some(mut q) = lock_queue() else { return };
+        if q.len() >= MAX_QUEUED {
+            q.pop_front();
+        }
+        q.push_back(r);
+    }));
 }

@@ -35,6 +35,7 @@ class DevServer:
     def stop(self) -> None:
         """Stop serving: long polls end, in-flight requests finish (GIL released). Idempotent."""
 
-def set_log_handler(fn: Callable[[int, str, str], None]) -> None:
-    """``fn(level, target, message)`` receives the dev server's log records (targets ``ascend*``, at or above the
-    effective level of ``logging.getLogger("ascend")``), handed over at the end of each call into this module."""
+def set_log_handler(fn: Callable[[int, str, str, Dict[str, str]], None]) -> None:
+    """``fn(level, target, message, fields)`` receives the dev server's log records (through the core's log sink:
+    at or above the effective level of ``logging.getLogger("ascend")``, secrets masked), handed over at the end of
+    each call into this module."""
