@@ -2,7 +2,7 @@
 # Sizes of the two extension modules of the Python wheel, as installed in .venv by `make python`: the client module
 # `ascend._native` (what `import ascend` loads) and the dev server module `ascend._devserver` (loaded only by
 # `ascend.testing.DevServer`). Prints the size on disk and the size after `strip --strip-all` of a copy (the wheel's
-# modules are already stripped by the `wheel` Cargo profile, so the two normally agree).
+# modules are already stripped by the `wheel` Cargo profile, so the two normally agree). MB = 10^6 bytes.
 #
 #   bench/python/size.sh                 the modules installed in .venv (run `make python` first)
 #   bench/python/size.sh --max-mb 4      also fail when the stripped client module is larger than 4 MB
@@ -33,10 +33,10 @@ for module in ascend._native ascend._devserver; do
   disk=$(stat -c %s "$path")
   stripped=$(stat -c %s "$tmp/m.so")
   printf '%-18s %s  %s\n' "$module" \
-    "$(awk -v s="$stripped" -v d="$disk" 'BEGIN { printf "%6.2f MB stripped (%d bytes; %.2f MB on disk)", s / 1048576, s, d / 1048576 }')" \
+    "$(awk -v s="$stripped" -v d="$disk" 'BEGIN { printf "%6.2f MB stripped (%d bytes; %.2f MB on disk)", s / 1e6, s, d / 1e6 }')" \
     "$path"
   if [[ "$module" == ascend._native && -n "$MAX_MB" ]] \
-      && awk -v s="$stripped" -v m="$MAX_MB" 'BEGIN { exit !(s > m * 1048576) }'; then
+      && awk -v s="$stripped" -v m="$MAX_MB" 'BEGIN { exit !(s > m * 1e6) }'; then
     echo "ascend._native is larger than $MAX_MB MB stripped" >&2
     status=1
   fi
