@@ -4,6 +4,7 @@
 
 #![deny(unsafe_code)]
 
+pub mod api;
 pub mod breaker;
 pub mod canonical;
 pub mod client;
@@ -20,6 +21,10 @@ pub mod runtime;
 pub mod spool;
 pub mod transport;
 pub mod webhook;
+
+// The UniFFI component of the core: the derives on the API records (`api::records`) and enums.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("ascend_core");
 
 pub use client::Client;
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};

@@ -1,0 +1,3 @@
+//! The typed core API shared by the bindings.
+
+pub mod records;
