@@ -1,2 +1,15 @@
-//! x
-uniffi::setup_scaffolding!();
+//! `ascend-uniffi`: the UniFFI front door of `ascend-core` for Kotlin/JVM and Swift.
+//!
+//! Thin and mechanical: arguments are converted to the core's types, the core does the work on its own runtime,
+//! results and errors are converted back. The records, enums and the error enum are the core's own
+//! (`ascend_core::api::records`, derived behind the core's `uniffi` feature); this crate adds the
+//! [`AscendClient`](client::AscendClient) object, the pure functions and the test hooks.
+
+uniffi::setup_scaffolding!("ascend");
+
+pub mod client;
+pub mod pure;
+mod spawn;
+pub mod testing;
+
+pub use ascend_core::api::records::{ActionRequest, AscendError, ClientConfig, DecisionResult, Webhook, WebhookConfig};

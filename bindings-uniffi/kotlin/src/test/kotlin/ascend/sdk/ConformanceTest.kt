@@ -1,0 +1,372 @@
+package ascend.sdk
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.util.Base64
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Assumptions.assumeTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import org.junit.jupiter.api.TestInstance
+
+/**
+ * The conformance runner for Kotlin: EVERY case of tests/conformance/index.json through the Kotlin API, with the
+ * semantics of core/tests/conformance (and bindings-python/tests/test_conformance.py):
+ *
+ * - scripted cases run against one `ascend-mock-server` (reset per case); the client is built from the case's
+ *   `client` and `env` as a typed [ClientConfig] through `AscendClient.newForTests` (env replaces the process
+ *   environment; time is a [TestClock] unless `clock.real`);
+ * - `evaluate_action` goes through the typed `evaluateAction(ActionRequest)` whenever its arguments fit the record,
+ *   and the result is projected from the Kotlin record's fields; every other call goes through the client's method
+ *   of that name in its JSON form (`invoke`), errors are checked as [AscendException] variants;
+ * - pure suites call the package's pure functions.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConformanceTest {
+    companion object {
+        const val DEFAULT_START_UNIX = 1_767_225_600.0
+        val PURE_SUITES = setOf("canonical", "normalise", "cvss", "prescore", "webhooks")
+
+        /** case id -> why this runner cannot express it. Every other case runs and must pass. */
+        val SKIP: Map<String, String> = mapOf(
+            "fail-mode-invalid" to "ClientConfig.failMode is the FailMode enum: an unknown fail mode string cannot be written in Kotlin",
+            "body-as-text-refused" to "verifyWebhook takes ByteArray: passing text or parsed JSON is a compile error in Kotlin",
+            "body-as-parsed-refused" to "verifyWebhook takes ByteArray: passing text or parsed JSON is a compile error in Kotlin",
+        )
+
+        @Suppress("UNCHECKED_CAST")
+        val CASE_FILES: List<String> =
+            (J.obj(Files.readString(Paths0.conformance.resolve("index.json")))["cases"] as List<String>)
+
+        fun load(rel: String): Map<String, Any?> = J.obj(Files.readString(Paths0.conformance.resolve(rel)))
+    }
+
+    private val mock by lazy { MockServer() }
+    private val tmp: Path = Files.createTempDirectory("ascend-kt-conformance")
+
+    @AfterAll
+    fun stop() {
+        mock.close()
+        tmp.toFile().deleteRecursively()
+    }
+
+    @TestFactory
+    fun cases(): List<DynamicTest> = CASE_FILES.map { rel ->
+        val case = load(rel)
+        val suite = rel.split("/")[1]
+        DynamicTest.dynamicTest("$suite::${case["id"]}") {
+            val skip = SKIP[case["id"]]
+            assumeTrue(skip == null, skip)
+            if (suite in PURE_SUITES) Pure(tmp).run(suite, case) else runScripted(case)
+        }
+    }
+
+    @Test
+    fun everyCaseIsListedAndSkipsAreExplained() {
+        val onDisk = Files.walk(Paths0.conformance.resolve("cases")).use { s ->
+            s.filter { it.toString().endsWith(".json") }.map { Paths0.conformance.relativize(it).toString() }.sorted().toList()
+        }
+        assertEquals(onDisk, CASE_FILES.sorted())
+        val ids = CASE_FILES.map { load(it)["id"] }.toSet()
+        assertTrue(ids.containsAll(SKIP.keys), "skip list names unknown cases: ${SKIP.keys - ids}")
+        assertTrue(SKIP.values.all { it.length > 20 })
+    }
+
+    // -- scripted cases ---------------------------------------------------------------------------------------
+
+    @Suppress("UNCHECKED_CAST")
+    private fun runScripted(case: Map<String, Any?>) {
+        mock.reset()
+        case["server"]?.let { mock.script(it) }
+        val runner = Scripted(case, mock.url, tmp)
+        try {
+            for ((i, step) in (case["steps"] as List<Map<String, Any?>>).withIndex()) {
+                (step["advance_clock"] as Double?)?.let { runner.advance(it) }
+                val expect = (step["expect"] as Map<String, Any?>?) ?: emptyMap()
+                val outcome: Result<Any?> = try {
+                    Result.success(runner.step(step))
+                } catch (e: AscendException) {
+                    Result.failure(e)
+                }
+                val where = "step $i (${step["call"]})"
+                when {
+                    "result" in expect -> {
+                        val r = outcome.getOrElse { throw AssertionError("$where: expected a result, got $it ${(it as AscendException).details}", it) }
+                        Match.subset(expect["result"], r, "$where result")
+                    }
+                    "error" in expect -> {
+                        val e = outcome.exceptionOrNull() ?: throw AssertionError("$where: expected an error, got ${outcome.getOrNull()}")
+                        Match.subset(expect["error"], Project.error(e as AscendException), "$where error ($e)")
+                    }
+                }
+            }
+        } finally {
+            runner.close()
+        }
+        val (recorded, unmatched) = mock.requests()
+        (case["expect_requests"] as List<Map<String, Any?>>?)?.let { expected ->
+            assertEquals(expected.size, recorded.size, "requests: ${recorded.map { it["method"] to it["path"] }}")
+            expected.zip(recorded).forEachIndexed { i, (want, got) -> checkRequest(i, want, got, recorded) }
+        }
+        assertEquals(0, unmatched, "$unmatched request(s) had no scripted response")
+        (case["expect_sleeps"] as List<Any?>?)?.let { expected ->
+            val sleeps = runner.sleeps()
+            assertEquals(expected.size, sleeps.size, "sleeps $sleeps")
+            expected.zip(sleeps).forEachIndexed { i, (want, got) ->
+                val ok = if (want is Map<*, *>) got >= (want["min"] as Double) - 1e-6 && got <= (want["max"] as Double) + 1e-6
+                else Math.abs((want as Double) - got) < 1e-3
+                assertTrue(ok, "sleep $i: $got does not match $want")
+            }
+        }
+    }
+
+    @Suppress("UNCHECKED_CAST")
+    private fun checkRequest(i: Int, want: Map<String, Any?>, got: Map<String, Any?>, every: List<Map<String, Any?>>) {
+        val at = "request $i"
+        assertEquals((want["method"] as String).uppercase(), (got["method"] as String).uppercase(), at)
+        assertEquals(want["path"], got["path"], at)
+        if ("query" in want) assertEquals(want["query"], got["query"], "$at query")
+        val headers = (got["headers"] as Map<String, Any?>).mapKeys { it.key.lowercase() }
+        (want["headers"] as Map<String, Any?>?)?.let { h -> Match.subset(h.mapKeys { it.key.lowercase() }, headers, "$at headers") }
+        (want["headers_present"] as List<String>?)?.forEach { assertTrue(it.lowercase() in headers, "$at: header $it missing") }
+        (want["headers_absent"] as List<String>?)?.forEach { assertTrue(it.lowercase() !in headers, "$at: header $it present") }
+        (want["same_header_as"] as Map<String, Any?>?)?.forEach { (name, index) ->
+            val other = (every[(index as Double).toInt()]["headers"] as Map<String, Any?>).mapKeys { it.key.lowercase() }
+            assertTrue(headers[name.lowercase()] != null && headers[name.lowercase()] == other[name.lowercase()], "$at: header $name differs")
+        }
+        val text = got["body"] as String?
+        val body: Any? = try { if (text.isNullOrEmpty()) Match.Missing else J.parse(text) } catch (e: Exception) { Match.Missing }
+        if ("body_subset" in want) Match.subset(want["body_subset"], body, "$at body")
+        if ("body_exact" in want) assertEquals(want["body_exact"], body, "$at body $text")
+        if ("body_raw" in want) assertEquals(want["body_raw"], text, "$at raw body")
+        if (want["body_absent"] == true) assertTrue((got["body_b64"] as String?).isNullOrEmpty(), "$at: expected no body, got $text")
+    }
+
+    /** State of one scripted case: the current client, every client made, the clock and spool directories. */
+    @Suppress("UNCHECKED_CAST")
+    private class Scripted(val case: Map<String, Any?>, val url: String, val tmp: Path) {
+        val clockSpec = (case["clock"] as Map<String, Any?>?) ?: emptyMap()
+        val clock: TestClock? =
+            if (clockSpec["real"] == true) null else TestClock((clockSpec["start_unix"] as Double?) ?: DEFAULT_START_UNIX)
+        val env: Map<String, String> = ((case["env"] as Map<String, Any?>?) ?: emptyMap()).mapValues { (it.value as? String) ?: "" }
+        var client: AscendClient? = null
+        val clients = mutableListOf<AscendClient>()
+        var spoolDir: Path? = null
+
+        fun makeClient(overrides: Map<String, Any?>): AscendClient {
+            val c = ((case["client"] as Map<String, Any?>?) ?: emptyMap()) + overrides
+            fun str(k: String): String? = c[k]?.let { it as? String ?: throw TypeMismatch(k) }
+            fun num(k: String): Double? = c[k]?.let { it as? Double ?: throw TypeMismatch(k) }
+            fun int(k: String): Long? = num(k)?.let { if (it % 1.0 == 0.0) it.toLong() else throw TypeMismatch(k) }
+            fun bool(k: String): Boolean? = c[k]?.let { it as? Boolean ?: throw TypeMismatch(k) }
+            val spool = if (c["use_spool"] == true) {
+                spoolDir ?: Files.createTempDirectory(tmp, "spool").also { spoolDir = it }
+            } else Files.createTempDirectory(tmp, "spool")
+            val rules = c["prescore_rules"]?.let { r ->
+                Files.createTempDirectory(tmp, "rules").resolve("rules.json").also { Files.writeString(it, J.write(r)) }
+            }
+            val config = ClientConfig(
+                apiKey = if ("api_key" in c) str("api_key") else "test-api-key-0001",
+                agentId = if ("agent_id" in c) str("agent_id") else "test-agent",
+                apiUrl = if ("api_url" in c) str("api_url") else url,
+                agentName = str("agent_name"),
+                environment = str("environment"),
+                failMode = str("fail_mode")?.let { m -> FailMode.entries.firstOrNull { it.name.equals(m, ignoreCase = true) } ?: throw TypeMismatch("fail_mode") },
+                timeout = num("timeout"),
+                maxRetries = int("max_retries"),
+                enableCircuitBreaker = bool("enable_circuit_breaker"),
+                circuitBreakerThreshold = int("circuit_breaker_threshold"),
+                circuitBreakerTimeout = num("circuit_breaker_timeout"),
+                signingSecret = str("signing_secret"),
+                auditSpoolPath = spool.resolve("spool.jsonl").toString(),
+                prescoreRulesPath = rules?.toString(),
+            )
+            return AscendClient.newForTests(config, env, clock).also { clients.add(it) }
+        }
+
+        fun current(): AscendClient = client ?: makeClient(emptyMap()).also { client = it }
+
+        fun step(step: Map<String, Any?>): Any? = runBlocking {
+            val call = step["call"] as String
+            val args = (step["args"] as Map<String, Any?>?) ?: emptyMap()
+            when (call) {
+                "new_client", "restart_client" -> {
+                    val fresh = makeClient(args)
+                    client?.close()
+                    client = fresh
+                    J.parse(fresh.configJson())
+                }
+                "breaker_state" -> J.parse(current().circuitBreakerJson())
+                "clock_sleeps" -> sleeps().size.toDouble()
+                "evaluate_action" -> {
+                    val req = Requests.actionRequest(args)
+                    if (req != null) Project.decision(current().evaluateAction(req)) else J.parse(current().invoke(call, J.write(args)))
+                }
+                else -> J.parse(current().invoke(call, J.write(args)))
+            }
+        }
+
+        fun advance(seconds: Double) {
+            if (clock != null) clock.advance(seconds) else Thread.sleep((seconds * 1000).toLong())
+        }
+
+        fun sleeps(): List<Double> = clock?.sleeps() ?: emptyList()
+
+        fun close() = clients.forEach { it.close() }
+    }
+
+    class TypeMismatch(field: String) : RuntimeException("$field does not fit the typed ClientConfig")
+
+    // -- pure cases -------------------------------------------------------------------------------------------
+
+    @Suppress("UNCHECKED_CAST")
+    private class Pure(val tmp: Path) {
+        fun run(suite: String, case: Map<String, Any?>) {
+            val data = case["input"] as Map<String, Any?>
+            val result: Any? = try {
+                when (suite) {
+                    "canonical" -> canonical(data)
+                    "normalise" -> Project.decision(normaliseDecision(J.write(data["response"])))
+                    "cvss" -> if ("vectors" in data) mapOf("results" to (data["vectors"] as List<String>).map { cvssOne(it) })
+                    else J.parse(cvssScore(data["vector"] as String))
+                    "prescore" -> prescore(data)
+                    else -> webhooks(data)
+                }
+            } catch (e: AscendException) {
+                val expected = case["expected_error"] ?: throw AssertionError("expected ${case["expected"]}, got $e ${e.details}", e)
+                Match.subset(expected, Project.error(e), "error ($e)")
+                return
+            }
+            assertTrue("expected" in case, "expected an error ${case["expected_error"]}, got $result")
+            Match.subset(case["expected"], result, "result")
+        }
+
+        fun canonical(data: Map<String, Any?>): Any {
+            val text = (data["json"] as String?) ?: "null"
+            val out = mutableMapOf<String, Any?>("canonical" to canonicalJson(text))
+            val secret = data["secret"]
+            val ts = data["timestamp"]
+            if (secret is String && ts is String) out["signature"] = ascend.sdk.bridge.signRequest(secret, ts, text)
+            return out
+        }
+
+        fun cvssOne(vector: String): Any? = try {
+            J.parse(cvssScore(vector))
+        } catch (e: AscendException) {
+            mapOf("error" to Project.error(e).filterKeys { it != "status_code" })
+        }
+
+        fun rulesPath(data: Map<String, Any?>): String? {
+            val (name, text) = when {
+                "rules" in data -> "rules.json" to J.write(data["rules"])
+                data["rules_json"] is String -> "rules.json" to data["rules_json"] as String
+                data["rules_toml"] is String -> "rules.toml" to data["rules_toml"] as String
+                else -> return null
+            }
+            return Files.createTempDirectory(tmp, "rules").resolve(name).also { Files.writeString(it, text) }.toString()
+        }
+
+        fun prescore(data: Map<String, Any?>): Any? {
+            val thresholds = data["thresholds"]?.let { J.write(it) }
+            val rules = rulesPath(data)
+            if ("batch" in data) return mapOf("results" to J.parse(prescoreBatch(J.write(data["batch"]), thresholds, rules)))
+            val action = data.filterKeys { it !in setOf("thresholds", "rules", "rules_json", "rules_toml", "batch") }
+            return J.parse(prescore(J.write(action), thresholds, rules))
+        }
+
+        fun body(data: Map<String, Any?>): ByteArray =
+            (data["body_b64"] as String?)?.let { Base64.getDecoder().decode(it) } ?: ((data["body"] as String?) ?: "").toByteArray()
+
+        fun headers(data: Map<String, Any?>): List<HeaderPair> = when (val h = data["headers"]) {
+            is List<*> -> h.map { p -> (p as List<*>).let { HeaderPair(it[0] as String, it[1] as String) } }
+            is Map<*, *> -> h.map { (k, v) -> HeaderPair(k as String, v as String) }
+            else -> emptyList()
+        }
+
+        fun verify(data: Map<String, Any?>, headers: List<HeaderPair>): Any? {
+            val tolerance = (data["tolerance_seconds"] as Double?) ?: 300.0
+            val now = (data["now_unix"] as Double?)?.toLong()
+            val deliveries = maxOf(((data["deliveries"] as Double?) ?: 1.0).toInt(), 1)
+            var cache: WebhookReplayCache? = null
+            if ("replay" in data || deliveries > 1) {
+                cache = WebhookReplayCache(1000u)
+                val start = now ?: 0L
+                for (id in (data["replay"] as List<String>?) ?: emptyList()) {
+                    cache.checkAndInsert(id, start, start + Math.ceil(tolerance).toLong())
+                }
+            }
+            var result: Any? = null
+            for (i in 0 until deliveries) {
+                try {
+                    result = J.parse(
+                        ascend.sdk.bridge.verifyWebhookWith(
+                            body(data), headers, (data["secrets"] as List<String>?) ?: emptyList(), tolerance, now,
+                            data["scheme"] as String?, cache,
+                        ).json,
+                    )
+                } catch (e: AscendException) {
+                    if (i == deliveries - 1) throw e
+                }
+            }
+            return result
+        }
+
+        fun sign(spec: Map<String, Any?>, data: Map<String, Any?>): Map<String, String> {
+            val secrets = ((spec["secrets"] as List<String>?) ?: emptyList()) + listOfNotNull(spec["secret"] as String?)
+            return ascend.sdk.bridge.signWebhook(
+                body(data), secrets, (spec["scheme"] as String?) ?: "standard_webhooks", spec["msg_id"] as String?,
+                (spec["timestamp_unix"] as Double?)?.toLong(),
+            ).associate { it.name to it.value }
+        }
+
+        fun webhooks(data: Map<String, Any?>): Any? = when (val op = data["op"]) {
+            "verify" -> verify(data, headers(data))
+            "verify_signature" -> J.parse(
+                ascend.sdk.bridge.verifyWebhookSignature(
+                    body(data), headers(data), (data["secrets"] as List<String>?) ?: emptyList(),
+                    (data["tolerance_seconds"] as Double?) ?: 300.0, (data["now_unix"] as Double?)?.toLong(),
+                    data["scheme"] as String?,
+                ),
+            )
+            "sign" -> mapOf("headers" to sign(data, data))
+            "sign_verify" -> {
+                val headers = sign(data["sign"] as Map<String, Any?>, data)
+                mapOf("headers" to headers, "event" to verify(data, headers.map { HeaderPair(it.key, it.value) }))
+            }
+            else -> throw AssertionError("unknown op $op")
+        }
+    }
+}
+
+/** Typed requests from a case's JSON arguments; `null` when the arguments do not fit the record. */
+object Requests {
+    private val FIELDS = setOf(
+        "action_type", "resource", "resource_id", "parameters", "context", "risk_indicators", "wait_for_decision",
+        "timeout", "orchestration_session_id", "parent_action_id", "orchestration_depth", "mcp_server_name",
+        "model_id", "tool_name", "description", "business_justification",
+    )
+
+    fun actionRequest(a: Map<String, Any?>): ActionRequest? {
+        if (!FIELDS.containsAll(a.keys)) return null
+        val present = a.filterValues { it != null }
+        fun str(k: String): String? = present[k]?.let { it as? String ?: return null }
+        fun obj(k: String): String? = present[k]?.let { if (it is Map<*, *>) J.write(it) else return null }
+        val actionType = present["action_type"] as? String ?: return null
+        val resource = present["resource"] as? String ?: return null
+        val depth = present["orchestration_depth"]?.let { if (it is Double && it % 1.0 == 0.0) it.toLong() else return null }
+        val timeout = present["timeout"]?.let { it as? Double ?: return null }
+        val wait = present["wait_for_decision"]?.let { it as? Boolean ?: return null } ?: true
+        return ActionRequest(
+            actionType = actionType, resource = resource, resourceId = str("resource_id"),
+            parameters = obj("parameters"), context = obj("context"), riskIndicators = obj("risk_indicators"),
+            waitForDecision = wait, timeout = timeout, orchestrationSessionId = str("orchestration_session_id"),
+            parentActionId = str("parent_action_id"), orchestrationDepth = depth, mcpServerName = str("mcp_server_name"),
+            modelId = str("model_id"), toolName = str("tool_name"), description = str("description"),
+            businessJustification = str("business_justification"),
+        )
+    }
+}
