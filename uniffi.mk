@@ -14,9 +14,8 @@ UNIFFI_BINDGEN  := $(UNIFFI_TARGET)/debug/uniffi-bindgen
 UNIFFI_ARCH     := $(shell uname -m | sed -e 's/x86_64/x86-64/' -e 's/aarch64/aarch64/')
 UNIFFI_RES      := $(UNIFFI_KT)/generated/resources/linux-$(UNIFFI_ARCH)
 MVN             ?= mvn
-# -o (offline) once ~/.m2 holds the plugins and dependencies; the first run resolves them from Maven Central.
-UNIFFI_MVN_OFFLINE := $(shell test -d $(HOME)/.m2/repository/org/jetbrains/kotlin/kotlin-maven-plugin && echo -o)
-UNIFFI_MVN      := $(MVN) -B -ntp $(UNIFFI_MVN_OFFLINE) -f $(UNIFFI_KT)/pom.xml -Dcargo.target=$(UNIFFI_TARGET)
+# The first run resolves plugins and dependencies from Maven Central into ~/.m2; later runs only read them.
+UNIFFI_MVN      := $(MVN) -B -ntp -f $(UNIFFI_KT)/pom.xml -Dcargo.target=$(UNIFFI_TARGET)
 UNIFFI_VENV     := $(UNIFFI_DIR)/.venv-swift
 
 .PHONY: uniffi uniffi-native uniffi-kotlin uniffi-swift uniffi-test uniffi-kotlin-test uniffi-swift-test uniffi-bench

@@ -205,8 +205,9 @@ impl AscendClient {
         self.inner.is_blocked()
     }
 
-    /// Stops background tasks (heartbeat, kill-switch polling). The client stays usable for calls.
-    pub fn close(&self) {
+    /// The core's `close`: stops background tasks (heartbeat, kill-switch polling); the client stays usable.
+    /// (Kotlin's `close()` of `AutoCloseable` releases the native object; call this one first to stop tasks.)
+    pub fn shutdown(&self) {
         self.inner.close()
     }
 

@@ -58,6 +58,7 @@ class JavaAscendClient(config: ClientConfig) : AutoCloseable {
     /** Stops background tasks and cancels calls still running through this facade. */
     override fun close() {
         scope.cancel()
+        client.shutdown()
         client.close()
     }
 }

@@ -1,5 +1,7 @@
 package ascend.sdk
 
+import ascend.sdk.bridge.canonicalJson
+import ascend.sdk.bridge.normaliseDecision
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Base64
@@ -85,7 +87,7 @@ class ConformanceTest {
         val runner = Scripted(case, mock.url, tmp)
         try {
             for ((i, step) in (case["steps"] as List<Map<String, Any?>>).withIndex()) {
-                (step["advance_clock"] as Double?)?.let { runner.advance(it) }
+                (step["advance_clock"] as Number?)?.toDouble()?.let { runner.advance(it) }
                 val expect = (step["expect"] as Map<String, Any?>?) ?: emptyMap()
                 val outcome: Result<Any?> = try {
                     Result.success(runner.step(step))
@@ -117,8 +119,8 @@ class ConformanceTest {
             val sleeps = runner.sleeps()
             assertEquals(expected.size, sleeps.size, "sleeps $sleeps")
             expected.zip(sleeps).forEachIndexed { i, (want, got) ->
-                val ok = if (want is Map<*, *>) got >= (want["min"] as Double) - 1e-6 && got <= (want["max"] as Double) + 1e-6
-                else Math.abs((want as Double) - got) < 1e-3
+                val ok = if (want is Map<*, *>) got >= (want["min"] as Number).toDouble() - 1e-6 && got <= (want["max"] as Number).toDouble() + 1e-6
+                else Math.abs((want as Number).toDouble() - got) < 1e-3
                 assertTrue(ok, "sleep $i: $got does not match $want")
             }
         }
@@ -135,7 +137,7 @@ class ConformanceTest {
         (want["headers_present"] as List<String>?)?.forEach { assertTrue(it.lowercase() in headers, "$at: header $it missing") }
         (want["headers_absent"] as List<String>?)?.forEach { assertTrue(it.lowercase() !in headers, "$at: header $it present") }
         (want["same_header_as"] as Map<String, Any?>?)?.forEach { (name, index) ->
-            val other = (every[(index as Double).toInt()]["headers"] as Map<String, Any?>).mapKeys { it.key.lowercase() }
+            val other = (every[(index as Number).toDouble().toInt()]["headers"] as Map<String, Any?>).mapKeys { it.key.lowercase() }
             assertTrue(headers[name.lowercase()] != null && headers[name.lowercase()] == other[name.lowercase()], "$at: header $name differs")
         }
         val text = got["body"] as String?
@@ -151,7 +153,7 @@ class ConformanceTest {
     private class Scripted(val case: Map<String, Any?>, val url: String, val tmp: Path) {
         val clockSpec = (case["clock"] as Map<String, Any?>?) ?: emptyMap()
         val clock: TestClock? =
-            if (clockSpec["real"] == true) null else TestClock((clockSpec["start_unix"] as Double?) ?: DEFAULT_START_UNIX)
+            if (clockSpec["real"] == true) null else TestClock((clockSpec["start_unix"] as Number?)?.toDouble() ?: DEFAULT_START_UNIX)
         val env: Map<String, String> = ((case["env"] as Map<String, Any?>?) ?: emptyMap()).mapValues { (it.value as? String) ?: "" }
         var client: AscendClient? = null
         val clients = mutableListOf<AscendClient>()
@@ -160,7 +162,7 @@ class ConformanceTest {
         fun makeClient(overrides: Map<String, Any?>): AscendClient {
             val c = ((case["client"] as Map<String, Any?>?) ?: emptyMap()) + overrides
             fun str(k: String): String? = c[k]?.let { it as? String ?: throw TypeMismatch(k) }
-            fun num(k: String): Double? = c[k]?.let { it as? Double ?: throw TypeMismatch(k) }
+            fun num(k: String): Double? = c[k]?.let { (it as? Number)?.toDouble() ?: throw TypeMismatch(k) }
             fun int(k: String): Long? = num(k)?.let { if (it % 1.0 == 0.0) it.toLong() else throw TypeMismatch(k) }
             fun bool(k: String): Boolean? = c[k]?.let { it as? Boolean ?: throw TypeMismatch(k) }
             val spool = if (c["use_spool"] == true) {
@@ -201,7 +203,7 @@ class ConformanceTest {
                     J.parse(fresh.configJson())
                 }
                 "breaker_state" -> J.parse(current().circuitBreakerJson())
-                "clock_sleeps" -> sleeps().size.toDouble()
+                "clock_sleeps" -> sleeps().size.toLong()
                 "evaluate_action" -> {
                     val req = Requests.actionRequest(args)
                     if (req != null) Project.decision(current().evaluateAction(req)) else J.parse(current().invoke(call, J.write(args)))
@@ -288,9 +290,9 @@ class ConformanceTest {
         }
 
         fun verify(data: Map<String, Any?>, headers: List<HeaderPair>): Any? {
-            val tolerance = (data["tolerance_seconds"] as Double?) ?: 300.0
-            val now = (data["now_unix"] as Double?)?.toLong()
-            val deliveries = maxOf(((data["deliveries"] as Double?) ?: 1.0).toInt(), 1)
+            val tolerance = (data["tolerance_seconds"] as Number?)?.toDouble() ?: 300.0
+            val now = (data["now_unix"] as Number?)?.toDouble()?.toLong()
+            val deliveries = maxOf(((data["deliveries"] as Number?)?.toDouble() ?: 1.0).toInt(), 1)
             var cache: WebhookReplayCache? = null
             if ("replay" in data || deliveries > 1) {
                 cache = WebhookReplayCache(1000u)
@@ -319,7 +321,7 @@ class ConformanceTest {
             val secrets = ((spec["secrets"] as List<String>?) ?: emptyList()) + listOfNotNull(spec["secret"] as String?)
             return ascend.sdk.bridge.signWebhook(
                 body(data), secrets, (spec["scheme"] as String?) ?: "standard_webhooks", spec["msg_id"] as String?,
-                (spec["timestamp_unix"] as Double?)?.toLong(),
+                (spec["timestamp_unix"] as Number?)?.toDouble()?.toLong(),
             ).associate { it.name to it.value }
         }
 
@@ -328,7 +330,7 @@ class ConformanceTest {
             "verify_signature" -> J.parse(
                 ascend.sdk.bridge.verifyWebhookSignature(
                     body(data), headers(data), (data["secrets"] as List<String>?) ?: emptyList(),
-                    (data["tolerance_seconds"] as Double?) ?: 300.0, (data["now_unix"] as Double?)?.toLong(),
+                    (data["tolerance_seconds"] as Number?)?.toDouble() ?: 300.0, (data["now_unix"] as Number?)?.toDouble()?.toLong(),
                     data["scheme"] as String?,
                 ),
             )
@@ -357,8 +359,8 @@ object Requests {
         fun obj(k: String): String? = present[k]?.let { if (it is Map<*, *>) J.write(it) else return null }
         val actionType = present["action_type"] as? String ?: return null
         val resource = present["resource"] as? String ?: return null
-        val depth = present["orchestration_depth"]?.let { if (it is Double && it % 1.0 == 0.0) it.toLong() else return null }
-        val timeout = present["timeout"]?.let { it as? Double ?: return null }
+        val depth = present["orchestration_depth"]?.let { if (it is Long) it else return null }
+        val timeout = present["timeout"]?.let { (it as? Number)?.toDouble() ?: return null }
         val wait = present["wait_for_decision"]?.let { it as? Boolean ?: return null } ?: true
         return ActionRequest(
             actionType = actionType, resource = resource, resourceId = str("resource_id"),

@@ -42,12 +42,16 @@ object J {
     @Suppress("UNCHECKED_CAST")
     fun obj(text: String): Map<String, Any?> = parse(text) as Map<String, Any?>
 
+    /** Integers stay integers (`Long`), so `12345` and `12345.0` are told apart as in JSON text. */
+    private fun number(text: String): Number =
+        if (text.any { it == '.' || it == 'e' || it == 'E' }) text.toDouble() else text.toLongOrNull() ?: text.toDouble()
+
     fun toPlain(e: JsonElement?): Any? = when {
         e == null || e.isJsonNull -> null
         e.isJsonObject -> e.asJsonObject.entrySet().associate { (k, v) -> k to toPlain(v) }.let { LinkedHashMap(it) }
         e.isJsonArray -> e.asJsonArray.map { toPlain(it) }
         e.asJsonPrimitive.isBoolean -> e.asBoolean
-        e.asJsonPrimitive.isNumber -> e.asDouble
+        e.asJsonPrimitive.isNumber -> number(e.asString)
         else -> e.asString
     }
 }
@@ -84,7 +88,7 @@ class MockServer : AutoCloseable {
     @Suppress("UNCHECKED_CAST")
     fun requests(): Pair<List<Map<String, Any?>>, Int> {
         val r = control("GET", "/__mock/requests") as Map<String, Any?>
-        return (r["requests"] as List<Map<String, Any?>>) to (r["unmatched"] as Double).toInt()
+        return (r["requests"] as List<Map<String, Any?>>) to (r["unmatched"] as Number).toInt()
     }
 
     override fun close() {
@@ -109,14 +113,14 @@ object Match {
                     return
                 }
                 "\$len" in expected -> {
-                    val n = (expected["\$len"] as Double).toInt()
+                    val n = (expected["\$len"] as Number).toInt()
                     val len = when (actual) { is List<*> -> actual.size; is String -> actual.length; is Map<*, *> -> actual.size; else -> -1 }
                     check(len == n) { "$path: length of $actual != $n" }
                     return
                 }
                 "\$approx" in expected -> {
-                    val tol = (expected["\$tol"] as Double?) ?: 1e-9
-                    check(actual is Double && Math.abs(actual - expected["\$approx"] as Double) <= tol) {
+                    val tol = (expected["\$tol"] as Number?)?.toDouble() ?: 1e-9
+                    check(actual is Number && Math.abs(actual.toDouble() - (expected["\$approx"] as Number).toDouble()) <= tol) {
                         "$path: $actual not within $tol of ${expected["\$approx"]}"
                     }
                     return
@@ -131,8 +135,10 @@ object Match {
                 check(expected.size == actual.size) { "$path: array length ${actual.size} != ${expected.size} ($actual)" }
                 expected.indices.forEach { subset(expected[it], actual[it], "$path[$it]") }
             }
-            expected is Double && actual is Double ->
-                check(Math.abs(expected - actual) <= 1e-9 * maxOf(Math.abs(expected), 1.0)) { "$path: $actual != $expected" }
+            expected is Number && actual is Number -> {
+                val (e, a) = expected.toDouble() to actual.toDouble()
+                check(Math.abs(e - a) <= 1e-9 * maxOf(Math.abs(e), 1.0)) { "$path: $actual != $expected" }
+            }
             else -> check(expected == actual) { "$path: got $actual, expected $expected" }
         }
     }
@@ -178,7 +184,7 @@ object Project {
         "matched_policies" to json(d.matchedPolicies),
         "matched_smart_rules" to json(d.matchedSmartRules),
         "output_scan_result" to json(d.outputScanResult),
-        "output_findings_count" to d.outputFindingsCount?.toDouble(),
+        "output_findings_count" to d.outputFindingsCount,
         "thresholds" to json(d.thresholds),
         "enforcement_decision" to d.enforcementDecision,
         "enforcement_decision_source" to d.enforcementDecisionSource,
@@ -210,7 +216,7 @@ object Project {
     }
 
     fun error(e: AscendException): Map<String, Any?> = mapOf(
-        "code" to e.code, "class" to errorClass(e), "status_code" to e.statusCode?.toDouble(),
+        "code" to e.code, "class" to errorClass(e), "status_code" to e.statusCode?.toLong(),
         "details" to J.parse(e.details),
     )
 }
