@@ -33,7 +33,10 @@ fn millis(field: &str, ms: i64) -> Result<f64, AscendError> {
 }
 
 impl AscendClient {
-    fn build(params: ClientParams, clock: SharedClock) -> Result<Arc<Self>, AscendError> {
+    fn build(mut params: ClientParams, clock: SharedClock) -> Result<Arc<Self>, AscendError> {
+        // The User-Agent names the binding (the host language is not known on this side of the FFI).
+        params.binding =
+            Some(ascend_core::BindingInfo { name: "uniffi".into(), version: ascend_core::SDK_VERSION.into() });
         guard(|| Client::with_clock(params, clock)).map(|c| Arc::new(AscendClient { inner: Arc::new(c) }))
     }
 
@@ -57,6 +60,17 @@ impl AscendClient {
     #[uniffi::constructor]
     pub fn new(config: ClientConfig) -> Result<Arc<Self>, AscendError> {
         Self::build(config.into(), Arc::new(SystemClock))
+    }
+
+    /// A client from snake_case JSON parameters (`api_key`, `api_url`, `fail_mode`, ...; `ClientParams::from_json`),
+    /// e.g. read from a configuration file. Type errors name the field.
+    #[uniffi::constructor]
+    pub fn from_json(params_json: String) -> Result<Arc<Self>, AscendError> {
+        let v: Value = serde_json::from_str(&params_json).map_err(|_| {
+            AscendError::from(Error::validation("params_json", "Must be JSON", "params_json must be a JSON object"))
+        })?;
+        let params = guard(|| ClientParams::from_json(&v))?;
+        Self::build(params, Arc::new(SystemClock))
     }
 
     /// A client for tests: `env` replaces the process environment, `clock` (when given) is a manual clock.

@@ -119,7 +119,15 @@ pub fn verify_webhook(
     tolerance_seconds: i64,
 ) -> Result<WebhookEvent, AscendError> {
     let tolerance_seconds = tolerance_seconds as f64;
-    verify_webhook_with(body, headers.into_iter().map(|(name, value)| HeaderPair { name, value }).collect(), secrets, tolerance_seconds, None, None, None)
+    verify_webhook_with(
+        body,
+        headers.into_iter().map(|(name, value)| HeaderPair { name, value }).collect(),
+        secrets,
+        tolerance_seconds,
+        None,
+        None,
+        None,
+    )
 }
 
 /// [`verify_webhook`] with every option: headers as pairs (repeated names allowed), a pinned `scheme`, an

@@ -1,16 +1,21 @@
-//! Cancel-safe async: the work runs on the core's runtime; dropping the awaiting future (a cancelled Kotlin
-//! coroutine or Swift task) aborts it, so nothing is left behind.
+//! Cancel-safe async: the work runs on the core's runtime under a [`CancelToken`]; dropping the awaiting future (a
+//! cancelled Kotlin coroutine or Swift task) cancels the token, which ends the core's work with `CANCELLED` and
+//! drops it, so no waiter registration or poll is left behind.
 
 use ascend_core::api::records::AscendError;
-use ascend_core::{Error, ErrorCode};
+use ascend_core::{CancelToken, Error, ErrorCode};
 use std::future::Future;
 
-/// Aborts the spawned task when dropped (after completion this is a no-op).
-struct AbortOnDrop(tokio::task::AbortHandle);
+/// Cancels the call's token when dropped (after completion this is a no-op); aborting the task is the backstop.
+struct CancelOnDrop {
+    token: CancelToken,
+    task: tokio::task::AbortHandle,
+}
 
-impl Drop for AbortOnDrop {
+impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        self.0.abort();
+        self.token.cancel();
+        self.task.abort();
     }
 }
 
@@ -20,8 +25,10 @@ where
     T: Send + 'static,
     F: Future<Output = ascend_core::Result<T>> + Send + 'static,
 {
-    let handle = ascend_core::runtime::runtime().spawn(fut);
-    let _abort = AbortOnDrop(handle.abort_handle());
+    let token = CancelToken::new();
+    let inner = token.clone();
+    let handle = ascend_core::runtime::runtime().spawn(async move { inner.run(fut).await });
+    let _cancel = CancelOnDrop { token, task: handle.abort_handle() };
     match handle.await {
         Ok(result) => result.map_err(AscendError::from),
         Err(e) if e.is_panic() => Err(Error::internal("the SDK panicked; this is a bug").into()),

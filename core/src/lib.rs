@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod breaker;
+pub mod cancel;
 pub mod canonical;
 pub mod client;
 pub mod clock;
@@ -14,6 +15,7 @@ pub mod dispatch;
 pub mod error;
 pub mod failmode;
 pub mod lane;
+pub mod log;
 pub mod model;
 pub mod poll;
 pub mod prescore;
@@ -26,10 +28,11 @@ pub mod webhook;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("ascend_core");
 
-pub use client::Client;
+pub use cancel::CancelToken;
+pub use client::{Client, Escalation};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
-pub use config::{ClientParams, Config};
-pub use error::{Error, ErrorCode, Result};
+pub use config::{BindingInfo, ClientParams, Config};
+pub use error::{Error, ErrorCode, ErrorKind, Result};
 
 /// The version of this SDK (one version for every crate and package).
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");

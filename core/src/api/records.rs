@@ -424,7 +424,7 @@ pub enum AscendError {
     Authentication {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -432,7 +432,7 @@ pub enum AscendError {
     Authorization {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -440,7 +440,7 @@ pub enum AscendError {
     Timeout {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
         timeout_seconds: Option<f64>,
@@ -449,7 +449,7 @@ pub enum AscendError {
     RateLimit {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
         retry_after_seconds: Option<f64>,
@@ -458,7 +458,7 @@ pub enum AscendError {
     Validation {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
         field: Option<String>,
@@ -468,7 +468,7 @@ pub enum AscendError {
     Connection {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -476,7 +476,7 @@ pub enum AscendError {
     CircuitOpen {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -484,7 +484,7 @@ pub enum AscendError {
     Configuration {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
         field: Option<String>,
@@ -493,7 +493,7 @@ pub enum AscendError {
     KillSwitch {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -501,7 +501,7 @@ pub enum AscendError {
     Server {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -509,7 +509,7 @@ pub enum AscendError {
     NotFound {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -517,7 +517,7 @@ pub enum AscendError {
     Conflict {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -525,7 +525,7 @@ pub enum AscendError {
     Http {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -533,7 +533,7 @@ pub enum AscendError {
     Cancelled {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -541,7 +541,7 @@ pub enum AscendError {
     Internal {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -549,7 +549,7 @@ pub enum AscendError {
     WebhookVerification {
         code: String,
         error_message: String,
-        status_code: Option<u16>,
+        status_code: Option<i32>,
         correlation_id: Option<String>,
         details: String,
     },
@@ -607,7 +607,7 @@ impl From<Error> for AscendError {
     fn from(e: Error) -> Self {
         let code = e.code.as_str().to_string();
         let error_message = e.message.clone();
-        let status_code = e.status_code;
+        let status_code = e.status_code.map(i32::from);
         let correlation_id = e.correlation_id.clone();
         let details = Value::Object(e.details.clone()).to_string();
         let num = |k: &str| e.details.get(k).and_then(Value::as_f64);
@@ -673,7 +673,8 @@ impl From<AscendError> for Error {
 }
 
 fn common_status(a: &AscendError) -> (Option<u16>, Option<String>) {
-    (*common_fields!(a, status_code), common_fields!(a, correlation_id).clone())
+    let status = common_fields!(a, status_code).and_then(|s| u16::try_from(s).ok());
+    (status, common_fields!(a, correlation_id).clone())
 }
 
 #[cfg(test)]

@@ -50,6 +50,7 @@ fn params(case: &Value, ctx: &mut Ctx, overrides: Option<&Map<String, Value>>) -
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
                 .unwrap_or_default(),
         ),
+        ..Default::default()
     };
     if c.get("use_spool").and_then(Value::as_bool).unwrap_or(false) {
         let dir = match &ctx.spool_dir {
@@ -87,6 +88,22 @@ fn config_projection(client: &Client) -> Value {
         "circuit_breaker_timeout": c.circuit_breaker_timeout.as_secs_f64(),
         "has_signing_secret": c.signing_secret.is_some(), "api_key_set": !c.api_key.expose().is_empty(),
     })
+}
+
+/// `invoke` with a `CancelToken` cancelled `ms` real milliseconds after the call starts; afterwards no waiter
+/// registration may be left behind.
+async fn invoke_cancelled_after(c: &Client, call: &str, args: Value, ms: u64) -> Result<Value, ascend_core::Error> {
+    let token = ascend_core::CancelToken::new();
+    let canceller = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        canceller.cancel();
+    });
+    let out = c.invoke_cancellable(call, args, &token).await;
+    if c.waiting_actions() != 0 {
+        return Err(ascend_core::Error::internal("a cancelled call left a waiter registration behind"));
+    }
+    out
 }
 
 /// Runs one scripted case.
@@ -149,7 +166,10 @@ async fn run_async(case: &Value) -> Result<(), String> {
                         None => json!({"state": null, "failures": null}),
                     }),
                     "clock_sleeps" => Ok(json!(ctx.manual.as_ref().map(|m| m.sleeps().len()).unwrap_or(0))),
-                    _ => c.invoke(call, args).await,
+                    _ => match step.get("cancel_after_ms").and_then(Value::as_u64) {
+                        Some(ms) => invoke_cancelled_after(c, call, args, ms).await,
+                        None => c.invoke(call, args).await,
+                    },
                 }
             }
         };

@@ -48,7 +48,7 @@ val AscendException.code: String
 
 /** The HTTP status of the failed request, when there was one. */
 val AscendException.statusCode: Int?
-    get() = common().statusCode?.toInt()
+    get() = common().statusCode
 
 /** The correlation id of the failed request (D22), when there was one. */
 val AscendException.correlationId: String?
@@ -70,7 +70,7 @@ val AscendException.retryable: Boolean
 private class Common(
     val code: String,
     val message: String,
-    val statusCode: UShort?,
+    val statusCode: Int?,
     val correlationId: String?,
     val details: String,
 )

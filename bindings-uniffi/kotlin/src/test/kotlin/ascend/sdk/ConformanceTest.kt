@@ -5,6 +5,10 @@ import ascend.sdk.bridge.normaliseDecision
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Base64
+import kotlinx.coroutines.CancellationException
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -195,10 +199,27 @@ class ConformanceTest {
         fun step(step: Map<String, Any?>): Any? = runBlocking {
             val call = step["call"] as String
             val args = (step["args"] as Map<String, Any?>?) ?: emptyMap()
-            when (call) {
+            val cancelAfter = (step["cancel_after_ms"] as Number?)?.toLong()
+            if (cancelAfter != null) {
+                // Kotlin's idiom: the call in a coroutine, cancelled after `cancel_after_ms`; the coroutine's
+                // CancellationException is what a caller sees, reported here as the case's CANCELLED error.
+                val job = async(Dispatchers.Default) { call(call, args) }
+                delay(cancelAfter)
+                job.cancel()
+                return@runBlocking try {
+                    job.await()
+                } catch (e: CancellationException) {
+                    throw AscendException.Cancelled("CANCELLED", "The call was cancelled", null, null, "{}")
+                }
+            }
+            call(call, args)
+        }
+
+        suspend fun call(call: String, args: Map<String, Any?>): Any? {
+            return when (call) {
                 "new_client", "restart_client" -> {
                     val fresh = makeClient(args)
-                    client?.close()
+                    client?.let { it.shutdown(); it.close() }
                     client = fresh
                     J.parse(fresh.configJson())
                 }
@@ -218,7 +239,7 @@ class ConformanceTest {
 
         fun sleeps(): List<Double> = clock?.sleeps() ?: emptyList()
 
-        fun close() = clients.forEach { it.close() }
+        fun close() = clients.forEach { it.shutdown(); it.close() }
     }
 
     class TypeMismatch(field: String) : RuntimeException("$field does not fit the typed ClientConfig")
