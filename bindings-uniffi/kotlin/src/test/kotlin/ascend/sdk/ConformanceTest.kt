@@ -219,7 +219,7 @@ class ConformanceTest {
             return when (call) {
                 "new_client", "restart_client" -> {
                     val fresh = makeClient(args)
-                    client?.let { it.shutdown(); it.close() }
+                    client?.let { old -> old.shutdown(); old.close(); clients.remove(old) }
                     client = fresh
                     J.parse(fresh.configJson())
                 }
@@ -373,22 +373,29 @@ object Requests {
         "model_id", "tool_name", "description", "business_justification",
     )
 
-    fun actionRequest(a: Map<String, Any?>): ActionRequest? {
-        if (!FIELDS.containsAll(a.keys)) return null
+    private class NotExpressible : RuntimeException()
+
+    fun actionRequest(a: Map<String, Any?>): ActionRequest? = try {
+        build(a)
+    } catch (e: NotExpressible) {
+        null
+    }
+
+    private fun build(a: Map<String, Any?>): ActionRequest {
+        if (!FIELDS.containsAll(a.keys)) throw NotExpressible()
         val present = a.filterValues { it != null }
-        fun str(k: String): String? = present[k]?.let { it as? String ?: return null }
-        fun obj(k: String): String? = present[k]?.let { if (it is Map<*, *>) J.write(it) else return null }
-        val actionType = present["action_type"] as? String ?: return null
-        val resource = present["resource"] as? String ?: return null
-        val depth = present["orchestration_depth"]?.let { if (it is Long) it else return null }
-        val timeout = present["timeout"]?.let { (it as? Number)?.toDouble() ?: return null }
-        val wait = present["wait_for_decision"]?.let { it as? Boolean ?: return null } ?: true
+        fun str(k: String): String? = present[k]?.let { it as? String ?: throw NotExpressible() }
+        fun obj(k: String): String? = present[k]?.let { if (it is Map<*, *>) J.write(it) else throw NotExpressible() }
+        val depth = present["orchestration_depth"]?.let { it as? Long ?: throw NotExpressible() }
+        val timeout = present["timeout"]?.let { (it as? Number)?.toDouble() ?: throw NotExpressible() }
+        val wait = present["wait_for_decision"]?.let { it as? Boolean ?: throw NotExpressible() } ?: true
         return ActionRequest(
-            actionType = actionType, resource = resource, resourceId = str("resource_id"),
-            parameters = obj("parameters"), context = obj("context"), riskIndicators = obj("risk_indicators"),
-            waitForDecision = wait, timeout = timeout, orchestrationSessionId = str("orchestration_session_id"),
-            parentActionId = str("parent_action_id"), orchestrationDepth = depth, mcpServerName = str("mcp_server_name"),
-            modelId = str("model_id"), toolName = str("tool_name"), description = str("description"),
+            actionType = str("action_type") ?: throw NotExpressible(), resource = str("resource") ?: throw NotExpressible(),
+            resourceId = str("resource_id"), parameters = obj("parameters"), context = obj("context"),
+            riskIndicators = obj("risk_indicators"), waitForDecision = wait, timeout = timeout,
+            orchestrationSessionId = str("orchestration_session_id"), parentActionId = str("parent_action_id"),
+            orchestrationDepth = depth, mcpServerName = str("mcp_server_name"), modelId = str("model_id"),
+            toolName = str("tool_name"), description = str("description"),
             businessJustification = str("business_justification"),
         )
     }
