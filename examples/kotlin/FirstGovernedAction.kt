@@ -83,10 +83,8 @@ suspend fun runFirstGuide(env: GuideEnv, say: (String) -> Unit = ::println): Lis
     expect(client.getActionStatus(result.actionId).decision == Decision.ALLOWED, "the status endpoint agrees: ALLOWED")
 
     // 5. MCP server governance
-    client.registerMcpServer(
-        """{"server_name": "bloomberg-mcp", "display_name": "Bloomberg market data", "governance_enabled": true,
-            "auto_approve_tools": ["market_data"]}""",
-    )
+    // Auto-approved tools skip the thresholds, so only the operator may register them (admin CLI).
+    reviewer("mcp", "add", "bloomberg-mcp", "--display-name", "Bloomberg market data", "--auto-approve", "market_data")
     val mcp = client.evaluateAction(
         ActionRequest(actionType = "tool_call", resource = "market_data", mcpServerName = "bloomberg-mcp", waitForDecision = false),
     )
