@@ -47,6 +47,23 @@ impl AscendClient {
         run(f(self.inner.clone())).await.map(|d| DecisionResult::from(&d))
     }
 
+    async fn json_with_target(
+        &self,
+        method: &'static str,
+        param: &str,
+        target: String,
+        args_json: String,
+    ) -> Result<String, AscendError> {
+        let mut args = args_of(&args_json)?;
+        if args.is_null() {
+            args = json!({});
+        }
+        if let Some(map) = args.as_object_mut() {
+            map.insert(param.to_string(), Value::String(target));
+        }
+        self.json(method, args.to_string()).await
+    }
+
     async fn json(&self, method: &'static str, args_json: String) -> Result<String, AscendError> {
         let args = args_of(&args_json)?;
         let c = self.inner.clone();
@@ -256,18 +273,30 @@ impl AscendClient {
     }
 }
 
-/// The methods whose peer result is a raw dict: JSON object text in (keyword arguments), JSON text out.
+/// The methods whose peer result is a raw dict: JSON object text in (keyword arguments), JSON text out. A method
+/// whose table row names a `target` (the id it acts on) takes it first, as in every binding: `name(target, args)`.
 macro_rules! json_methods {
-    ($($(#[$doc:meta])* $name:ident),+ $(,)?) => {
+    ($($(#[$doc:meta])* $name:ident $(($target:literal))?),+ $(,)?) => {
+        $(json_methods!(@one $(#[$doc])* $name $(($target))?);)+
+    };
+    (@one $(#[$doc:meta])* $name:ident) => {
         #[uniffi::export]
         impl AscendClient {
-            $(
-                $(#[$doc])*
-                #[uniffi::method(default(args_json = "{}"))]
-                pub async fn $name(&self, args_json: String) -> Result<String, AscendError> {
-                    self.json(stringify!($name), args_json).await
-                }
-            )+
+            $(#[$doc])*
+            #[uniffi::method(default(args_json = "{}"))]
+            pub async fn $name(&self, args_json: String) -> Result<String, AscendError> {
+                self.json(stringify!($name), args_json).await
+            }
+        }
+    };
+    (@one $(#[$doc:meta])* $name:ident ($target:literal)) => {
+        #[uniffi::export]
+        impl AscendClient {
+            $(#[$doc])*
+            #[uniffi::method(default(args_json = "{}"))]
+            pub async fn $name(&self, target: String, args_json: String) -> Result<String, AscendError> {
+                self.json_with_target(stringify!($name), $target, target, args_json).await
+            }
         }
     };
 }
@@ -276,7 +305,7 @@ json_methods!(
     /// Bulk governance (`{"actions": [...], "max_concurrent": 5}`); results in input order (D15).
     evaluate_actions,
     /// Sends a test delivery to a webhook (`{"webhook_id"}`).
-    test_webhook,
+    test_webhook("webhook_id"),
     /// Registers this agent.
     register,
     /// Registers an agent by id.
@@ -288,11 +317,11 @@ json_methods!(
     /// An agent's status (`{"agent_id"}`).
     get_agent,
     /// Logs a completed action (`{"action_id", "result", "duration_ms"}`; spooled under OPEN/LOCAL, D16).
-    log_action_completed,
+    log_action_completed("action_id"),
     /// Logs a failed action (`{"action_id", "error", "duration_ms"}`).
-    log_action_failed,
+    log_action_failed("action_id"),
     /// An approval request's state (`{"approval_request_id"}`).
-    check_approval,
+    check_approval("approval_request_id"),
     /// One heartbeat.
     heartbeat,
     /// One heartbeat (the peer's other name).
@@ -312,11 +341,11 @@ json_methods!(
     /// Lists actions (`{"limit", "offset", "status"}`).
     list_actions,
     /// Full details of an action (`{"action_id"}`).
-    get_action_details,
+    get_action_details("action_id"),
     /// Evaluates a policy (`{"action_type", "resource", "risk_score", "context"}`).
     evaluate_policy,
     /// A resource type's classification (`{"resource_type"}`).
-    get_resource_classification,
+    get_resource_classification("resource_type"),
     /// The audit log (`{"limit", "offset"}`).
     query_audit_log,
     /// Registers an MCP server.
@@ -324,13 +353,13 @@ json_methods!(
     /// Lists MCP servers.
     list_mcp_servers,
     /// One MCP server (`{"server_name"}`).
-    get_mcp_server,
+    get_mcp_server("server_name"),
     /// Activates an MCP server.
-    activate_mcp_server,
+    activate_mcp_server("server_name"),
     /// Deactivates an MCP server (`{"server_name", "reason"}`).
-    deactivate_mcp_server,
+    deactivate_mcp_server("server_name"),
     /// Deletes an MCP server.
-    delete_mcp_server,
+    delete_mcp_server("server_name"),
     /// Scans the network for MCP servers.
     scan_mcp_network,
     /// MCP health.
@@ -340,17 +369,17 @@ json_methods!(
     /// Releases the organisation kill switch.
     release_kill_switch,
     /// Links a model to an agent (`{"agent_id", "model_id"}`).
-    link_model_to_agent,
+    link_model_to_agent("agent_id"),
     /// Registers an orchestration topology.
-    register_topology,
+    register_topology("orchestrator_agent_id"),
     /// Registers an MCP topology.
-    register_mcp_topology,
+    register_mcp_topology("orchestrator_agent_id"),
     /// Cascading kill of an orchestrator's workers (`{"orchestrator_id", "reason", "dry_run"}`).
-    cascade_kill,
+    cascade_kill("orchestrator_id"),
     /// An orchestration session.
-    get_orchestration_session,
+    get_orchestration_session("session_id"),
     /// An orchestration session's risk.
-    get_orchestration_session_risk,
+    get_orchestration_session_risk("session_id"),
     /// Orchestration statistics.
     get_orchestration_stats,
     /// Output filter configuration.
@@ -358,7 +387,7 @@ json_methods!(
     /// Output findings.
     get_output_findings,
     /// Output findings of one action.
-    get_output_findings_for_action,
+    get_output_findings_for_action("action_id"),
     /// Scans model output (`{"content", "agent_id", "action_id"}`).
     scan_output,
     /// Registers a supply-chain component.
@@ -368,7 +397,7 @@ json_methods!(
     /// Supply-chain statistics.
     get_supply_chain_stats,
     /// Impact of a supply-chain component.
-    get_supply_chain_impact,
+    get_supply_chain_impact("component_id"),
     /// CVE sync status.
     get_cve_sync_status,
     /// Supply-chain alerts.
@@ -376,7 +405,7 @@ json_methods!(
     /// Commands pending for an agent.
     get_pending_commands,
     /// Acknowledges a command (`{"command_id", "agent_id"}`).
-    ack_command,
+    ack_command("command_id"),
     /// Replays the durable spool now (D18); the number of records delivered.
     replay_spool,
     /// The number of records waiting in the spool.

@@ -127,6 +127,12 @@ class RuntimeTest {
         val kotlin = ascend.sdk.bridge.AscendClient::class.java.methods.map { it.name }.toSet()
         val missing = names.map { camel(it) }.filter { it !in kotlin }
         assertEquals(emptyList<String>(), missing, "methods of the core's table missing on AscendClient")
+        // A method that acts on an id (the table's `target`) takes it first, as a String.
+        val methods = ascend.sdk.bridge.AscendClient::class.java.methods
+        val wrong = targetMethods().filter { name ->
+            methods.none { it.name == camel(name) && it.parameterTypes.firstOrNull() == String::class.java }
+        }
+        assertEquals(emptyList<String>(), wrong, "target-first methods")
     }
 
     @Test
@@ -140,6 +146,12 @@ class RuntimeTest {
 
     companion object {
         fun camel(s: String): String = s.split("_").mapIndexed { i, p -> if (i == 0) p else p.replaceFirstChar { it.uppercase() } }.joinToString("")
+
+        @Suppress("UNCHECKED_CAST")
+        fun targetMethods(): List<String> {
+            val d = J.obj(Files.readString(Paths0.conformance.resolve("methods.json")))
+            return (d["methods"] as List<Map<String, Any?>>).filter { it["target"] != null }.map { it["name"] as String }
+        }
 
         /** tests/conformance/methods.json (the core's descriptor) when present, else the names `Client::invoke` matches. */
         @Suppress("UNCHECKED_CAST")
