@@ -91,6 +91,11 @@ class MockServer : AutoCloseable {
         return (r["requests"] as List<Map<String, Any?>>) to (r["unmatched"] as Number).toInt()
     }
 
+    /** The server's verdict on a case's `expect_requests`, leftover script entries and sleeps (`POST /__mock/verify`). */
+    @Suppress("UNCHECKED_CAST")
+    fun verify(expectations: Map<String, Any?>): Map<String, Any?> =
+        control("POST", "/__mock/verify", expectations) as Map<String, Any?>
+
     override fun close() {
         proc.destroy()
         if (!proc.waitFor(5, TimeUnit.SECONDS)) proc.destroyForcibly()
@@ -105,7 +110,7 @@ object Match {
         if (expected is Map<*, *>) {
             when {
                 "\$absent" in expected -> { check(actual == null || actual == Missing) { "$path: expected absent, got $actual" }; return }
-                "\$any" in expected -> { check(actual != Missing) { "$path: expected present" }; return }
+                "\$any" in expected -> { check(actual != Missing && actual != null) { "$path: expected present, not null: $actual" }; return }
                 "\$regex" in expected -> {
                     check(actual is String && Regex(expected["\$regex"] as String).containsMatchIn(actual)) {
                         "$path: $actual does not match ${expected["\$regex"]}"
