@@ -1,0 +1,377 @@
+// The conformance runner for Node: EVERY case of tests/conformance/index.json through the public ascend-sdk API.
+//
+// Semantics follow core/tests/conformance/protocol.rs and bindings-python/tests/test_conformance.py:
+// * scripted cases run against one ascend-mock-server process (reset and scripted per case through /__mock/);
+// * client parameters come from the case's `client` (camelCased for `new AscendClient`; defaults: api key
+//   test-api-key-0001, agent test-agent, the mock server's URL) and `env` (used instead of the process environment,
+//   private `_env`); time is the core's manual clock (private `_clock: "manual:<start>"`) unless `clock.real`;
+// * `call` names are camelCased to the client's methods, the method's `target` parameter passed first; runner steps
+//   new_client, restart_client, breaker_state, clock_sleeps use the native client's private hooks; our additions
+//   spool_pending / replay_spool / poll_kill_switch and a name with no method at all go through `client.invoke`;
+// * `expect.result` is a subset match on the result with its top-level keys snake_cased back (the mechanical
+//   inverse of the facade's camelCasing); `expect.error` checks the error's code, class, statusCode and details;
+// * pure suites call the package's pure functions (prescore, cvssScore, verifyWebhook, signWebhook, ...).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as sdk from "../dist/esm/index.mjs";
+import { MockServer } from "./mockserver.mjs";
+import { MISSING, REPO, internal, subsetMatch } from "./support.mjs";
+
+const CONFORMANCE = join(REPO, "tests", "conformance");
+const INDEX = JSON.parse(readFileSync(join(CONFORMANCE, "index.json"), "utf8"));
+const DEFAULT_START_UNIX = 1_767_225_600;
+const PURE_SUITES = new Set(["canonical", "normalise", "cvss", "prescore", "webhooks"]);
+const PRIVATE_CALLS = new Set(["spool_pending", "replay_spool", "poll_kill_switch"]);
+const { camel, snakeKeys } = internal.methods;
+const { nativeOf } = internal.client;
+const SPECS = new Map(sdk.METHODS.map((m) => [m.name, m]));
+
+/** case id -> reason. Every case not listed here runs and must pass. */
+const SKIP = {};
+
+const TMP = mkdtempSync(join(tmpdir(), "ascend-node-conformance-"));
+let tmpCount = 0;
+const tmpDir = () => mkdtempSync(join(TMP, `c${tmpCount++}-`));
+
+const load = (rel) => JSON.parse(readFileSync(join(CONFORMANCE, rel), "utf8"));
+
+// -- projections of results and errors (snake_case, as the cases are written) ---------------------------------
+
+const PYTHON_CLASS = { AscendError: "OWKAIError", AbortError: "OWKAIError" };
+
+function errorProjection(e) {
+  return { code: e.code, class: PYTHON_CLASS[e.constructor.name] ?? e.constructor.name, status_code: e.statusCode, details: e.details };
+}
+
+/** The facade's result -> the core's projection (the inverse of the facade's mechanical camelCasing). */
+function project(returns, value) {
+  if (value === undefined) return null;
+  if (value instanceof sdk.AscendError) return errorProjection(value);
+  const obj = (v) => (v && typeof v === "object" && !Array.isArray(v) ? snakeKeys(v) : v);
+  switch (returns) {
+    case "json": case "bool": case "int": return value;
+    case "webhook_list": return Array.isArray(value) ? value.map(obj) : value;
+    case "bulk_result": {
+      const out = obj(value);
+      if (Array.isArray(value?.results)) {
+        out.results = value.results.map((item) => {
+          const r = obj(item);
+          if (item.decision) r.decision = obj(item.decision);
+          if (item.error) r.error = errorProjection(item.error);
+          return r;
+        });
+      }
+      return out;
+    }
+    default: return obj(value);
+  }
+}
+
+function checkError(expected, e) {
+  assert.ok(e instanceof sdk.AscendError, `expected an SDK error ${JSON.stringify(expected)}, got ${e?.stack ?? e}`);
+  subsetMatch(expected, errorProjection(e), `error (${e.name}: ${e.message})`);
+}
+
+// -- scripted cases ------------------------------------------------------------------------------------------
+
+class Runner {
+  constructor(kase, url) {
+    this.case = kase;
+    this.url = url;
+    const clock = kase.clock ?? {};
+    this.private = { _env: { ...(kase.env ?? {}) } };
+    if (!clock.real) this.private._clock = `manual:${clock.start_unix ?? DEFAULT_START_UNIX}`;
+    this.client = null;
+    this.clients = [];
+    this.spoolDir = null;
+  }
+
+  makeClient(overrides = {}) {
+    const c = { ...(this.case.client ?? {}), ...overrides };
+    const opts = {
+      apiKey: "api_key" in c ? c.api_key : "test-api-key-0001",
+      agentId: "agent_id" in c ? c.agent_id : "test-agent",
+      apiUrl: "api_url" in c ? c.api_url : this.url,
+    };
+    for (const key of ["agent_name", "environment", "fail_mode", "timeout", "max_retries", "enable_circuit_breaker",
+      "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret"]) {
+      if (key in c) opts[camel(key)] = c[key];
+    }
+    if (c.use_spool) {
+      this.spoolDir ??= tmpDir();
+      opts.auditSpoolPath = join(this.spoolDir, "spool.jsonl");
+    } else {
+      opts.auditSpoolPath = join(tmpDir(), "spool.jsonl"); // never the user's cache dir
+    }
+    if ("prescore_rules" in c) {
+      const rules = join(tmpDir(), "rules.json");
+      writeFileSync(rules, JSON.stringify(c.prescore_rules));
+      opts.prescoreRulesPath = rules;
+    }
+    const client = new sdk.AscendClient({ ...opts, ...this.private });
+    this.clients.push(client);
+    return client;
+  }
+
+  current() {
+    this.client ??= this.makeClient();
+    return this.client;
+  }
+
+  async step(step) {
+    const call = step.call;
+    const args = { ...(step.args ?? {}) };
+    if (call === "new_client" || call === "restart_client") {
+      const fresh = this.makeClient(args);
+      if (this.client) await this.client.close();
+      this.client = fresh;
+      return snakeKeys(fresh.config);
+    }
+    const client = this.current();
+    if (call === "breaker_state") return JSON.parse(nativeOf(client).breakerState());
+    if (call === "clock_sleeps") return this.sleeps().length;
+    if (PRIVATE_CALLS.has(call)) return client.invoke(call, args);
+    const spec = SPECS.get(call);
+    const method = client[camel(call)];
+    if (spec === undefined || typeof method !== "function") {
+      assert.equal(spec, undefined, `${call} is in the method table but not on AscendClient`);
+      return client.invoke(call, args); // no method at all: the generic entry point
+    }
+    const options = {};
+    for (const [k, v] of Object.entries(args)) if (k !== spec.target) options[camel(k)] = v;
+    const result = spec.target ? await method.call(client, args[spec.target], options) : await method.call(client, options);
+    return project(spec.returns, result);
+  }
+
+  advance(seconds) {
+    if (this.private._clock) nativeOf(this.current()).advanceClock(seconds);
+    else return new Promise((r) => setTimeout(r, seconds * 1000));
+  }
+
+  sleeps() {
+    return this.clients.flatMap((c) => nativeOf(c).clockSleeps());
+  }
+
+  async close() {
+    for (const c of this.clients) await c.close();
+  }
+}
+
+function checkRequest(want, got, every) {
+  assert.equal(got.method.toUpperCase(), want.method.toUpperCase(), "method");
+  assert.equal(got.path, want.path, "path");
+  if ("query" in want) assert.deepEqual(got.query, want.query, "query");
+  const headers = Object.fromEntries(Object.entries(got.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  if (want.headers) subsetMatch(Object.fromEntries(Object.entries(want.headers).map(([k, v]) => [k.toLowerCase(), v])), headers, "headers");
+  for (const name of want.headers_present ?? []) assert.ok(name.toLowerCase() in headers, `header ${name} missing`);
+  for (const name of want.headers_absent ?? []) assert.ok(!(name.toLowerCase() in headers), `header ${name} present`);
+  for (const [name, index] of Object.entries(want.same_header_as ?? {})) {
+    const mine = headers[name.toLowerCase()];
+    const other = Object.fromEntries(Object.entries(every[index].headers).map(([k, v]) => [k.toLowerCase(), v]))[name.toLowerCase()];
+    assert.ok(mine !== undefined && mine === other, `header ${name}: ${mine} differs from request ${index}: ${other}`);
+  }
+  const text = got.body;
+  let body = MISSING;
+  try { if (text) body = JSON.parse(text); } catch { body = MISSING; }
+  if ("body_subset" in want) subsetMatch(want.body_subset, body, "body");
+  if ("body_exact" in want) assert.deepEqual(body, want.body_exact, "body_exact");
+  if ("body_raw" in want) assert.equal(text, want.body_raw, "body_raw");
+  if (want.body_absent) assert.ok(!got.body_b64, `expected no body, got ${text}`);
+}
+
+function checkSleeps(expected, sleeps) {
+  assert.equal(sleeps.length, expected.length, `expected ${expected.length} sleeps, got ${JSON.stringify(sleeps)}`);
+  expected.forEach((want, i) => {
+    const got = sleeps[i];
+    const ok = typeof want === "object" ? want.min - 1e-6 <= got && got <= want.max + 1e-6 : Math.abs(want - got) < 1e-3;
+    assert.ok(ok, `sleep ${i}: ${got}s does not match ${JSON.stringify(want)}`);
+  });
+}
+
+async function runScripted(kase, mock) {
+  await mock.reset();
+  if (kase.server?.length) await mock.script(kase.server);
+  const runner = new Runner(kase, mock.url);
+  try {
+    for (const [i, step] of kase.steps.entries()) {
+      if ("advance_clock" in step) await runner.advance(step.advance_clock);
+      const expect = step.expect ?? {};
+      let outcome;
+      try {
+        outcome = ["result", await runner.step(step)];
+      } catch (e) {
+        outcome = ["error", e];
+      }
+      const where = `step ${i} (${step.call})`;
+      if ("result" in expect) {
+        if (outcome[0] === "error") throw new Error(`${where}: expected a result, got ${outcome[1]?.name}: ${outcome[1]?.message} ${JSON.stringify(outcome[1]?.details)}`);
+        subsetMatch(expect.result, outcome[1], `${where} result`);
+      } else if ("error" in expect) {
+        assert.equal(outcome[0], "error", `${where}: expected an error, got ${JSON.stringify(outcome[1])}`);
+        checkError(expect.error, outcome[1]);
+      } else if (outcome[0] === "error" && !(outcome[1] instanceof sdk.AscendError)) {
+        throw outcome[1];
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+  const [recorded, unmatched] = await mock.requests();
+  if (kase.expect_requests) {
+    const expected = kase.expect_requests;
+    assert.equal(recorded.length, expected.length, `expected ${expected.length} requests, recorded ${JSON.stringify(recorded.map((r) => [r.method, r.path]))}`);
+    expected.forEach((want, i) => {
+      try { checkRequest(want, recorded[i], recorded); } catch (e) { throw new Error(`request ${i}: ${e.message}`); }
+    });
+  }
+  assert.equal(unmatched, 0, `${unmatched} request(s) had no scripted response`);
+  if (kase.expect_sleeps) checkSleeps(kase.expect_sleeps, runner.sleeps());
+}
+
+// -- pure cases ----------------------------------------------------------------------------------------------
+
+const PRESCORE_RUNNER_KEYS = new Set(["thresholds", "rules", "rules_json", "rules_toml", "batch"]);
+
+function rulesPath(data) {
+  let name, text;
+  if ("rules" in data) [name, text] = ["rules.json", JSON.stringify(data.rules, null, 2)];
+  else if (typeof data.rules_json === "string") [name, text] = ["rules.json", data.rules_json];
+  else if (typeof data.rules_toml === "string") [name, text] = ["rules.toml", data.rules_toml];
+  else return undefined;
+  const path = join(tmpDir(), name);
+  writeFileSync(path, text, "utf8");
+  return path;
+}
+
+function runPrescore(data) {
+  const options = { rulesPath: rulesPath(data) };
+  if (data.thresholds != null) options.thresholds = Object.fromEntries(Object.entries(data.thresholds).map(([k, v]) => [camel(k), v]));
+  if ("batch" in data) {
+    const batch = Array.isArray(data.batch) ? data.batch.map((a) => (a && typeof a === "object" ? Object.fromEntries(Object.entries(a).map(([k, v]) => [camel(k), v])) : a)) : data.batch;
+    return { results: sdk.prescoreBatch(batch, options).map(snakeKeys) };
+  }
+  const action = {};
+  for (const [k, v] of Object.entries(data)) if (!PRESCORE_RUNNER_KEYS.has(k)) action[camel(k)] = v;
+  return snakeKeys(sdk.prescore(action, options));
+}
+
+function webhookBody(data) {
+  const raw = "body_b64" in data ? Buffer.from(data.body_b64, "base64") : Buffer.from(String(data.body ?? ""), "utf8");
+  const as = data.body_as ?? "bytes";
+  if (as === "text") return raw.toString("utf8");
+  if (as === "parsed") return JSON.parse(raw.length ? raw.toString("utf8") : "null");
+  assert.equal(as, "bytes", `unknown body_as ${as}`);
+  return raw;
+}
+
+const webhookHeaders = (data) => data.headers ?? {};
+
+function webhookVerify(data) {
+  const tolerance = data.tolerance_seconds ?? 300;
+  const now = data.now_unix ?? undefined;
+  const deliveries = Math.max(Number(data.deliveries ?? 1), 1);
+  let cache;
+  if (deliveries > 1 || "replay" in data) {
+    cache = new sdk.ReplayCache(1000);
+    const start = now ?? 0;
+    for (const id of data.replay ?? []) cache.remember(id, start + Math.ceil(tolerance), start);
+  }
+  let result;
+  for (let i = 0; i < deliveries; i++) {
+    try {
+      result = sdk.verifyWebhook(webhookBody(data), webhookHeaders(data), data.secrets ?? [], { toleranceSeconds: tolerance, scheme: data.scheme ?? undefined, replayCache: cache, nowUnix: now });
+    } catch (e) {
+      if (i === deliveries - 1) throw e;
+    }
+  }
+  return snakeKeys(result);
+}
+
+function webhookSign(spec, data) {
+  const secrets = [...(spec.secrets ?? []), ...("secret" in spec ? [spec.secret] : [])];
+  return sdk.signWebhook(webhookBody(data), secrets, { msgId: spec.msg_id ?? undefined, timestamp: spec.timestamp_unix ?? undefined, scheme: spec.scheme ?? "standard_webhooks" });
+}
+
+function cvssOne(vector) {
+  try {
+    return snakeKeys(sdk.cvssScore(vector));
+  } catch (e) {
+    if (!(e instanceof sdk.AscendError)) throw e;
+    const p = errorProjection(e);
+    return { error: { code: p.code, class: p.class, details: p.details } };
+  }
+}
+
+function runPure(suite, kase) {
+  const data = kase.input;
+  let result;
+  try {
+    if (suite === "canonical") {
+      const text = data.json ?? "null";
+      result = { canonical: sdk.canonicalJson(text) };
+      if (typeof data.secret === "string" && typeof data.timestamp === "string") result.signature = internal.native.signRequest(data.secret, data.timestamp, text);
+    } else if (suite === "normalise") {
+      result = snakeKeys(sdk.normaliseDecision(data.response));
+    } else if (suite === "cvss") {
+      result = "vectors" in data ? { results: data.vectors.map(cvssOne) } : snakeKeys(sdk.cvssScore(data.vector));
+    } else if (suite === "prescore") {
+      result = runPrescore(data);
+    } else {
+      const op = data.op;
+      if (op === "verify") result = webhookVerify(data);
+      else if (op === "verify_signature") {
+        result = snakeKeys(sdk.verifyWebhookSignature(webhookBody(data), webhookHeaders(data), data.secrets ?? [], { toleranceSeconds: data.tolerance_seconds ?? 300, scheme: data.scheme ?? undefined, nowUnix: data.now_unix ?? undefined }));
+      } else if (op === "sign") result = { headers: webhookSign(data, data) };
+      else {
+        assert.equal(op, "sign_verify", `unknown op ${op}`);
+        const headers = webhookSign(data.sign, data);
+        result = { headers, event: webhookVerify({ ...data, headers }) };
+      }
+    }
+  } catch (e) {
+    if ("expected_error" in kase) {
+      checkError(kase.expected_error, e);
+      return;
+    }
+    throw e;
+  }
+  assert.ok("expected" in kase, `expected an error ${JSON.stringify(kase.expected_error)}, got ${JSON.stringify(result)}`);
+  subsetMatch(kase.expected, result, "result");
+}
+
+// -- the tests -----------------------------------------------------------------------------------------------
+
+let mock;
+before(async () => { mock = await MockServer.start(); });
+after(() => mock?.close());
+
+const bySuite = new Map();
+for (const rel of INDEX.cases) {
+  const suite = rel.split("/")[1];
+  if (!bySuite.has(suite)) bySuite.set(suite, []);
+  bySuite.get(suite).push(rel);
+}
+
+for (const [suite, rels] of bySuite) {
+  describe(suite, () => {
+    for (const rel of rels) {
+      const kase = load(rel);
+      const reason = SKIP[kase.id];
+      test(kase.id, { skip: reason ?? false }, async () => {
+        if (PURE_SUITES.has(suite)) runPure(suite, kase);
+        else await runScripted(kase, mock);
+      });
+    }
+  });
+}
+
+test("every case is listed and every skip is explained", () => {
+  const ids = new Set(INDEX.cases.map((r) => load(r).id));
+  for (const [id, reason] of Object.entries(SKIP)) {
+    assert.ok(ids.has(id), `skip list names an unknown case ${id}`);
+    assert.ok(reason.length > 20, `skip reason for ${id} is too short`);
+  }
+});
