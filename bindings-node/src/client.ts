@@ -129,14 +129,16 @@ export class AscendClient {
 
   constructor(options: AscendClientOptions = {}) {
     if (!isPlainObject(options)) throw new TypeError("AscendClient options must be an object");
+    // The logger first, so the records of construction reach it.
+    this.#unregisterLogger = registerLogger(options.logger as Logger | undefined, options.debug === true);
     let client: NativeClient;
     try {
       client = new native.NativeClient(JSON.stringify(constructorParams(options)));
     } catch (e) {
+      this.#unregisterLogger();
       throw fromNative(e);
     }
     natives.set(this, client);
-    this.#unregisterLogger = registerLogger(options.logger as Logger | undefined, options.debug === true);
   }
 
   /** The resolved configuration (secrets only as `apiKeySet` / `hasSigningSecret`). */

@@ -1,5 +1,5 @@
 //! Core `tracing` records to JavaScript: a layer formats records at or above the level the facade set
-//! (`setLogLevel`; 0 = off, the default) and hands them to every registered sink (`setLogSink`, one per
+//! (`setLogLevel`; 0 = off, the default) and hands them as `[level, target, message]` to every registered sink (`setLogSink`, one per
 //! JavaScript environment: the main thread and each worker). Sinks are weak (unref'd) threadsafe functions, so
 //! logging never keeps a process alive. Messages come from the core, which never logs a secret (D19).
 
@@ -93,9 +93,9 @@ fn install() {
     });
 }
 
-/// Registers `sink(level, target, message)` for this JavaScript environment. It is weak: it never keeps the
+/// Registers `sink([level, target, message])` for this JavaScript environment. It is weak: it never keeps the
 /// process (or worker) alive.
-#[napi(ts_args_type = "sink: (level: number, target: string, message: string) => void")]
+#[napi(ts_args_type = "sink: (record: [level: number, target: string, message: string]) => void")]
 pub fn set_log_sink(sink: Function<(u32, String, String), Unknown<'static>>) -> napi::Result<()> {
     install();
     let tsfn: Sink = sink.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;

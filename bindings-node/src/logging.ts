@@ -31,7 +31,8 @@ function envLevel(): number | undefined {
   return raw ? LEVELS[raw] : undefined;
 }
 
-function deliver(level: number, target: string, message: string): void {
+function deliver(record: [number, string, string]): void {
+  const [level, target, message] = record;
   const text = `[${target}] ${message}`;
   const targets: Iterable<Entry> = entries.size > 0 ? entries : fallback();
   for (const e of targets) {
