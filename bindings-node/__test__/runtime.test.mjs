@@ -107,11 +107,15 @@ test("logs reach a user-supplied logger; secrets never appear in logs or errors"
   await c.evaluateAction({ actionType: "query", resource: "reports", waitForDecision: false });
   let err;
   try { await new sdk.AscendClient({ apiKey: wrongKey, apiUrl: server.url, agentId: "log-bot", maxRetries: 0, logger }).evaluateAction({ actionType: "query", resource: "r", waitForDecision: false }); } catch (e) { err = e; }
+  // A retried connection failure logs at debug level ("retrying").
+  const down = new sdk.AscendClient({ apiKey: wrongKey, apiUrl: "http://127.0.0.1:9", agentId: "log-bot", maxRetries: 1, logger, debug: true });
+  await assert.rejects(down.evaluateAction({ actionType: "query", resource: "r", waitForDecision: false }), (e) => e instanceof sdk.ConnectionError);
+  await down.close();
   await new Promise((r) => setTimeout(r, 100));
   await c.close();
   assert.ok(err instanceof sdk.AuthenticationError);
   assert.ok(records.some(([l, m]) => l === "info" && /initialized/i.test(m)), JSON.stringify(records.slice(0, 5)));
-  assert.ok(records.some(([l]) => l === "debug"), "debug records reach a debug client's logger");
+  assert.ok(records.some(([l, m]) => l === "debug" && /retrying/.test(m)), "debug records reach a debug client's logger");
   const everything = JSON.stringify(records) + err.message + JSON.stringify(err.details);
   assert.ok(!everything.includes(apiKey) && !everything.includes(wrongKey) && !everything.includes(signingSecret), "a secret leaked into logs or errors");
 });
@@ -122,6 +126,8 @@ test("silent by default; ASCEND_LOG=debug turns on debug logs", () => {
     (async () => {
       const c = new AscendClient({ apiKey: ${JSON.stringify(server.apiKey)}, apiUrl: ${JSON.stringify(server.url)}, agentId: "quiet" });
       await c.evaluateAction({ actionType: "query", resource: "reports", waitForDecision: false });
+      const down = new AscendClient({ apiKey: "k-123456", apiUrl: "http://127.0.0.1:9", agentId: "quiet", maxRetries: 1 });
+      await down.evaluateAction({ actionType: "query", resource: "reports", waitForDecision: false }).catch(() => {});
       await new Promise((r) => setTimeout(r, 100));
       await c.close();
     })();`;
@@ -130,6 +136,7 @@ test("silent by default; ASCEND_LOG=debug turns on debug logs", () => {
   assert.equal(quiet.stdout + quiet.stderr, "");
   const loud = runNode(code, { env: { ASCEND_LOG: "debug" } });
   assert.equal(loud.status, 0, loud.stderr);
-  assert.match(loud.stdout + loud.stderr, /\[ascend/);
+  assert.match(loud.stdout + loud.stderr, /\[ascend_core[^\]]*\] .*initialized/);
+  assert.match(loud.stdout + loud.stderr, /retrying/);
   assert.ok(!(loud.stdout + loud.stderr).includes(server.apiKey));
 });
