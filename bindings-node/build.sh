@@ -41,6 +41,7 @@ echo "==> TypeScript facade"
 node scripts/gen-methods.mjs "$ROOT/tests/conformance/methods.json"
 rm -rf dist
 node_modules/.bin/tsc -p tsconfig.json
+cp src/native-addon.d.ts dist/cjs/native-addon.d.ts
 node scripts/esm-wrappers.mjs
 
 node -e 'const a = require("./"); console.log("ascend-sdk", a.SDK_VERSION, "ready:", typeof a.AscendClient)'
