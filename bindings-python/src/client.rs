@@ -21,29 +21,6 @@ use std::time::Duration;
 /// Default start of a manual clock (`_clock="manual"`): 2026-01-01T00:00:00Z, as in the conformance runners.
 const DEFAULT_MANUAL_START_UNIX: f64 = 1_767_225_600.0;
 
-/// Constructor keys: the `AscendClient` parameters, our two extensions, and two private test hooks.
-const KNOWN_PARAMS: &[&str] = &[
-    "api_key",
-    "agent_id",
-    "agent_name",
-    "api_url",
-    "environment",
-    "fail_mode",
-    "timeout",
-    "max_retries",
-    "enable_circuit_breaker",
-    "circuit_breaker_threshold",
-    "circuit_breaker_timeout",
-    "signing_secret",
-    "debug",
-    "audit_spool_path",
-    "prescore_rules_path",
-    // Private: "system" | "manual" | "manual:<start_unix>" (the core's ManualClock; conformance runner).
-    "_clock",
-    // Private: a dict used instead of the process environment for the env fallbacks of PROTOCOL §1.2.
-    "_env",
-];
-
 pub(crate) fn type_error(field: &str, want: &str, got: &Bound<'_, PyAny>) -> Error {
     // Only the type is named: the value may be a secret (D19).
     let got = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
@@ -138,8 +115,14 @@ struct Parsed {
     manual: Option<Arc<ManualClock>>,
 }
 
+/// `python <major>.<minor>` for the User-Agent.
+fn python_binding(py: Python<'_>) -> ascend_core::BindingInfo {
+    let v = py.version_info();
+    ascend_core::BindingInfo { name: "python".into(), version: format!("{}.{}", v.major, v.minor) }
+}
+
 fn parse_params(dict: &Bound<'_, PyDict>) -> Result<Parsed, Error> {
-    let mut p = ClientParams::default();
+    let mut p = ClientParams { binding: Some(python_binding(dict.py())), ..ClientParams::default() };
     let mut clock: SharedClock = Arc::new(SystemClock);
     let mut manual = None;
     for (key, v) in dict.iter() {
@@ -166,10 +149,11 @@ fn parse_params(dict: &Bound<'_, PyDict>) -> Result<Parsed, Error> {
             "debug" => p.debug = opt_bool(k, &v)?,
             "audit_spool_path" => p.audit_spool_path = opt_path(k, &v)?,
             "prescore_rules_path" => p.prescore_rules_path = opt_path(k, &v)?,
+            "app_info" => p.app_info = opt_string(k, &v)?,
             "_clock" => (clock, manual) = parse_clock(&v)?,
             "_env" => p.env = parse_env(&v)?,
             _ => {
-                debug_assert!(!KNOWN_PARAMS.contains(&k));
+                debug_assert!(!ascend_core::config::PARAM_NAMES.contains(&k));
                 return Err(validation(k, "Unknown parameter", format!("unknown client parameter: {k}")));
             }
         }

@@ -47,8 +47,19 @@ impl fmt::Display for Secret {
     }
 }
 
-/// Constructor parameters as a host language passes them; `None` means "not given".
-#[derive(Clone, Debug, Default)]
+/// The language binding a client was built by, named in the User-Agent
+/// (`ascend-sdk-rs/0.1.0 (python 3.11; rust core 0.1.0)`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BindingInfo {
+    /// Host language or binding (`python`, `node`, `kotlin`, `swift`).
+    pub name: String,
+    /// The host runtime's version (`3.11`, `20.20.2`).
+    pub version: String,
+}
+
+/// Constructor parameters as a host language passes them; `None` means "not given". `Debug` masks the API key
+/// and the signing secret (D19).
+#[derive(Clone, Default)]
 pub struct ClientParams {
     /// Organisation API key (env `ASCEND_API_KEY`, `OWKAI_API_KEY`).
     pub api_key: Option<String>,
@@ -82,7 +93,125 @@ pub struct ClientParams {
     pub prescore_rules_path: Option<PathBuf>,
     /// Environment to resolve fallbacks from; `None` reads the process environment.
     pub env: Option<HashMap<String, String>>,
+    /// The binding that builds this client (User-Agent); `None` for Rust users.
+    pub binding: Option<BindingInfo>,
+    /// The host application, appended to the User-Agent (`my-agent/1.2`).
+    pub app_info: Option<String>,
 }
+
+impl fmt::Debug for ClientParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mask = |s: &Option<String>| s.as_ref().map(|_| "****");
+        f.debug_struct("ClientParams")
+            .field("api_key", &mask(&self.api_key))
+            .field("agent_id", &self.agent_id)
+            .field("agent_name", &self.agent_name)
+            .field("api_url", &self.api_url)
+            .field("environment", &self.environment)
+            .field("fail_mode", &self.fail_mode)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("enable_circuit_breaker", &self.enable_circuit_breaker)
+            .field("circuit_breaker_threshold", &self.circuit_breaker_threshold)
+            .field("circuit_breaker_timeout", &self.circuit_breaker_timeout)
+            .field("signing_secret", &mask(&self.signing_secret))
+            .field("debug", &self.debug)
+            .field("audit_spool_path", &self.audit_spool_path)
+            .field("prescore_rules_path", &self.prescore_rules_path)
+            .field("binding", &self.binding)
+            .field("app_info", &self.app_info)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientParams {
+    /// Constructor parameters from a JSON object keyed by the Python parameter names (`api_key`, `api_url`,
+    /// `agent_id`, `agent_name`, `environment`, `fail_mode`, `timeout`, `max_retries`,
+    /// `enable_circuit_breaker`, `circuit_breaker_threshold`, `circuit_breaker_timeout`, `signing_secret`,
+    /// `debug`, `audit_spool_path`, `prescore_rules_path`, `app_info`); null means not given. An unknown key
+    /// or a value of the wrong type is a `CONFIGURATION_ERROR` naming the parameter.
+    pub fn from_json(v: &serde_json::Value) -> Result<ClientParams> {
+        use serde_json::Value;
+        let empty = serde_json::Map::new();
+        let obj = match v {
+            Value::Object(m) => m,
+            Value::Null => &empty,
+            _ => return Err(Error::config("params", "client parameters must be an object")),
+        };
+        let want = |k: &str, what: &str| Error::config(k, format!("{k} must be {what}"));
+        let text = |k: &str| -> Result<Option<String>> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(want(k, "a string")),
+            }
+        };
+        let num = |k: &str| -> Result<Option<f64>> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) => Ok(n.as_f64()),
+                Some(_) => Err(want(k, "a number")),
+            }
+        };
+        let int = |k: &str| -> Result<Option<i64>> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
+                Some(_) => Err(want(k, "an integer")),
+            }
+        };
+        let flag = |k: &str| -> Result<Option<bool>> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::Bool(b)) => Ok(Some(*b)),
+                Some(_) => Err(want(k, "a boolean")),
+            }
+        };
+        if let Some(k) = obj.keys().find(|k| !PARAM_NAMES.contains(&k.as_str())) {
+            return Err(Error::config(k, format!("unknown client parameter '{k}'")));
+        }
+        Ok(ClientParams {
+            api_key: text("api_key")?,
+            agent_id: text("agent_id")?,
+            agent_name: text("agent_name")?,
+            api_url: text("api_url")?,
+            environment: text("environment")?,
+            fail_mode: text("fail_mode")?,
+            timeout: num("timeout")?,
+            max_retries: int("max_retries")?,
+            enable_circuit_breaker: flag("enable_circuit_breaker")?,
+            circuit_breaker_threshold: int("circuit_breaker_threshold")?,
+            circuit_breaker_timeout: num("circuit_breaker_timeout")?,
+            signing_secret: text("signing_secret")?,
+            debug: flag("debug")?,
+            audit_spool_path: text("audit_spool_path")?.map(PathBuf::from),
+            prescore_rules_path: text("prescore_rules_path")?.map(PathBuf::from),
+            app_info: text("app_info")?,
+            env: None,
+            binding: None,
+        })
+    }
+}
+
+/// Every constructor parameter's name (the keys of [`ClientParams::from_json`]).
+pub const PARAM_NAMES: &[&str] = &[
+        "api_key",
+        "agent_id",
+        "agent_name",
+        "api_url",
+        "environment",
+        "fail_mode",
+        "timeout",
+        "max_retries",
+        "enable_circuit_breaker",
+        "circuit_breaker_threshold",
+        "circuit_breaker_timeout",
+        "signing_secret",
+        "debug",
+        "audit_spool_path",
+        "prescore_rules_path",
+        "app_info",
+];
 
 /// Resolved, validated configuration.
 #[derive(Clone, Debug)]
@@ -117,6 +246,24 @@ pub struct Config {
     pub audit_spool_path: PathBuf,
     /// Pre-scoring rules file.
     pub prescore_rules_path: Option<PathBuf>,
+    /// The User-Agent header value.
+    pub user_agent: String,
+}
+
+/// `ascend-sdk-rs/<sdk> (<binding> <version>; rust core <sdk>) <os>/<arch>[ <app_info>]`.
+pub fn user_agent(binding: Option<&BindingInfo>, app_info: Option<&str>) -> String {
+    let v = crate::SDK_VERSION;
+    let host = match binding {
+        Some(b) => format!("{} {}", b.name, b.version),
+        None => "rust".to_string(),
+    };
+    let mut ua =
+        format!("ascend-sdk-rs/{v} ({host}; rust core {v}) {}/{}", std::env::consts::OS, std::env::consts::ARCH);
+    if let Some(app) = app_info.map(str::trim).filter(|a| !a.is_empty()) {
+        ua.push(' ');
+        ua.push_str(app);
+    }
+    ua
 }
 
 impl Config {
@@ -196,6 +343,7 @@ impl Config {
             debug: p.debug.unwrap_or(false),
             audit_spool_path,
             prescore_rules_path: p.prescore_rules_path.clone(),
+            user_agent: user_agent(p.binding.as_ref(), p.app_info.as_deref()),
         })
     }
 }

@@ -1,151 +1,13 @@
 //! The JSON entry point every binding uses (docs/BINDING_CONTRACT.md): a method name, keyword arguments as a
 //! JSON object, the result as its JSON projection. Type errors name the parameter, before any network I/O.
 
+pub use crate::api::args::Args;
+use crate::api::args::{prepare, type_error};
+use crate::api::{self, Returns};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::*;
 use serde_json::{json, Map, Value};
-
-/// Keyword arguments of one call, with typed accessors that name the offending parameter.
-pub struct Args<'a> {
-    map: &'a Map<String, Value>,
-}
-
-fn type_error(name: &str, want: &str) -> Error {
-    Error::validation(name, format!("Must be {want}"), format!("{name} must be {want}"))
-}
-
-impl<'a> Args<'a> {
-    /// Wraps an argument object.
-    pub fn new(map: &'a Map<String, Value>) -> Self {
-        Args { map }
-    }
-
-    /// The whole argument object.
-    pub fn map(&self) -> &'a Map<String, Value> {
-        self.map
-    }
-
-    fn get(&self, name: &str) -> Option<&'a Value> {
-        self.map.get(name).filter(|v| !v.is_null())
-    }
-
-    /// The raw value (null counts as absent).
-    pub fn value(&self, name: &str) -> Option<Value> {
-        self.get(name).cloned()
-    }
-
-    /// A required string.
-    pub fn string(&self, name: &str) -> Result<String> {
-        match self.get(name) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            None => Err(Error::validation(name, "Required field is missing or empty", format!("{name} is required"))),
-            Some(_) => Err(type_error(name, "a string")),
-        }
-    }
-
-    /// A required string where non-strings are reported as "missing or empty" (PROTOCOL §5.a.1 wording).
-    pub fn required_text(&self, name: &str) -> Result<String> {
-        match self.get(name) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            _ => Err(Error::validation(
-                name,
-                "Required field is missing or empty",
-                format!("{name} is required and must be a non-empty string"),
-            )),
-        }
-    }
-
-    /// An optional string.
-    pub fn opt_string(&self, name: &str) -> Result<Option<String>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(type_error(name, "a string")),
-        }
-    }
-
-    /// An optional string; numbers are accepted and stringified (ids).
-    pub fn opt_id(&self, name: &str) -> Result<Option<String>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
-            Some(_) => Err(type_error(name, "a string or integer id")),
-        }
-    }
-
-    /// A required id (string or integer), stringified.
-    pub fn id(&self, name: &str) -> Result<String> {
-        self.opt_id(name)?
-            .ok_or_else(|| Error::validation(name, "Required field is missing or empty", format!("{name} is required")))
-    }
-
-    /// An optional float (ints accepted).
-    pub fn opt_f64(&self, name: &str) -> Result<Option<f64>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(_) => Err(type_error(name, "a number")),
-        }
-    }
-
-    /// A float with a default.
-    pub fn f64_or(&self, name: &str, default: f64) -> Result<f64> {
-        Ok(self.opt_f64(name)?.unwrap_or(default))
-    }
-
-    /// An integer with a default.
-    pub fn i64_or(&self, name: &str, default: i64) -> Result<i64> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64().unwrap_or(default)),
-            Some(_) => Err(type_error(name, "an integer")),
-        }
-    }
-
-    /// A boolean with a default.
-    pub fn bool_or(&self, name: &str, default: bool) -> Result<bool> {
-        match self.get(name) {
-            None => Ok(default),
-            Some(Value::Bool(b)) => Ok(*b),
-            Some(_) => Err(type_error(name, "a boolean")),
-        }
-    }
-
-    /// An optional object.
-    pub fn opt_object(&self, name: &str) -> Result<Option<Map<String, Value>>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(m.clone())),
-            Some(_) => Err(type_error(name, "an object")),
-        }
-    }
-
-    /// An optional list.
-    pub fn opt_list(&self, name: &str) -> Result<Option<Vec<Value>>> {
-        match self.get(name) {
-            None => Ok(None),
-            Some(Value::Array(a)) => Ok(Some(a.clone())),
-            Some(_) => Err(type_error(name, "a list")),
-        }
-    }
-
-    /// An optional list of strings.
-    pub fn opt_strings(&self, name: &str) -> Result<Option<Vec<String>>> {
-        match self.opt_list(name)? {
-            None => Ok(None),
-            Some(items) => items
-                .into_iter()
-                .map(|v| match v {
-                    Value::String(s) => Ok(s),
-                    _ => Err(type_error(name, "a list of strings")),
-                })
-                .collect::<Result<Vec<_>>>()
-                .map(Some),
-        }
-    }
-}
 
 /// Builds an `ActionRequest` from `evaluate_action` keyword arguments.
 pub fn action_request(a: &Args<'_>) -> Result<ActionRequest> {
@@ -226,30 +88,22 @@ impl Output {
     }
 }
 
-/// Whether a `null` argument of `method` means the same as leaving it out (true for every method but
-/// `register_supply_chain_component`, which forwards explicit nulls of some fields), so a binding may drop
-/// `None` keyword arguments before the call.
+/// Whether a `null` argument of `method` means the same as leaving it out (the table's `null_is_absent`), so a
+/// binding may drop `None` keyword arguments before the call.
 pub fn null_args_are_absent(method: &str) -> bool {
-    method != "register_supply_chain_component"
+    api::method(method).is_none_or(|m| m.null_is_absent)
 }
 
-/// Methods whose result is an [`AuthorizationDecision`].
-const DECISION_METHODS: [&str; 6] = [
-    "evaluate_action",
-    "submit_action",
-    "wait_for_decision",
-    "wait_for_approval",
-    "get_action_status",
-    "evaluate_mcp_action",
-];
-
-fn args_map(args: &Value) -> Result<&Map<String, Value>> {
-    static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+fn args_object(args: Value) -> Result<Map<String, Value>> {
     match args {
         Value::Object(m) => Ok(m),
-        Value::Null => Ok(EMPTY.get_or_init(Map::new)),
+        Value::Null => Ok(Map::new()),
         _ => Err(Error::validation("args", "Must be an object", "arguments must be a JSON object")),
     }
+}
+
+fn unknown_method(name: &str) -> Error {
+    Error::validation("method", "Unknown method", format!("unknown client method: {name}"))
 }
 
 impl Client {
@@ -258,10 +112,24 @@ impl Client {
         self.invoke_output(method, args).await.map(Output::into_json)
     }
 
+    /// [`invoke`](Self::invoke) that ends with `CANCELLED` as soon as `cancel` is cancelled (the call's future is
+    /// dropped: no waiter registration or other state is left behind).
+    pub async fn invoke_cancellable(
+        &self,
+        method: &str,
+        args: Value,
+        cancel: &crate::cancel::CancelToken,
+    ) -> Result<Value> {
+        cancel.run(self.invoke(method, args)).await
+    }
+
     /// Same as [`invoke`](Self::invoke), with decisions kept typed ([`Output::Decision`]).
     pub async fn invoke_output(&self, method: &str, args: Value) -> Result<Output> {
-        let a = Args::new(args_map(&args)?);
-        if DECISION_METHODS.contains(&method) {
+        let spec = api::method(method).ok_or_else(|| unknown_method(method))?;
+        let mut map = args_object(args)?;
+        prepare(spec, &mut map)?;
+        let a = Args::new(&map);
+        if spec.returns == Returns::Decision {
             return Ok(Output::Decision(Box::new(self.invoke_decision(method, &a).await?)));
         }
         self.invoke_json(method, &a).await.map(Output::Json)
@@ -271,8 +139,7 @@ impl Client {
         match method {
             "evaluate_action" | "submit_action" => self.evaluate_action(action_request(a)?).await,
             "wait_for_decision" => {
-                let (id, timeout, interval) =
-                    (a.id("action_id")?, a.f64_or("timeout", 60.0)?, a.f64_or("poll_interval", 2.0)?);
+                let (id, timeout, interval) = (a.id("action_id")?, a.f64("timeout")?, a.f64("poll_interval")?);
                 self.wait_for_decision(&id, timeout, interval, None).await
             }
             "wait_for_approval" => {
@@ -291,9 +158,9 @@ impl Client {
                     a.opt_object("parameters")?,
                     a.opt_object("context")?,
                     a.opt_string("description")?,
-                    &a.opt_string("environment")?.unwrap_or_else(|| "production".into()),
+                    &a.string("environment")?,
                     a.opt_string("tool_name")?,
-                    a.bool_or("use_mcp_endpoint", true)?,
+                    a.bool("use_mcp_endpoint")?,
                 )
                 .await
             }
@@ -305,7 +172,7 @@ impl Client {
         match method {
             "evaluate_actions" => {
                 let items = bulk_items(a.opt_list("actions")?.unwrap_or_default())?;
-                Ok(self.evaluate_actions(items, a.i64_or("max_concurrent", 5)?.max(1) as usize).await?.to_json())
+                Ok(self.evaluate_actions(items, a.i64("max_concurrent")?.max(1) as usize).await?.to_json())
             }
             "configure_webhook" => Ok(to_json(
                 &self
@@ -330,7 +197,7 @@ impl Client {
             "delete_webhook" => self.delete_webhook(&a.id("webhook_id")?).await.map(|_| unit()),
             "test_webhook" => Ok(to_json(&self.test_webhook(&a.id("webhook_id")?).await?)),
             "register" | "register_agent" => {
-                let agent_type = a.opt_string("agent_type")?.unwrap_or_else(|| "supervised".into());
+                let agent_type = a.string("agent_type")?;
                 let (caps, res, meta) =
                     (a.opt_list("capabilities")?, a.opt_list("allowed_resources")?, a.opt_object("metadata")?);
                 if method == "register" {
@@ -362,9 +229,7 @@ impl Client {
                 self.stop_heartbeat();
                 Ok(unit())
             }
-            "start_kill_switch_polling" => {
-                self.start_kill_switch_polling(a.f64_or("interval_seconds", 5.0)?).map(|_| unit())
-            }
+            "start_kill_switch_polling" => self.start_kill_switch_polling(a.f64("interval_seconds")?).map(|_| unit()),
             "stop_kill_switch_polling" => {
                 self.stop_kill_switch_polling();
                 Ok(unit())
@@ -373,8 +238,7 @@ impl Client {
             "is_blocked" => Ok(Value::Bool(self.is_blocked())),
             "test_connection" => Ok(to_json(&self.test_connection().await)),
             "list_actions" => {
-                self.list_actions(a.i64_or("limit", 50)?, a.i64_or("offset", 0)?, a.opt_string("status")?.as_deref())
-                    .await
+                self.list_actions(a.i64("limit")?, a.i64("offset")?, a.opt_string("status")?.as_deref()).await
             }
             "get_action_details" => Ok(to_json(&self.get_action_details(&a.id("action_id")?).await?)),
             "evaluate_policy" => Ok(to_json(
@@ -392,18 +256,16 @@ impl Client {
                 .await?
                 .map(|r| to_json(&r))
                 .unwrap_or(Value::Null)),
-            "query_audit_log" => {
-                Ok(to_json(&self.query_audit_log(a.i64_or("limit", 50)?, a.i64_or("offset", 0)?).await?))
-            }
+            "query_audit_log" => Ok(to_json(&self.query_audit_log(a.i64("limit")?, a.i64("offset")?).await?)),
             "register_mcp_server" => {
                 self.register_mcp_server(
                     &a.required_text("server_name")?,
                     a.value("display_name"),
                     a.value("description"),
                     a.value("server_url"),
-                    &a.opt_string("transport_type")?.unwrap_or_else(|| "stdio".into()),
+                    &a.string("transport_type")?,
                     a.value("connection_config"),
-                    a.bool_or("governance_enabled", true)?,
+                    a.bool("governance_enabled")?,
                     a.value("auto_approve_tools"),
                     a.value("blocked_tools"),
                     a.value("tool_risk_overrides"),
@@ -457,7 +319,7 @@ impl Client {
                 self.cascade_kill(
                     &a.opt_string("orchestrator_id")?.unwrap_or_default(),
                     &a.opt_string("reason")?.unwrap_or_default(),
-                    a.bool_or("dry_run", true)?,
+                    a.bool("dry_run")?,
                 )
                 .await
             }
@@ -471,8 +333,8 @@ impl Client {
             "get_output_filter_config" => self.get_output_filter_config().await,
             "get_output_findings" => {
                 self.get_output_findings(
-                    a.i64_or("limit", 50)?,
-                    a.i64_or("offset", 0)?,
+                    a.i64("limit")?,
+                    a.i64("offset")?,
                     a.opt_string("category")?.as_deref(),
                     a.opt_string("severity")?.as_deref(),
                 )
@@ -500,9 +362,9 @@ impl Client {
                     a.opt_string("component_type")?.as_deref(),
                     a.opt_string("risk_level")?.as_deref(),
                     hv,
-                    a.bool_or("active_only", true)?,
-                    a.i64_or("limit", 100)?,
-                    a.i64_or("offset", 0)?,
+                    a.bool("active_only")?,
+                    a.i64("limit")?,
+                    a.i64("offset")?,
                 )
                 .await
             }
@@ -511,9 +373,7 @@ impl Client {
                 self.get_supply_chain_impact(&a.value("component_id").unwrap_or(Value::Null)).await
             }
             "get_cve_sync_status" => self.get_cve_sync_status().await,
-            "get_supply_chain_alerts" => {
-                self.get_supply_chain_alerts(a.i64_or("limit", 50)?, a.bool_or("acknowledged", false)?).await
-            }
+            "get_supply_chain_alerts" => self.get_supply_chain_alerts(a.i64("limit")?, a.bool("acknowledged")?).await,
             "get_pending_commands" => self.get_pending_commands(a.opt_string("agent_id")?.as_deref()).await,
             "ack_command" => {
                 Ok(Value::Bool(self.ack_command(&a.id("command_id")?, a.opt_string("agent_id")?.as_deref()).await?))
@@ -541,7 +401,7 @@ impl Client {
                 self.close();
                 Ok(unit())
             }
-            other => Err(Error::validation("method", "Unknown method", format!("unknown client method: {other}"))),
+            other => Err(unknown_method(other)),
         }
     }
 }

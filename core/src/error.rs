@@ -169,6 +169,98 @@ impl ErrorCode {
     }
 }
 
+impl ErrorCode {
+    /// The `details` keys this code's exception class exposes as typed attributes (its "extras").
+    pub fn extras(self) -> &'static [&'static str] {
+        match self {
+            ErrorCode::AuthzDenied => &["policy_violations", "risk_score"],
+            ErrorCode::Timeout => &["timeout_seconds"],
+            ErrorCode::RateLimited => &["retry_after_seconds"],
+            ErrorCode::ValidationError => &["field", "field_errors"],
+            ErrorCode::CircuitOpen => &["recovery_time_seconds"],
+            ErrorCode::ConfigurationError => &["field"],
+            ErrorCode::KillSwitch => &["reason"],
+            ErrorCode::NotFound | ErrorCode::Conflict => &["resource"],
+            _ => &[],
+        }
+    }
+
+    /// The whole code table as JSON, one row per code: `{"code", "class", "error_code", "retryable", "extras"}`.
+    /// Bindings build their exception mapping from it instead of keeping copies.
+    pub fn table() -> Value {
+        Value::Array(
+            ErrorCode::ALL
+                .iter()
+                .map(|c| {
+                    serde_json::json!({"code": c.as_str(), "class": c.class_name(), "error_code": c.peer_error_code(),
+                                       "retryable": c.retryable(), "extras": c.extras()})
+                })
+                .collect(),
+        )
+    }
+}
+
+/// An error as a binding raises it: one variant per exception class, each with its typed extras. Every
+/// variant's common fields (code, message, status, correlation id, details) stay on [`Error`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ErrorKind {
+    /// 401.
+    Authentication,
+    /// Non-governance 403.
+    Authorization {
+        /// Policies the server named.
+        policy_violations: Vec<String>,
+    },
+    /// A request or a decision wait ran out of time.
+    Timeout {
+        /// The wait's timeout, for decision waits.
+        timeout_seconds: Option<f64>,
+    },
+    /// 429 after the retry budget.
+    RateLimit {
+        /// The server's `Retry-After`, in seconds.
+        retry_after_seconds: Option<f64>,
+    },
+    /// Bad input (local or 400/422).
+    Validation {
+        /// The first offending field, when known.
+        field: Option<String>,
+        /// Every offending field with its message.
+        field_errors: Map<String, Value>,
+    },
+    /// The server could not be reached.
+    Connection,
+    /// The circuit breaker refused the call.
+    CircuitOpen {
+        /// Seconds until a half-open trial.
+        recovery_time_seconds: Option<f64>,
+    },
+    /// Invalid client configuration.
+    Configuration {
+        /// The offending constructor parameter.
+        field: Option<String>,
+    },
+    /// The kill switch blocks governed calls.
+    KillSwitch {
+        /// Why, as the server said.
+        reason: Option<String>,
+    },
+    /// 5xx after retries, or a malformed success reply.
+    Server,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// Any other 4xx.
+    Http,
+    /// The caller cancelled the call.
+    Cancelled,
+    /// A bug in the SDK.
+    Internal,
+    /// A webhook failed verification (the code says why).
+    WebhookVerification,
+}
+
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -259,6 +351,78 @@ impl Error {
         self.details.get("field_errors").and_then(Value::as_object)
     }
 
+    /// The offending field of a validation or configuration error.
+    pub fn field(&self) -> Option<String> {
+        if let Some(f) = self.details.get("field").and_then(Value::as_str) {
+            return Some(f.to_string());
+        }
+        self.field_errors().and_then(|m| m.keys().next().cloned())
+    }
+
+    /// The typed kind of this error, with its extras.
+    pub fn kind(&self) -> ErrorKind {
+        let num = |k: &str| self.details.get(k).and_then(Value::as_f64);
+        let text = |k: &str| self.details.get(k).and_then(Value::as_str).map(str::to_string);
+        match self.code {
+            ErrorCode::AuthError => ErrorKind::Authentication,
+            ErrorCode::AuthzDenied => ErrorKind::Authorization {
+                policy_violations: self
+                    .details
+                    .get("policy_violations")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                    .unwrap_or_default(),
+            },
+            ErrorCode::Timeout => ErrorKind::Timeout { timeout_seconds: num("timeout_seconds") },
+            ErrorCode::RateLimited => ErrorKind::RateLimit { retry_after_seconds: num("retry_after_seconds") },
+            ErrorCode::ValidationError => ErrorKind::Validation {
+                field: self.field(),
+                field_errors: self.field_errors().cloned().unwrap_or_default(),
+            },
+            ErrorCode::ConnectionError => ErrorKind::Connection,
+            ErrorCode::CircuitOpen => ErrorKind::CircuitOpen { recovery_time_seconds: num("recovery_time_seconds") },
+            ErrorCode::ConfigurationError => ErrorKind::Configuration { field: self.field() },
+            ErrorCode::KillSwitch => ErrorKind::KillSwitch { reason: text("reason") },
+            ErrorCode::ServerError => ErrorKind::Server,
+            ErrorCode::NotFound => ErrorKind::NotFound,
+            ErrorCode::Conflict => ErrorKind::Conflict,
+            ErrorCode::HttpError => ErrorKind::Http,
+            ErrorCode::Cancelled => ErrorKind::Cancelled,
+            ErrorCode::Internal => ErrorKind::Internal,
+            _ => ErrorKind::WebhookVerification,
+        }
+    }
+
+    /// The error projection every binding maps from: `code`, `class`, `message`, `status_code`,
+    /// `correlation_id`, `retryable`, `error_code` (the peer's), `details`, and the class's typed extras
+    /// (`retry_after_seconds`, `field`, `field_errors`, `timeout_seconds`, `policy_violations`, …) when present.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("code".into(), Value::from(self.code.as_str()));
+        m.insert("class".into(), Value::from(self.code.class_name()));
+        m.insert("message".into(), Value::from(self.message.clone()));
+        m.insert("status_code".into(), self.status_code.map(Value::from).unwrap_or(Value::Null));
+        m.insert("correlation_id".into(), self.correlation_id.clone().map(Value::from).unwrap_or(Value::Null));
+        m.insert("retryable".into(), Value::Bool(self.retryable()));
+        m.insert("error_code".into(), Value::from(self.code.peer_error_code()));
+        for key in self.code.extras() {
+            let v = match *key {
+                "field" => self.field().map(Value::from),
+                k => self.details.get(k).cloned(),
+            };
+            if let Some(v) = v.filter(|v| !v.is_null()) {
+                m.insert((*key).to_string(), v);
+            }
+        }
+        m.insert("details".into(), Value::Object(self.details.clone()));
+        Value::Object(m)
+    }
+
+    /// A `CANCELLED` error: the caller cancelled the call.
+    pub fn cancelled() -> Self {
+        Error::new(ErrorCode::Cancelled, "The call was cancelled")
+    }
+
     /// The `[CODE] message` form used by the peer's `str(exception)`.
     pub fn display_with_code(&self) -> String {
         format!("[{}] {}", self.code.peer_error_code(), self.message)
@@ -292,6 +456,23 @@ mod tests {
         assert_eq!(ErrorCode::KillSwitch.peer_error_code(), "KILL_SWITCH_ACTIVE");
         assert_eq!(ErrorCode::ConfigurationError.peer_error_code(), "CONFIG_ERROR");
         assert_eq!(ErrorCode::AuthError.peer_error_code(), "AUTH_ERROR");
+    }
+
+    #[test]
+    fn projection_carries_the_typed_extras() {
+        let e = Error::new(ErrorCode::RateLimited, "slow down")
+            .with_status(429)
+            .with_detail("retry_after_seconds", serde_json::json!(7.0));
+        let j = e.to_json();
+        assert_eq!(j["class"], "RateLimitError");
+        assert_eq!(j["error_code"], "RATE_LIMIT");
+        assert_eq!(j["retry_after_seconds"], 7.0);
+        assert_eq!(j["retryable"], true);
+        assert_eq!(e.kind(), ErrorKind::RateLimit { retry_after_seconds: Some(7.0) });
+        let v = Error::validation("resource", "Required field is missing or empty", "bad");
+        assert_eq!(v.to_json()["field"], "resource");
+        assert!(matches!(v.kind(), ErrorKind::Validation { field: Some(f), .. } if f == "resource"));
+        assert_eq!(ErrorCode::table().as_array().unwrap().len(), ErrorCode::ALL.len());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 #![deny(unsafe_code)]
 
+pub mod api;
 pub mod breaker;
+pub mod cancel;
 pub mod canonical;
 pub mod client;
 pub mod clock;
@@ -21,10 +23,11 @@ pub mod spool;
 pub mod transport;
 pub mod webhook;
 
-pub use client::Client;
+pub use cancel::CancelToken;
+pub use client::{Client, Escalation};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
-pub use config::{ClientParams, Config};
-pub use error::{Error, ErrorCode, Result};
+pub use config::{BindingInfo, ClientParams, Config};
+pub use error::{Error, ErrorCode, ErrorKind, Result};
 
 /// The version of this SDK (one version for every crate and package).
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,8 +1,8 @@
 //! Waiting for a human decision (PROTOCOL §5.a.2 with DECISIONS D4/D5): an injectable clock, long polling
 //! when the server advertises it, 429-aware, woken at once by a delivered webhook event, cancellable by
-//! dropping the future.
+//! dropping the future (`CancelToken`), escalations published on `Client::escalations`.
 
-use crate::client::{Client, EscalationCallback};
+use crate::client::{Client, Escalation, EscalationCallback};
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{AuthorizationDecision, Decision};
 use serde_json::{json, Value};
@@ -100,6 +100,10 @@ impl Client {
                     long_poll = lp.or(long_poll);
                     if decision.raw_status().eq_ignore_ascii_case("escalated") && !escalated_seen {
                         escalated_seen = true;
+                        let _ = self
+                            .inner
+                            .escalations
+                            .send(Escalation { action_id: action_id.to_string(), decision: decision.clone() });
                         match &on_escalated {
                             Some(cb) => {
                                 let cb = cb.clone();

@@ -126,11 +126,6 @@ pub fn new_correlation_id() -> String {
     format!("asc_{}", &u[..16])
 }
 
-/// Our User-Agent.
-pub fn user_agent() -> String {
-    format!("ascend-sdk/{} (rust)", crate::SDK_VERSION)
-}
-
 impl Transport {
     /// Builds the transport: the shared HTTP client (rustls, keep-alive pool, TCP_NODELAY) and the static headers.
     pub fn new(cfg: Arc<Config>, clock: SharedClock, breaker: Option<Arc<CircuitBreaker>>) -> Result<Self> {
@@ -146,7 +141,7 @@ impl Transport {
         };
         put("content-type", "application/json")?;
         put("accept", "application/json")?;
-        put("user-agent", &user_agent())?;
+        put("user-agent", &cfg.user_agent)?;
         put("x-sdk-version", crate::SDK_VERSION)?;
         put("x-environment", &cfg.environment)?;
         let mut key = HeaderValue::from_str(cfg.api_key.expose())

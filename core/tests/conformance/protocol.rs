@@ -50,6 +50,7 @@ fn params(case: &Value, ctx: &mut Ctx, overrides: Option<&Map<String, Value>>) -
                 .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect())
                 .unwrap_or_default(),
         ),
+        ..Default::default()
     };
     if c.get("use_spool").and_then(Value::as_bool).unwrap_or(false) {
         let dir = match &ctx.spool_dir {

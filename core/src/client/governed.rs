@@ -1,0 +1,218 @@
+//! Governed submits: `evaluate_action`, `evaluate_actions`, `evaluate_mcp_action`, with fail mode (D4/D17/D18).
+
+use super::*;
+
+impl Client {
+    pub(crate) fn prescore_input(req: &ActionRequest) -> ActionInput {
+        let ctx = req.merged_context();
+        let text = |k: &str| ctx.get(k).and_then(Value::as_str).map(str::to_string);
+        ActionInput {
+            action_type: req.action_type.clone(),
+            resource: req.resource.clone(),
+            description: req.description.clone(),
+            tool_name: req.tool_name.clone(),
+            environment: text("environment"),
+            data_sensitivity: text("data_sensitivity"),
+            risk_indicators: req.risk_indicators.clone().unwrap_or_default(),
+            context: ctx,
+            mcp_server_name: req.mcp_server_name.clone(),
+            model_id: req.model_id.clone(),
+        }
+    }
+
+    /// Pre-scores an action locally with this client's rules (no I/O).
+    pub fn prescore(&self, input: &ActionInput) -> PreScore {
+        self.inner.prescorer.score(input, &Thresholds::default())
+    }
+
+    /// Applies fail mode to a failed submit, spooling any locally made decision (D18).
+    pub(crate) async fn fail_mode(
+        &self,
+        error: Error,
+        body: &Value,
+        path: &str,
+        input: impl FnOnce() -> ActionInput,
+    ) -> Result<AuthorizationDecision> {
+        let verdict = failmode::decide(self.inner.cfg.fail_mode, error.clone(), || self.prescore(&input()));
+        match verdict {
+            Verdict::Raise(e) => Err(e),
+            Verdict::Decide(d) => {
+                let mut record = body.as_object().cloned().unwrap_or_default();
+                let mut ctx = record.get("context").and_then(Value::as_object).cloned().unwrap_or_default();
+                ctx.insert(
+                    "offline_decision".into(),
+                    json!({"action_id": d.action_id, "decision": d.decision.as_str(), "risk_score": d.risk_score,
+                           "fail_mode": self.inner.cfg.fail_mode.as_str(), "decided_at": self.now_iso(),
+                           "error_code": error.code.as_str()}),
+                );
+                record.insert("context".into(), Value::Object(ctx));
+                match self.inner.spool.append("decision", "POST", path, Value::Object(record), &self.now_iso()) {
+                    Ok(_) => Ok(*d),
+                    Err(spool_err) => {
+                        tracing::error!(error = %spool_err, "cannot spool a fail-mode decision; raising the original error");
+                        Err(error.with_detail("spool_error", Value::String(spool_err.message)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Submits one action and, when asked and PENDING, waits for the human decision (PROTOCOL §5.a.1).
+    pub async fn evaluate_action(&self, req: ActionRequest) -> Result<AuthorizationDecision> {
+        self.gate()?;
+        req.validate()?;
+        let body = req.to_body(self.agent_id(), self.inner.cfg.agent_name.as_deref());
+        let path = "/api/v1/actions/submit";
+        let request = Request::new(Method::POST, path).body(body).idempotent();
+        let reply = match self.inner.transport.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                let body = request.body.as_ref().unwrap_or(&Value::Null);
+                return self.fail_mode(e, body, path, || Self::prescore_input(&req)).await;
+            }
+        };
+        self.replay_spool_quietly().await;
+        let d = Self::decision_from(&reply);
+        tracing::info!(action_id = %d.action_id, decision = %d.decision, risk_score = ?d.risk_score, "action evaluated");
+        if req.wait_for_decision && d.decision == Decision::Pending && !d.action_id.is_empty() {
+            let timeout = req.timeout.filter(|t| *t > 0.0).unwrap_or(60.0);
+            // D4: the server answered PENDING; nothing below turns that into an allow.
+            return self.wait_for_decision(&d.action_id, timeout, 2.0, None).await;
+        }
+        Ok(d)
+    }
+
+    /// Deprecated alias of `evaluate_action` kept for the peer's `submit_action` (wait defaults to true).
+    pub async fn submit_action(&self, req: ActionRequest) -> Result<AuthorizationDecision> {
+        self.evaluate_action(req).await
+    }
+
+    /// Evaluates up to 50 actions concurrently; results in input order with typed per-item errors (D15).
+    pub async fn evaluate_actions(
+        &self,
+        items: Vec<ActionRequest>,
+        max_concurrent: usize,
+    ) -> Result<BulkEvaluationResult> {
+        if items.len() > MAX_BULK_ACTIONS {
+            return Err(Error::validation(
+                "actions",
+                format!("Exceeds limit of {MAX_BULK_ACTIONS}"),
+                format!("Maximum {MAX_BULK_ACTIONS} actions per batch (got {})", items.len()),
+            ));
+        }
+        if items.is_empty() {
+            return Ok(BulkEvaluationResult::default());
+        }
+        self.gate()?;
+        use futures_util::stream::{self, StreamExt};
+        let limit = max_concurrent.clamp(1, MAX_BULK_ACTIONS);
+        let results: Vec<BulkActionResult> = stream::iter(items.into_iter().map(|mut req| {
+            req.wait_for_decision = false;
+            let client = self.clone();
+            async move {
+                let (action_type, resource) = (req.action_type.clone(), req.resource.clone());
+                match client.evaluate_action(req).await {
+                    Ok(d) => {
+                        BulkActionResult { action_type, resource, decision: Some(d), error: None, succeeded: true }
+                    }
+                    Err(e) => {
+                        BulkActionResult { action_type, resource, decision: None, error: Some(e), succeeded: false }
+                    }
+                }
+            }
+        }))
+        .buffered(limit)
+        .collect()
+        .await;
+        let succeeded = results.iter().filter(|r| r.succeeded).count();
+        Ok(BulkEvaluationResult { total: results.len(), succeeded, failed: results.len() - succeeded, results })
+    }
+
+    /// `evaluate_mcp_action` (PROTOCOL §5.b.1) with the kill-switch gate (D11), idempotency (D2) and fail mode.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn evaluate_mcp_action(
+        &self,
+        mcp_server: &str,
+        namespace: &str,
+        verb: &str,
+        resource: &str,
+        action_type: Option<String>,
+        parameters: Option<Map<String, Value>>,
+        context: Option<Map<String, Value>>,
+        description: Option<String>,
+        environment: &str,
+        tool_name: Option<String>,
+        use_mcp_endpoint: bool,
+    ) -> Result<AuthorizationDecision> {
+        self.gate()?;
+        let resolved = action_type.filter(|s| !s.is_empty()).unwrap_or_else(|| format!("{namespace}.{verb}"));
+        if !use_mcp_endpoint {
+            let mut ctx = Map::new();
+            ctx.insert("mcp_server".into(), json!(mcp_server));
+            ctx.insert("namespace".into(), json!(namespace));
+            ctx.insert("verb".into(), json!(verb));
+            ctx.extend(context.unwrap_or_default());
+            let mut req = ActionRequest::new(resolved, resource);
+            req.parameters = Some(parameters.unwrap_or_default());
+            req.context = Some(ctx);
+            req.wait_for_decision = false;
+            return self.evaluate_action(req).await;
+        }
+        for (field, v) in [("mcp_server", mcp_server), ("namespace", namespace), ("verb", verb), ("resource", resource)]
+        {
+            require_nonblank(field, v, "Required field is missing or empty")?;
+        }
+        let body = json!({
+            "mcp_server": mcp_server, "namespace": namespace, "verb": verb, "resource": resource,
+            "action_type": resolved, "description": description,
+            "parameters": Value::Object(parameters.clone().unwrap_or_default()),
+            "context": Value::Object(context.clone().unwrap_or_default()),
+            "environment": environment, "tool_name": tool_name,
+        });
+        let path = "/api/v1/mcp/actions/submit";
+        let request = Request::new(Method::POST, path).body(body).idempotent();
+        let reply = match self.inner.transport.send(&request).await {
+            Ok(r) => r,
+            Err(e) => {
+                let mut req = ActionRequest::new(resolved.clone(), resource);
+                req.context = context.clone();
+                req.mcp_server_name = Some(mcp_server.to_string());
+                req.description = description.clone();
+                let body = request.body.as_ref().unwrap_or(&Value::Null);
+                return self.fail_mode(e, body, path, || Self::prescore_input(&req)).await;
+            }
+        };
+        self.replay_spool_quietly().await;
+        Ok(Self::mcp_decision(&reply))
+    }
+
+    pub(crate) fn mcp_decision(reply: &Reply) -> AuthorizationDecision {
+        let body = &reply.body;
+        let mut d = Self::decision_from(reply);
+        let has_verdict =
+            ["decision", "status"].iter().any(|k| body.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
+        let success_false = body.get("success") == Some(&Value::Bool(false));
+        let requires_approval = match body.get("requires_approval") {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::Null) | None => false,
+            Some(_) => true,
+        };
+        if success_false {
+            d.decision = Decision::Denied;
+        } else if d.decision != Decision::Denied && requires_approval {
+            d.decision = Decision::Pending;
+        } else if !has_verdict {
+            d.decision = Decision::Allowed;
+        }
+        if d.decision == Decision::Denied {
+            d.reason.get_or_insert_with(|| "denied".into());
+            d.risk_score.get_or_insert(100.0);
+        } else {
+            d.risk_score.get_or_insert(0.0);
+        }
+        if body.get("execution_allowed").is_none() {
+            d.execution_allowed = d.decision == Decision::Allowed;
+        }
+        d
+    }
+}
