@@ -2,10 +2,11 @@
 //! cancellable, generic `invoke`. Every call runs on the core's process-global runtime; the JavaScript thread only
 //! creates the promise and is woken when the call settles, so the event loop never blocks.
 
-use crate::cancel::{CancelHandle, CancelState};
+use crate::cancel::CancelHandle;
 use crate::errors::{guard, panic_error, parse_json, to_napi, validation};
+use ascend_core::cancel::CancelToken;
 use ascend_core::clock::{ManualClock, SharedClock};
-use ascend_core::{Client as CoreClient, Error, ErrorCode};
+use ascend_core::{Client as CoreClient, Error};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Env, Object};
 use napi_derive::napi;
@@ -28,24 +29,17 @@ fn build(parsed: crate::params::Parsed) -> Result<(CoreClient, Option<Arc<Manual
     Ok((CoreClient::with_clock(parsed.params, clock)?, parsed.manual))
 }
 
-fn cancelled() -> Error {
-    Error::new(ErrorCode::Cancelled, "the call was cancelled (AbortSignal)")
-}
-
 /// Runs `method` on the runtime: the result as JSON text, or the error; a panic becomes `INTERNAL` (D20) and a
 /// cancel drops the call's future at once.
-async fn run(client: CoreClient, method: String, args: Value, cancel: Option<Arc<CancelState>>) -> Result<String, Error> {
-    let call = AssertUnwindSafe(async move { client.invoke(&method, args).await }).catch_unwind();
-    let outcome = match cancel {
-        None => call.await,
-        Some(state) => {
-            tokio::select! {
-                biased;
-                _ = state.cancelled() => return Err(cancelled()),
-                r = call => r,
-            }
+async fn run(client: CoreClient, method: String, args: Value, cancel: Option<CancelToken>) -> Result<String, Error> {
+    let outcome = AssertUnwindSafe(async move {
+        match cancel {
+            None => client.invoke(&method, args).await,
+            Some(token) => client.invoke_cancellable(&method, args, &token).await,
         }
-    };
+    })
+    .catch_unwind()
+    .await;
     match outcome {
         Ok(Ok(v)) => Ok(v.to_string()),
         Ok(Err(e)) => Err(e),
@@ -88,7 +82,7 @@ impl NativeClient {
             }
         };
         let client = self.client.clone();
-        let cancel = cancel.map(|c| c.state.clone());
+        let cancel = cancel.map(|c| c.token.clone());
         ascend_core::runtime::runtime().spawn(async move {
             match run(client, method, args, cancel).await {
                 Ok(text) => deferred.resolve(move |_| Ok(text)),

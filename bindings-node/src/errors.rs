@@ -1,44 +1,17 @@
 //! The one translation point from `ascend_core::Error` to JavaScript, and the panic guard (DECISIONS D19/D20).
 //!
-//! An error crosses as a JavaScript `Error` whose message is the core's error projection as JSON text
-//! (`{code, class, message, status_code, correlation_id, retryable, error_code, details, ...}`); the facade parses
+//! An error crosses as a JavaScript `Error` whose message is the core's error projection (`Error::to_json`) as JSON
+//! text (`{code, class, message, status_code, correlation_id, retryable, error_code, details, ...}`); the facade parses
 //! it and throws the class named by `code`. The projection never holds a secret: the core builds messages from
 //! status codes, server `detail` fields and error kinds only.
 
 use ascend_core::Error;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-
-/// The error projection every binding maps from.
-pub fn projection(e: &Error) -> Value {
-    let mut out = Map::new();
-    out.insert("code".into(), json!(e.code.as_str()));
-    out.insert("class".into(), json!(e.code.class_name()));
-    out.insert("message".into(), json!(e.message));
-    out.insert("status_code".into(), json!(e.status_code));
-    out.insert("correlation_id".into(), json!(e.correlation_id));
-    out.insert("retryable".into(), json!(e.retryable()));
-    out.insert("error_code".into(), json!(e.code.peer_error_code()));
-    out.insert("details".into(), Value::Object(e.details.clone()));
-    // Typed extras, lifted from `details` where the core keeps them.
-    for key in ["retry_after_seconds", "field_errors", "timeout_seconds", "policy_violations"] {
-        if let Some(v) = e.details.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
-    let field = e.details.get("field").cloned().or_else(|| {
-        // A validation error names one field in `field_errors`.
-        e.field_errors().filter(|m| m.len() == 1).and_then(|m| m.keys().next()).map(|k| json!(k))
-    });
-    if let Some(f) = field {
-        out.insert("field".into(), f);
-    }
-    Value::Object(out)
-}
 
 /// A core error as a napi error (rejects a promise or throws); the message is the projection's JSON text.
 pub fn to_napi(e: &Error) -> napi::Error {
-    napi::Error::new(napi::Status::GenericFailure, projection(e).to_string())
+    napi::Error::new(napi::Status::GenericFailure, e.to_json().to_string())
 }
 
 /// Same as [`to_napi`], consuming the error.
@@ -74,5 +47,6 @@ pub fn validation(field: &str, field_message: &str, message: impl Into<String>) 
 
 /// Parses JSON text handed over by the facade.
 pub fn parse_json(field: &str, text: &str) -> Result<Value, Error> {
-    serde_json::from_str(text).map_err(|e| validation(field, "Must be JSON text", format!("{field} is not valid JSON: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| validation(field, "Must be JSON text", format!("{field} is not valid JSON: {e}")))
 }

@@ -22,3 +22,12 @@ use napi_derive::napi;
 pub fn sdk_version() -> &'static str {
     ascend_core::SDK_VERSION
 }
+
+/// The host's Node version (set once by the facade at load), for the User-Agent.
+pub(crate) static NODE_VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records the Node version (`process.versions.node`); the first call wins.
+#[napi]
+pub fn set_node_version(version: String) {
+    let _ = NODE_VERSION.set(version);
+}

@@ -4,8 +4,8 @@
 //! logging never keeps a process alive. Messages come from the core, which never logs a secret (D19).
 
 use napi::bindgen_prelude::{Function, Unknown};
-use napi::Status;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
 use napi_derive::napi;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU32, Ordering};

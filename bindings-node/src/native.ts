@@ -22,3 +22,4 @@ export function loadAddon<T>(name: string): T {
 
 /** The client addon. */
 export const native: typeof Addon = loadAddon<typeof Addon>("ascend_node");
+native.setNodeVersion(process.versions.node);

@@ -2,10 +2,10 @@
 //! `ascend_core::ClientParams`, plus two private test hooks of the conformance runner (`_clock`, `_env`).
 
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
+use ascend_core::config::BindingInfo;
 use ascend_core::{ClientParams, Error};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Default start of a manual clock (`_clock: "manual"`): 2026-01-01T00:00:00Z, as in the conformance runners.
@@ -42,43 +42,10 @@ fn opt_string(field: &str, v: &Value) -> Result<Option<String>, Error> {
     }
 }
 
-fn opt_f64(field: &str, v: &Value) -> Result<Option<f64>, Error> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => Ok(n.as_f64()),
-        other => Err(type_error(field, "a number", other)),
-    }
-}
-
-fn opt_i64(field: &str, v: &Value) -> Result<Option<i64>, Error> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Ok(Some(i)),
-            None if n.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15) => {
-                Ok(n.as_f64().map(|f| f as i64))
-            }
-            None => Err(type_error(field, "an integer", v)),
-        },
-        other => Err(type_error(field, "an integer", other)),
-    }
-}
-
-fn opt_bool(field: &str, v: &Value) -> Result<Option<bool>, Error> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(*b)),
-        other => Err(type_error(field, "a boolean", other)),
-    }
-}
-
-fn opt_path(field: &str, v: &Value) -> Result<Option<PathBuf>, Error> {
-    opt_string(field, v).map(|s| s.map(PathBuf::from))
-}
-
 fn parse_clock(v: &Value) -> Result<(SharedClock, Option<Arc<ManualClock>>), Error> {
     let spec = opt_string("_clock", v)?.unwrap_or_else(|| "system".into());
-    let bad = || Error::config("_clock", format!("_clock must be 'system', 'manual' or 'manual:<start_unix>', got {spec:?}"));
+    let bad =
+        || Error::config("_clock", format!("_clock must be 'system', 'manual' or 'manual:<start_unix>', got {spec:?}"));
     match spec.split_once(':').map(|(a, b)| (a, Some(b))).unwrap_or((spec.as_str(), None)) {
         ("system", None) => Ok((Arc::new(SystemClock), None)),
         ("manual", start) => {
@@ -108,35 +75,25 @@ fn parse_env(v: &Value) -> Result<Option<HashMap<String, String>>, Error> {
     }
 }
 
-/// Parses the constructor object. Unknown keys are a `VALIDATION_ERROR` naming the key.
+/// Parses the constructor object: the public parameters through `ClientParams::from_json` (typed errors naming the
+/// field), the two private hooks here, and this binding's name and Node version for the User-Agent.
 pub fn parse(map: &Map<String, Value>) -> Result<Parsed, Error> {
-    let mut p = ClientParams::default();
-    let mut clock: SharedClock = Arc::new(SystemClock);
-    let mut manual = None;
-    for (key, v) in map {
-        let k = key.as_str();
-        match k {
-            "api_key" => p.api_key = opt_string(k, v)?,
-            "agent_id" => p.agent_id = opt_string(k, v)?,
-            "agent_name" => p.agent_name = opt_string(k, v)?,
-            "api_url" => p.api_url = opt_string(k, v)?,
-            "environment" => p.environment = opt_string(k, v)?,
-            "fail_mode" => p.fail_mode = opt_string(k, v)?,
-            "signing_secret" => p.signing_secret = opt_string(k, v)?,
-            "timeout" => p.timeout = opt_f64(k, v)?,
-            "circuit_breaker_timeout" => p.circuit_breaker_timeout = opt_f64(k, v)?,
-            "max_retries" => p.max_retries = opt_i64(k, v)?,
-            "circuit_breaker_threshold" => p.circuit_breaker_threshold = opt_i64(k, v)?,
-            "enable_circuit_breaker" => p.enable_circuit_breaker = opt_bool(k, v)?,
-            "debug" => p.debug = opt_bool(k, v)?,
-            "audit_spool_path" => p.audit_spool_path = opt_path(k, v)?,
-            "prescore_rules_path" => p.prescore_rules_path = opt_path(k, v)?,
-            "_clock" => (clock, manual) = parse_clock(v)?,
-            "_env" => p.env = parse_env(v)?,
-            _ => {
-                return Err(Error::validation(k, "Unknown parameter", format!("unknown client parameter: {k}")));
-            }
-        }
+    let mut public = map.clone();
+    let clock_spec = public.remove("_clock");
+    let env = public.remove("_env");
+    let mut p = ClientParams::from_json(&Value::Object(public))?;
+    p.binding = Some(BindingInfo { name: "node".into(), version: node_version() });
+    if let Some(env) = env {
+        p.env = parse_env(&env)?;
     }
+    let (clock, manual) = match clock_spec {
+        Some(v) => parse_clock(&v)?,
+        None => (Arc::new(SystemClock) as SharedClock, None),
+    };
     Ok(Parsed { params: p, clock, manual })
+}
+
+/// The Node version the facade reported at load (`setNodeVersion`), for the User-Agent.
+fn node_version() -> String {
+    crate::NODE_VERSION.get().cloned().unwrap_or_default()
 }

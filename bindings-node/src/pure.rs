@@ -63,7 +63,11 @@ pub fn prescore(json: String, thresholds_json: Option<String>, rules_path: Optio
 
 /// A JSON list of actions -> a JSON list of pre-score projections (input order), one scorer for all.
 #[napi]
-pub fn prescore_batch(json: String, thresholds_json: Option<String>, rules_path: Option<String>) -> napi::Result<String> {
+pub fn prescore_batch(
+    json: String,
+    thresholds_json: Option<String>,
+    rules_path: Option<String>,
+) -> napi::Result<String> {
     guard(|| {
         let scorer = scorer(rules_path.as_deref())?;
         let thresholds = thresholds(thresholds_json.as_deref())?;
@@ -120,9 +124,10 @@ impl ReplayCache {
     #[napi(constructor)]
     pub fn new(capacity: Option<i64>) -> napi::Result<Self> {
         guard(|| {
-            let capacity = usize::try_from(capacity.unwrap_or(10_000)).ok().filter(|c| *c >= 1).ok_or_else(|| {
-                validation("capacity", "Must be >= 1", "replay cache capacity must be at least 1")
-            })?;
+            let capacity = usize::try_from(capacity.unwrap_or(10_000))
+                .ok()
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| validation("capacity", "Must be >= 1", "replay cache capacity must be at least 1"))?;
             Ok(ReplayCache { inner: Arc::new(webhook::ReplayCache::new(capacity)) })
         })
     }
@@ -214,7 +219,8 @@ pub fn webhook_sign(
     scheme_name: Option<String>,
 ) -> napi::Result<Vec<Vec<String>>> {
     guard(|| {
-        let scheme = scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
+        let scheme =
+            scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
         let pairs = webhook::sign_rotated(body, &secrets, scheme, msg_id.as_deref(), timestamp)?;
         Ok(pairs.into_iter().map(|(k, v)| vec![k, v]).collect())
     })

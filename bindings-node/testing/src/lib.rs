@@ -91,9 +91,14 @@ fn parse_params(text: &str) -> Result<ServerConfig, Error> {
             "require_registration" => cfg.require_registration = v.as_bool().unwrap_or(false),
             "host" => {
                 if let Some(h) = opt_str(k, v)? {
-                    host = h.parse().map_err(|_| validation(k, "Must be an IP address", "host must be an IP address"))?;
+                    host =
+                        h.parse().map_err(|_| validation(k, "Must be an IP address", "host must be an IP address"))?;
                     if !host.is_loopback() {
-                        return Err(validation(k, "Must be a loopback address", "the dev server binds to loopback only"));
+                        return Err(validation(
+                            k,
+                            "Must be a loopback address",
+                            "the dev server binds to loopback only",
+                        ));
                     }
                 }
             }
