@@ -8,12 +8,12 @@
 
 #![deny(unsafe_code)]
 
-mod cancel;
-mod client;
-mod errors;
-mod logging;
-mod params;
-mod pure;
+pub mod cancel;
+pub mod client;
+pub mod errors;
+pub mod logging;
+pub mod params;
+pub mod pure;
 
 use napi_derive::napi;
 

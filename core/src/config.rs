@@ -195,22 +195,22 @@ impl ClientParams {
 
 /// Every constructor parameter's name (the keys of [`ClientParams::from_json`]).
 pub const PARAM_NAMES: &[&str] = &[
-        "api_key",
-        "agent_id",
-        "agent_name",
-        "api_url",
-        "environment",
-        "fail_mode",
-        "timeout",
-        "max_retries",
-        "enable_circuit_breaker",
-        "circuit_breaker_threshold",
-        "circuit_breaker_timeout",
-        "signing_secret",
-        "debug",
-        "audit_spool_path",
-        "prescore_rules_path",
-        "app_info",
+    "api_key",
+    "agent_id",
+    "agent_name",
+    "api_url",
+    "environment",
+    "fail_mode",
+    "timeout",
+    "max_retries",
+    "enable_circuit_breaker",
+    "circuit_breaker_threshold",
+    "circuit_breaker_timeout",
+    "signing_secret",
+    "debug",
+    "audit_spool_path",
+    "prescore_rules_path",
+    "app_info",
 ];
 
 /// Resolved, validated configuration.
