@@ -8,18 +8,27 @@ use ascend_core::cancel::CancelToken;
 use ascend_core::clock::{ManualClock, SharedClock};
 use ascend_core::{Client as CoreClient, Error};
 use futures_util::FutureExt;
-use napi::bindgen_prelude::{Env, Object};
+use napi::bindgen_prelude::{Env, Function, Object, Unknown};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Status;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Where a client's finished calls go: `[id, ok, payload]` (payload: the result's JSON text, or the error
+/// projection's). Weak (unref'd): the facade keeps the event loop alive while calls are pending.
+type Completions = ThreadsafeFunction<(u32, bool, String), Unknown<'static>, (u32, bool, String), Status, false, true>;
+
 /// One SDK client.
 #[napi]
 pub struct NativeClient {
     client: CoreClient,
     manual: Option<Arc<ManualClock>>,
+    /// One threadsafe function per client for every call's completion (a per-call deferred would register one
+    /// libuv async handle per pending call, and libuv scans all of them on every wake-up).
+    completions: Option<Arc<Completions>>,
 }
 
 fn build(parsed: crate::params::Parsed) -> Result<(CoreClient, Option<Arc<ManualClock>>), Error> {
@@ -59,7 +68,7 @@ impl NativeClient {
                 _ => return Err(validation("params", "Must be an object", "client parameters must be an object")),
             };
             let (client, manual) = build(crate::params::parse(&map)?)?;
-            Ok(NativeClient { client, manual })
+            Ok(NativeClient { client, manual, completions: None })
         })
     }
 
@@ -90,6 +99,44 @@ impl NativeClient {
             }
         });
         Ok(promise)
+    }
+
+    /// Sets the completion handler `([id, ok, payload]) => void` that [`submit`](Self::submit) reports to.
+    #[napi(ts_args_type = "handler: (completion: [id: number, ok: boolean, payload: string]) => void")]
+    pub fn set_completion_handler(
+        &mut self,
+        handler: Function<(u32, bool, String), Unknown<'static>>,
+    ) -> napi::Result<()> {
+        let tsfn: Completions = handler.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
+        self.completions = Some(Arc::new(tsfn));
+        Ok(())
+    }
+
+    /// Starts call `id`: client method `method` (snake_case) with snake_case JSON arguments, on the core runtime;
+    /// its outcome goes to the completion handler as `[id, true, resultJson]` or `[id, false, errorProjectionJson]`.
+    /// Throws (synchronously) only when no handler is set or the arguments are not JSON.
+    #[napi]
+    pub fn submit(
+        &self,
+        id: u32,
+        method: String,
+        args_json: String,
+        cancel: Option<&CancelHandle>,
+    ) -> napi::Result<()> {
+        let done =
+            self.completions.clone().ok_or_else(|| to_napi(&Error::internal("submit before setCompletionHandler")))?;
+        let args = parse_json("args", &args_json).map_err(|e| to_napi(&e))?;
+        let client = self.client.clone();
+        let cancel = cancel.map(|c| c.token.clone());
+        ascend_core::runtime::runtime().spawn(async move {
+            let completion = match run(client, method, args, cancel).await {
+                Ok(text) => (id, true, text),
+                Err(e) => (id, false, e.to_json().to_string()),
+            };
+            // `Closing`: the JavaScript environment ended (a terminated worker); nobody waits for the result.
+            let _ = done.call(completion, ThreadsafeFunctionCallMode::NonBlocking);
+        });
+        Ok(())
     }
 
     /// Resolved configuration without secrets: `api_key_set` and `has_signing_secret` say whether they are set.

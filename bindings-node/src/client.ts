@@ -81,18 +81,76 @@ function constructorParams(options: AscendClientOptions): Record<string, unknown
   return out;
 }
 
-const natives = new WeakMap<AscendClient, NativeClient>();
+interface Pending {
+  resolve(payload: string): void;
+  reject(error: unknown): void;
+}
 
-/** The native client behind `client` (for the package's own modules). */
+/** Per client: its native client, the calls in flight and the next call id. */
+interface State {
+  native: NativeClient;
+  pending: Map<number, Pending>;
+  nextId: number;
+}
+
+const states = new WeakMap<AscendClient, State>();
+
+// One ref'd timer while any call is in flight keeps the process alive exactly as long as a call is pending (the
+// native completion channel itself is weak, so idle clients and background tasks never hold the process).
+let inFlight = 0;
+let keepAlive: ReturnType<typeof setInterval> | undefined;
+function hold(): void {
+  if (inFlight++ === 0) {
+    keepAlive ??= setInterval(() => {}, 1 << 30);
+    keepAlive.ref();
+  }
+}
+function release(): void {
+  if (--inFlight === 0) keepAlive?.unref();
+}
+
+function newState(client: NativeClient): State {
+  const pending = new Map<number, Pending>();
+  client.setCompletionHandler(([id, ok, payload]) => {
+    const p = pending.get(id);
+    if (p === undefined) return;
+    pending.delete(id);
+    release();
+    if (ok) p.resolve(payload);
+    else p.reject(new Error(payload));
+  });
+  return { native: client, pending, nextId: 0 };
+}
+
+function stateOf(client: AscendClient): State {
+  const s = states.get(client);
+  if (s === undefined) throw new TypeError("not an AscendClient");
+  return s;
+}
+
+/** The native client behind `client` (for the package's own modules and tests). */
 export function nativeOf(client: AscendClient): NativeClient {
-  const n = natives.get(client);
-  if (n === undefined) throw new TypeError("not an AscendClient");
-  return n;
+  return stateOf(client).native;
+}
+
+function submit(state: State, method: string, text: string, handle: CancelHandle | null): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const id = (state.nextId = (state.nextId + 1) >>> 0);
+    state.pending.set(id, { resolve, reject });
+    hold();
+    try {
+      state.native.submit(id, method, text, handle);
+    } catch (e) {
+      state.pending.delete(id);
+      release();
+      reject(e);
+    }
+  });
 }
 
 /** Runs one core method. */
 function call(client: AscendClient, spec: MethodSpec, args: Record<string, unknown>, signal?: AbortSignal | null): Promise<unknown> {
-  const n = nativeOf(client);
+  const state = stateOf(client);
   let text: string;
   try {
     text = JSON.stringify(args);
@@ -100,7 +158,7 @@ function call(client: AscendClient, spec: MethodSpec, args: Record<string, unkno
     return Promise.reject(new AscendError(`${camel(spec.name)}: arguments are not JSON-serialisable (${(e as Error).message})`, { code: "VALIDATION_ERROR", details: { field_errors: { args: "Must be JSON-serialisable" } } }));
   }
   if (signal == null) {
-    return n.invoke(spec.name, text, null).then(
+    return submit(state, spec.name, text, null).then(
       (out) => fromResult(spec.returns, JSON.parse(out)),
       (e: unknown) => Promise.reject(fromNative(e)),
     );
@@ -109,7 +167,7 @@ function call(client: AscendClient, spec: MethodSpec, args: Record<string, unkno
   const handle: CancelHandle = new native.CancelHandle();
   const onAbort = (): void => handle.cancel();
   signal.addEventListener("abort", onAbort, { once: true });
-  return n.invoke(spec.name, text, handle).then(
+  return submit(state, spec.name, text, handle).then(
     (out) => {
       signal.removeEventListener("abort", onAbort);
       return fromResult(spec.returns, JSON.parse(out));
@@ -138,7 +196,7 @@ export class AscendClient {
       this.#unregisterLogger();
       throw fromNative(e);
     }
-    natives.set(this, client);
+    states.set(this, newState(client));
   }
 
   /** The resolved configuration (secrets only as `apiKeySet` / `hasSigningSecret`). */
