@@ -22,6 +22,13 @@ describe("surface", () => {
     assert.ok(DESCRIPTOR.methods.length > 50);
   });
 
+  test("the package's method table is the linked core's descriptor (not a stale copy)", async () => {
+    const { internal } = await import("./support.mjs");
+    const core = JSON.parse(internal.native.methodDescriptor());
+    const shape = (ms) => ms.map((m) => [m.name, m.returns, m.target ?? null, m.params.map((p) => [p.name, p.type, !!p.opaque])]);
+    assert.deepEqual(shape(esm.METHODS), shape(core.methods));
+  });
+
   test("ESM and CommonJS entry points share one implementation", () => {
     assert.equal(esm.AscendClient, cjs.AscendClient);
     assert.equal(esm.AscendError, cjs.AscendError);

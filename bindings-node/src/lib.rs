@@ -31,3 +31,10 @@ pub(crate) static NODE_VERSION: std::sync::OnceLock<String> = std::sync::OnceLoc
 pub fn set_node_version(version: String) {
     let _ = NODE_VERSION.set(version);
 }
+
+/// The core's method descriptor (`ascend_core::api::descriptor()`) as JSON text: the build generates the facade's
+/// method table from its committed copy (`tests/conformance/methods.json`); a test checks the two agree.
+#[napi]
+pub fn method_descriptor() -> String {
+    ascend_core::api::descriptor().to_string()
+}
