@@ -11,6 +11,7 @@ mod devserver;
 mod errors;
 mod logging;
 mod pure;
+mod tables;
 
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -44,6 +45,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(convert::set_decision_types, m)?)?;
     m.add_function(wrap_pyfunction!(pure::_decision_object, m)?)?;
     m.add("SDK_VERSION", ascend_core::SDK_VERSION)?;
+    tables::register(m)?;
     // Private helpers: attributes, but not in `__all__` (and not in the `_native.pyi` contract).
     m.setattr("_sign_request", wrap_pyfunction!(pure::_sign_request, m)?)?;
     m.setattr("_panic_for_tests", wrap_pyfunction!(pure::_panic_for_tests, m)?)?;

@@ -1,24 +1,20 @@
-//! Core `tracing` events to the Python log handler (`set_log_handler`), which forwards them to
-//! `logging.getLogger("ascend")`.
+//! Core log records (`ascend_core::log`, already level-filtered and secret-masked) to the Python log handler
+//! (`set_log_handler`), which forwards them to `logging.getLogger("ascend")` with the record's fields in `extra`.
 //!
-//! A `tracing` event can fire on any thread, also while the core holds one of its own locks, so the layer never
+//! A record can fire on any thread, also while the core holds one of its own locks, so the layer never
 //! waits for the GIL: it queues the record. The queue is drained (a) at the end of every entry point, on the
 //! calling thread, which already holds the GIL, so records of a call reach Python before the call returns, and
 //! (b) by a small forwarder thread for records of background work (kill-switch polling, heartbeats, runtime
 //! threads). Records made on a thread inside an entry point do not wake the forwarder (the entry point drains
 //! them). The forwarder is restarted lazily after `fork()`.
 
+use ascend_core::log::{LogLevel, LogRecord};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use std::collections::VecDeque;
-use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
-use tracing::field::{Field, Visit};
-use tracing::{Event, Level, Metadata, Subscriber};
-use tracing_subscriber::layer::{Context, Layer};
-use tracing_subscriber::prelude::*;
 
 /// Records kept while nobody drains them; the oldest are dropped beyond this.
 const MAX_QUEUED: usize = 10_000;
@@ -27,6 +23,7 @@ struct Record {
     level: i32,
     target: String,
     message: String,
+    fields: Vec<(String, String)>,
 }
 
 struct Queue {
@@ -41,24 +38,31 @@ static FORWARDER_PID: AtomicU32 = AtomicU32::new(0);
 /// Set by an `atexit` hook: the forwarder stops attaching to a finalizing interpreter.
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
 
-/// Python `logging` level of a `tracing` level.
-fn py_level(level: &Level) -> i32 {
-    match *level {
-        Level::ERROR => 40,
-        Level::WARN => 30,
-        Level::INFO => 20,
-        Level::DEBUG => 10,
-        Level::TRACE => 5,
+/// Python `logging` level of a core level.
+fn py_level(level: LogLevel) -> i32 {
+    match level {
+        LogLevel::Error => 40,
+        LogLevel::Warn => 30,
+        LogLevel::Info => 20,
+        LogLevel::Debug => 10,
+        LogLevel::Trace => 5,
     }
 }
 
-fn wanted(meta: &Metadata<'_>) -> bool {
-    meta.target().starts_with("ascend") && *meta.level() <= Level::DEBUG
+/// The most verbose core level a Python logger at `level` still shows (`None`: nothing).
+fn core_level(level: i32) -> Option<LogLevel> {
+    match level {
+        i32::MIN..=5 => Some(LogLevel::Trace),
+        6..=10 => Some(LogLevel::Debug),
+        11..=20 => Some(LogLevel::Info),
+        21..=30 => Some(LogLevel::Warn),
+        31..=40 => Some(LogLevel::Error),
+        _ => None,
+    }
 }
 
-/// The effective level of the Python logger records go to, as last read ([`refresh_level`]); records below it are
-/// neither formatted nor queued. 0 (everything) until the package registers its level source.
-static MIN_LEVEL: AtomicI32 = AtomicI32::new(0);
+/// The Python logger's effective level source: records below it are neither formatted nor queued (the core
+/// filters before formatting).
 static LEVEL_SOURCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Re-reads the Python logger's effective level (at the start of every client call, with the GIL), so a level
@@ -66,7 +70,7 @@ static LEVEL_SOURCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 pub fn refresh_level(py: Python<'_>) {
     if let Some(source) = LEVEL_SOURCE.get(py) {
         if let Ok(level) = source.call0(py).and_then(|l| l.extract::<i32>(py)) {
-            MIN_LEVEL.store(level, Ordering::Relaxed);
+            ascend_core::log::set_max_level(core_level(level));
         }
     }
 }
@@ -79,58 +83,6 @@ pub fn set_log_level_source(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
         let _ = LEVEL_SOURCE.set(py, r#fn);
         Ok(())
     })
-}
-
-#[derive(Default)]
-struct Text {
-    message: String,
-    fields: String,
-}
-
-impl Visit for Text {
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            let _ = write!(self.message, "{value:?}");
-        } else {
-            let _ = write!(self.fields, " {}={value:?}", field.name());
-        }
-    }
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "message" {
-            self.message.push_str(value);
-        } else {
-            let _ = write!(self.fields, " {}={value}", field.name());
-        }
-    }
-}
-
-/// The `tracing` layer that queues records for Python.
-struct PythonLayer;
-
-impl<S: Subscriber> Layer<S> for PythonLayer {
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> tracing::subscriber::Interest {
-        // "Sometimes": `enabled` decides per event, because the Python level can change at any time.
-        if wanted(meta) {
-            tracing::subscriber::Interest::sometimes()
-        } else {
-            tracing::subscriber::Interest::never()
-        }
-    }
-
-    fn enabled(&self, meta: &Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        wanted(meta) && py_level(meta.level()) >= MIN_LEVEL.load(Ordering::Relaxed)
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        let meta = event.metadata();
-        if !self.enabled(meta, ctx) {
-            return;
-        }
-        let mut text = Text::default();
-        event.record(&mut text);
-        text.message.push_str(&text.fields);
-        push(Record { level: py_level(meta.level()), target: meta.target().to_string(), message: text.message });
-    }
 }
 
 /// The queue, or `None` when it stays locked: after `fork()` a lock held by a thread of the parent is never
@@ -226,14 +178,18 @@ pub fn flush(py: Python<'_>) {
         };
         let Some(handler) = &handler else { continue };
         for r in batch {
-            if let Err(e) = handler.call1(py, (r.level, r.target, r.message)) {
+            let fields = pyo3::types::PyDict::new(py);
+            for (k, v) in &r.fields {
+                let _ = fields.set_item(k, v);
+            }
+            if let Err(e) = handler.call1(py, (r.level, r.target, r.message, fields)) {
                 e.write_unraisable(py, Some(handler.bind(py)));
             }
         }
     }
 }
 
-/// `set_log_handler(fn)`: `fn(level, target, message)` receives every core record from now on.
+/// `set_log_handler(fn)`: `fn(level, target, message, fields)` receives every core record from now on.
 #[pyfunction]
 pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
     crate::errors::guard(py, || {
@@ -248,9 +204,11 @@ pub fn _stop_log_forwarding() {
     SHUTTING_DOWN.store(true, Ordering::SeqCst);
 }
 
-/// Installs the layer as the process-wide `tracing` subscriber (a no-op when the host already installed one).
+/// Registers the queue as the core's log sink (the core installs its `tracing` subscriber).
 pub fn install(py: Python<'_>, module: &Bound<'_, PyModule>) -> PyResult<()> {
-    let _ = tracing_subscriber::registry().with(PythonLayer).try_init();
+    ascend_core::log::set_sink(Arc::new(|r: LogRecord| {
+        push(Record { level: py_level(r.level), target: r.target, message: r.message, fields: r.fields })
+    }));
     let stop = module.getattr("_stop_log_forwarding")?;
     py.import("atexit")?.call_method1("register", (stop,))?;
     Ok(())

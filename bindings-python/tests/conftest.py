@@ -207,9 +207,25 @@ class FakeDevServer:
         self.running = False
 
 
+def _real_native_module() -> Optional[types.ModuleType]:
+    current = sys.modules.get("ascend._native")
+    if current is not None and not getattr(current, "__fake__", False):
+        return current
+    if current is None and _real_native_importable():
+        return importlib.import_module("ascend._native")
+    return None
+
+
+#: The real extension, when installed: the fake borrows its pure tables (error codes, masking, descriptor).
+_REAL_NATIVE = _real_native_module()
+
+
 def make_fake_module() -> types.ModuleType:
     module = types.ModuleType("ascend._native")
     module.__fake__ = True  # type: ignore[attr-defined]
+    if _REAL_NATIVE is not None:
+        for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS"):
+            setattr(module, name, getattr(_REAL_NATIVE, name))
     module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
     module.Client = FakeClient  # type: ignore[attr-defined]
     module.NativeError = FakeNativeError  # type: ignore[attr-defined]

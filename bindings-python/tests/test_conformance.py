@@ -214,7 +214,38 @@ class Runner:
         with private_native_params(**self.private):
             client = AscendClient(**kwargs)
         self.clients.append(client)
+        self.client_kwargs = kwargs
         return client
+
+    def cancelled_call(self, call: str, args: Dict[str, Any], after_ms: int) -> Any:
+        """Python's cancellation idiom for ``cancel_after_ms``: the call on ``AsyncAscendClient`` (same
+        configuration, same spool) as an asyncio task, cancelled after ``after_ms``; ``CancelledError`` is the
+        binding's form of the core's ``CANCELLED``."""
+        import asyncio
+
+        from ascend import AsyncAscendClient
+        from ascend._base import private_native_params
+        from ascend.exceptions import OWKAIError
+
+        self.current()
+        with private_native_params(**self.private):
+            aclient = AsyncAscendClient(**self.client_kwargs)
+
+        async def go() -> Any:
+            task = asyncio.ensure_future(getattr(aclient, call)(**args))
+            try:
+                await asyncio.sleep(after_ms / 1000)
+                task.cancel()
+                return await task
+            finally:
+                await aclient.close()
+
+        try:
+            return project(asyncio.run(go()))
+        except asyncio.CancelledError:
+            error = OWKAIError("The call was cancelled", "CANCELLED")
+            error.code = "CANCELLED"
+            raise error from None
 
     def current(self) -> Any:
         if self.client is None:
@@ -231,6 +262,8 @@ class Runner:
             self.client = fresh
             return config_projection(fresh)
         client = self.current()
+        if "cancel_after_ms" in step:
+            return self.cancelled_call(call, args, step["cancel_after_ms"])
         if call == "breaker_state":
             breaker = client._circuit_breaker
             if breaker is None:

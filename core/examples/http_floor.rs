@@ -7,7 +7,7 @@
 //! * `http_floor reqwest-shared <url> <request file>`: the same on the core's shared multi-thread runtime
 //!   (`block_on` from the calling thread), to separate the runtime's thread hand-offs from the core's own work.
 //! * `http_floor core <url>`: `ascend_core::Client::evaluate_action` through the blocking facade
-//!   (`runtime::block_on`): the core without any Python.
+//!   (`lane::block_on`): the core without any Python.
 
 use ascend_core::model::ActionRequest;
 use ascend_core::{Client, ClientParams};
@@ -81,7 +81,7 @@ fn core_floor(url: &str) {
     worker(|| {
         let mut req = ActionRequest::new("query", "db");
         req.wait_for_decision = false;
-        let d = ascend_core::runtime::block_on(client.evaluate_action(req)).expect("evaluate_action");
+        let d = ascend_core::lane::block_on(client.evaluate_action(req)).expect("evaluate_action");
         assert_eq!(d.action_id, "1");
     });
 }

@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn a_cancelled_future_ends_with_cancelled_and_is_dropped() {
-        crate::runtime::block_on(async {
+        crate::lane::block_on(async {
             let token = CancelToken::new();
             let t2 = token.clone();
             let dropped = Arc::new(AtomicBool::new(false));

@@ -15,6 +15,7 @@ pub mod dispatch;
 pub mod error;
 pub mod failmode;
 pub mod lane;
+pub mod log;
 pub mod model;
 pub mod poll;
 pub mod prescore;

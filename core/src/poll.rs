@@ -197,7 +197,7 @@ mod tests {
         c.notify_decision("99", "approved");
         assert!(c.inner.delivered.lock().unwrap().is_empty());
         // A finished wait leaves no registration behind.
-        crate::runtime::block_on(c.wait_for_decision("3", 10.0, 1.0, None)).unwrap();
+        crate::lane::block_on(c.wait_for_decision("3", 10.0, 1.0, None)).unwrap();
         assert!(c.inner.waiters.lock().unwrap().is_empty());
         assert!(c.inner.delivered.lock().unwrap().is_empty());
     }

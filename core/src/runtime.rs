@@ -51,12 +51,6 @@ pub fn runtime() -> &'static Runtime {
     }
 }
 
-/// Runs one blocking call to completion (the blocking facade): on the calling thread's lane from the thread's
-/// second call on (see [`crate::lane`]). Must not be called from inside an async context.
-pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
-    crate::lane::block_on(fut)
-}
-
 /// Forgets the runtime so the next call builds a new one (call in a forked child). Lock-free.
 pub fn reset_after_fork() {
     RUNTIME.store(std::ptr::null_mut(), Ordering::Release);
@@ -71,6 +65,6 @@ mod tests {
         super::reset_after_fork();
         let b = super::runtime() as *const _;
         assert_ne!(a, b, "a reset (as in a forked child) builds a new runtime");
-        assert_eq!(super::block_on(async { 7 }), 7);
+        assert_eq!(super::runtime().block_on(async { 7 }), 7);
     }
 }

@@ -35,7 +35,7 @@ fn cancelled_wait_ends_at_once_and_leaves_no_registration() {
     assert_eq!(c.waiting_actions(), 1, "the wait is registered while it runs");
     let cancelled_at = Instant::now();
     token.cancel();
-    let err = ascend_core::runtime::block_on(handle).unwrap().unwrap_err();
+    let err = ascend_core::lane::block_on(handle).unwrap().unwrap_err();
     let took = cancelled_at.elapsed();
     assert_eq!(err.code, ErrorCode::Cancelled);
     assert_eq!(err.to_json()["code"], "CANCELLED");
@@ -54,7 +54,7 @@ fn escalations_are_published_as_a_stream() {
         .unwrap();
     let c = support::client(&server.url, "k", "esc-agent");
     let mut events = c.escalations();
-    let d = ascend_core::runtime::block_on(c.wait_for_decision("8", 30.0, 0.0, None)).unwrap();
+    let d = ascend_core::lane::block_on(c.wait_for_decision("8", 30.0, 0.0, None)).unwrap();
     assert_eq!(d.decision, ascend_core::model::Decision::Allowed);
     let e = events.try_recv().expect("one escalation event");
     assert_eq!(e.action_id, "8");

@@ -39,7 +39,7 @@ fn delivered_webhook_event_wakes_a_waiter_at_once() {
             .unwrap();
     let event = ascend_core::webhook::verify(body, &headers, &[secret], &Default::default()).unwrap();
     assert!(c.deliver_webhook_event(&event));
-    let d = ascend_core::runtime::block_on(handle).unwrap().unwrap();
+    let d = ascend_core::lane::block_on(handle).unwrap().unwrap();
     assert_eq!(d.decision, Decision::Allowed);
     assert_eq!(server.requests().len(), 2, "one poll, then one re-poll after the wake-up");
     // Without the wake-up the second poll would come after the 60 s interval.
@@ -68,7 +68,7 @@ fn first_kill_switch_poll_does_not_block_the_caller() {
     }
     assert!(c.is_blocked());
     let before = server.requests().len();
-    let e = ascend_core::runtime::block_on(c.evaluate_action(ActionRequest::new("query", "db"))).unwrap_err();
+    let e = ascend_core::lane::block_on(c.evaluate_action(ActionRequest::new("query", "db"))).unwrap_err();
     assert_eq!(e.code, ErrorCode::KillSwitch);
     assert_eq!(e.details["reason"], "stop");
     assert!(server.requests().iter().skip(before).all(|r| r.path == "/api/sdk/kill-switch/status"));
@@ -90,7 +90,7 @@ fn secrets_never_appear_in_debug_errors_or_details() {
     for _ in 0..2 {
         let mut req = ActionRequest::new("query", "db");
         req.wait_for_decision = false;
-        let e = ascend_core::runtime::block_on(c.evaluate_action(req)).unwrap_err();
+        let e = ascend_core::lane::block_on(c.evaluate_action(req)).unwrap_err();
         texts.push(format!("{e} {e:?} {}", serde_json::Value::Object(e.details.clone())));
     }
     for t in texts {
@@ -115,7 +115,7 @@ fn blocking_facade_works_from_plain_threads() {
             std::thread::spawn(move || {
                 let mut req = ActionRequest::new("query", "db");
                 req.wait_for_decision = false;
-                ascend_core::runtime::block_on(c.evaluate_action(req)).unwrap().decision
+                ascend_core::lane::block_on(c.evaluate_action(req)).unwrap().decision
             })
         })
         .collect();

@@ -87,7 +87,7 @@ fn client(url: &str) -> Client {
 fn evaluate(c: &Client) -> Decision {
     let mut req = ActionRequest::new("query", "db");
     req.wait_for_decision = false;
-    ascend_core::runtime::block_on(c.evaluate_action(req)).expect("evaluate_action").decision
+    ascend_core::lane::block_on(c.evaluate_action(req)).expect("evaluate_action").decision
 }
 
 fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
@@ -180,6 +180,6 @@ fn async_calls_on_the_shared_runtime_and_lane_calls_share_a_client() {
         })
     };
     lane.join().unwrap();
-    ascend_core::runtime::block_on(background).unwrap();
+    ascend_core::lane::block_on(background).unwrap();
     assert_eq!(counters.requests.load(Ordering::SeqCst), 100);
 }

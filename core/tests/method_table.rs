@@ -72,7 +72,7 @@ fn sample(ty: ParamType) -> Value {
 #[test]
 fn invoke_dispatches_every_method_of_the_table() {
     let client = support::client("http://127.0.0.1:9", "k", "agent-1");
-    ascend_core::runtime::block_on(async {
+    ascend_core::lane::block_on(async {
         for m in METHODS {
             if m.name == "close" {
                 continue;
@@ -96,7 +96,7 @@ fn invoke_dispatches_every_method_of_the_table() {
 #[test]
 fn invoke_checks_arguments_against_the_table_before_any_io() {
     let client = support::client("http://127.0.0.1:9", "k", "agent-1");
-    let call = |method: &str, args: Value| ascend_core::runtime::block_on(client.invoke(method, args)).unwrap_err();
+    let call = |method: &str, args: Value| ascend_core::lane::block_on(client.invoke(method, args)).unwrap_err();
     let e = call("evaluate_action", json!({"action_type": "q", "resource": "db", "resourse_id": "7"}));
     assert_eq!(e.code, ErrorCode::ValidationError);
     assert!(e.field_errors().unwrap().contains_key("resourse_id"), "{e}");

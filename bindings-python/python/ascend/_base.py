@@ -214,25 +214,10 @@ def submit_action_args(client_agent_id: Optional[str], first: Any, resource: Any
     return args
 
 
-def heartbeat_args(metrics: Optional[Mapping[str, Any]], kwargs: Mapping[str, Any]) -> Args:
-    """``heartbeat`` keyword arguments from ``send_heartbeat(metrics, **kwargs)``."""
-    merged = {**(metrics or {}), **kwargs}
-    return {k: merged.get(k) for k in ("response_time_ms", "error_rate", "requests_count")}
 
 
-def approval_wait_args(timeout: Optional[float], timeout_seconds: Optional[float],
-                       poll_interval: Optional[float]) -> Tuple[float, float]:
-    """``(timeout, poll_interval)`` for ``wait_for_approval``; any given timeout is honoured (fixes Q15)."""
-    chosen = timeout if timeout is not None else timeout_seconds
-    return (60 if chosen is None else chosen), (2.0 if poll_interval is None else poll_interval)
 
 
-def check_same_agent(method: str, given: Optional[str], own: Optional[str]) -> None:
-    """The identity check of ``get_agent``/``register_agent``: only this client's agent is addressable."""
-    if given is not None and given != own:
-        raise ValidationValueError(
-            f"{method}() can only address this client's agent ({own!r}), got {given!r}",
-            field_errors={"agent_id": "Must equal the client's agent_id"})
 
 
 _PRIVATE_PARAMS: contextvars.ContextVar[Optional[Dict[str, Any]]] = contextvars.ContextVar(

@@ -3,30 +3,41 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
-import re
 from datetime import datetime, timezone
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, FrozenSet, Optional, Union
 
 __all__ = ["SENSITIVE_KEYS", "AscendLogger", "mask_text", "mask_value"]
 
-#: Keys whose values are always replaced by ``****`` (case-insensitive).
-SENSITIVE_KEYS = frozenset({"api_key", "apikey", "authorization", "x-api-key", "password", "secret"})
-
-_TOKEN = re.compile(r"\b(owkai_|ascend_|sk_)[A-Za-z0-9_\-]+")
-_BEARER = re.compile(r"\bBearer\s+\S+")
 _MASK = "****"
 
 
+@functools.lru_cache(maxsize=None)
+def _sensitive_keys() -> FrozenSet[str]:
+    from . import _native
+
+    return frozenset(_native.SENSITIVE_KEYS)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SENSITIVE_KEYS":  # keys whose values are always masked: the core's list (D19)
+        return _sensitive_keys()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def mask_text(text: str) -> str:
-    """Mask ``owkai_…``/``ascend_…``/``sk_…`` tokens and ``Bearer <token>`` in ``text``."""
-    return _BEARER.sub("Bearer " + _MASK, _TOKEN.sub(lambda m: m.group(1) + _MASK, text))
+    """Mask ``owkai_…``/``ascend_…``/``sk_…``/``whsec_…`` tokens and ``Bearer <token>`` in ``text`` (the core's
+    rule, ``ascend_core::log::mask_text``)."""
+    from . import _native
+
+    return _native.mask_text(text)
 
 
 def mask_value(value: Any, key: Optional[str] = None) -> Any:
     """Mask ``value`` recursively: sensitive keys become ``****``, strings are token-masked."""
-    if key is not None and key.lower() in SENSITIVE_KEYS:
+    if key is not None and key.lower() in _sensitive_keys():
         return _MASK
     if isinstance(value, str):
         return mask_text(value)

@@ -31,10 +31,24 @@ __all__ = [
     "webhook_verify_signature",
     "webhook_sign",
     "set_log_handler",
+    "method_descriptor",
+    "error_codes",
+    "mask_text",
+    "SENSITIVE_KEYS",
     "SDK_VERSION",
 ]
 
 SDK_VERSION: str
+SENSITIVE_KEYS: List[str]
+
+def method_descriptor() -> str:
+    """The core's method table as JSON text (``ascend_core::api::descriptor``)."""
+
+def error_codes() -> str:
+    """The core's error-code table as JSON text: ``[{"code", "class", "error_code", "retryable", "extras"}]``."""
+
+def mask_text(text: str) -> str:
+    """``text`` with API-key-like tokens and bearer tokens masked (the core's rule, D19)."""
 
 class NativeError(Exception):
     """An ``ascend_core::Error``: stable ``code`` (``ErrorCode::as_str``), never a secret in any field."""
@@ -218,5 +232,6 @@ def webhook_sign(
     ``webhook-timestamp``, ``webhook-signature``; ASCEND v1 ``X-Request-Timestamp``, ``X-Signature``; Stripe-style
     ``X-Ascend-Signature``."""
 
-def set_log_handler(fn: Callable[[int, str, str], None]) -> None:
-    """Route core log records to ``fn(level, target, message)``; ``level`` is a Python ``logging`` level number."""
+def set_log_handler(fn: Callable[[int, str, str, Dict[str, str]], None]) -> None:
+    """Route core log records to ``fn(level, target, message, fields)``; ``level`` is a Python ``logging`` level
+    number, ``fields`` the record's structured fields (already masked)."""

@@ -13,9 +13,8 @@ import sys
 import threading
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any, Callable, Iterator, Optional, TypeVar
+from typing import Any, Callable, Dict, Iterator, Optional, TypeVar
 
-from ._logging import mask_text
 from .exceptions import OWKAIError, from_native
 
 __all__ = ["NATIVE_MODULE", "load_native", "native_available", "native_call", "translate_errors", "translate"]
@@ -28,10 +27,20 @@ _loaded: Optional[ModuleType] = None
 _native_log = logging.getLogger("ascend")
 
 
-def _forward_log(level: int, target: str, message: str) -> None:
-    """Log handler given to the core: ``(python logging level, rust target, message)`` -> logger ``ascend``."""
+#: ``LogRecord`` attribute names a core field may not overwrite (it is then only in ``ascend_fields``).
+_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def _forward_log(level: int, target: str, message: str, fields: Dict[str, str]) -> None:
+    """Log handler given to the core (records arrive level-filtered and masked by the core): ``(python logging
+    level, rust target, message, fields)`` -> logger ``ascend``. The text is ``message k=v …``; the fields are also
+    in ``extra`` (``record.<field>`` and ``record.ascend_fields``)."""
     if _native_log.isEnabledFor(level):
-        _native_log.log(level, "%s", mask_text(message), extra={"ascend_target": target})
+        extra: Dict[str, Any] = {k: v for k, v in fields.items() if k not in _RESERVED}
+        extra["ascend_target"] = target
+        extra["ascend_fields"] = dict(fields)
+        text = " ".join([message, *(f"{k}={v}" for k, v in fields.items())])
+        _native_log.log(level, "%s", text, extra=extra)
 
 
 def load_native() -> ModuleType:

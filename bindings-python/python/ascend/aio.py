@@ -8,11 +8,8 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     ClientBase,
-    approval_wait_args,
-    check_same_agent,
     connection_failure,
     deprecated,
-    heartbeat_args,
     kwargs_of,
     submit_action_args,
     to_bool,
@@ -342,29 +339,26 @@ class AsyncAscendClient(ClientBase):
     async def send_heartbeat(self, metrics: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
         """Deprecated: use :meth:`heartbeat`."""
         deprecated("send_heartbeat", "heartbeat", "DOC-DRIFT-HEARTBEAT")
-        await self.heartbeat(**heartbeat_args(metrics, kwargs))
+        await self._acall("send_heartbeat", to_none, {"metrics": {**(metrics or {}), **kwargs}})
 
     async def wait_for_approval(self, action_id: str, timeout: Optional[float] = None,
                           timeout_seconds: Optional[float] = None,
                           poll_interval: Optional[float] = None) -> AuthorizationDecision:
         """Deprecated: use :meth:`wait_for_decision` (any given timeout is honoured)."""
         deprecated("wait_for_approval", "wait_for_decision", "DOC-DRIFT-APPROVAL")
-        wait, interval = approval_wait_args(timeout, timeout_seconds, poll_interval)
-        return await self.wait_for_decision(action_id, timeout=wait, poll_interval=interval)
+        return await self._acall("wait_for_approval", to_decision, kwargs_of(locals()))
 
     async def get_agent(self, agent_id: Optional[str] = None) -> AgentHealthStatus:
         """Deprecated: use :meth:`get_agent_status`."""
         deprecated("get_agent", "get_agent_status", "DOC-DRIFT-AGENT")
-        check_same_agent("get_agent", agent_id, self.agent_id)
-        return await self.get_agent_status()
+        return await self._acall("get_agent", AgentHealthStatus.from_dict, kwargs_of(locals()))
 
     async def register_agent(self, agent_id: Optional[str] = None, agent_type: str = "supervised",
                        capabilities: Optional[List[str]] = None, allowed_resources: Optional[List[str]] = None,
                        metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Deprecated: use :meth:`register`."""
         deprecated("register_agent", "register", "DOC-DRIFT-REGISTER")
-        check_same_agent("register_agent", agent_id, self.agent_id)
-        return await self.register(agent_type, capabilities, allowed_resources, metadata)
+        return await self._acall("register_agent", to_raw, kwargs_of(locals()))
 
     # -- 5.e lifecycle ---------------------------------------------------------------------------------------------
 

@@ -14,11 +14,8 @@ from ._base import (
     CircuitState,
     ClientBase,
     FailMode,
-    approval_wait_args,
-    check_same_agent,
     connection_failure,
     deprecated,
-    heartbeat_args,
     kwargs_of,
     submit_action_args,
     to_bool,
@@ -423,29 +420,26 @@ class AscendClient(ClientBase):
     def send_heartbeat(self, metrics: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
         """Deprecated: use :meth:`heartbeat`."""
         deprecated("send_heartbeat", "heartbeat", "DOC-DRIFT-HEARTBEAT")
-        self.heartbeat(**heartbeat_args(metrics, kwargs))
+        self._call("send_heartbeat", to_none, {"metrics": {**(metrics or {}), **kwargs}})
 
     def wait_for_approval(self, action_id: str, timeout: Optional[float] = None,
                           timeout_seconds: Optional[float] = None,
                           poll_interval: Optional[float] = None) -> AuthorizationDecision:
         """Deprecated: use :meth:`wait_for_decision` (any given timeout is honoured)."""
         deprecated("wait_for_approval", "wait_for_decision", "DOC-DRIFT-APPROVAL")
-        wait, interval = approval_wait_args(timeout, timeout_seconds, poll_interval)
-        return self.wait_for_decision(action_id, timeout=wait, poll_interval=interval)
+        return self._call("wait_for_approval", to_decision, kwargs_of(locals()))
 
     def get_agent(self, agent_id: Optional[str] = None) -> AgentHealthStatus:
         """Deprecated: use :meth:`get_agent_status`."""
         deprecated("get_agent", "get_agent_status", "DOC-DRIFT-AGENT")
-        check_same_agent("get_agent", agent_id, self.agent_id)
-        return self.get_agent_status()
+        return self._call("get_agent", AgentHealthStatus.from_dict, kwargs_of(locals()))
 
     def register_agent(self, agent_id: Optional[str] = None, agent_type: str = "supervised",
                        capabilities: Optional[List[str]] = None, allowed_resources: Optional[List[str]] = None,
                        metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
         """Deprecated: use :meth:`register`."""
         deprecated("register_agent", "register", "DOC-DRIFT-REGISTER")
-        check_same_agent("register_agent", agent_id, self.agent_id)
-        return self.register(agent_type, capabilities, allowed_resources, metadata)
+        return self._call("register_agent", to_raw, kwargs_of(locals()))
 
     # -- our additions (private; the conformance runner and operators use them) -------------------------------------
 

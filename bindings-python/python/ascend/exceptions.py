@@ -10,7 +10,9 @@ code as ``.code`` together with ``.status_code`` and ``.correlation_id``.
 from __future__ import annotations
 
 import builtins
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Type
+import functools
+import json
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional, Tuple, Type
 
 from ._deprecation import lazy_aliases
 
@@ -64,7 +66,7 @@ class OWKAIError(Exception):
     @property
     def retryable(self) -> bool:
         """Whether retrying the same call later may succeed."""
-        return self.code in RETRYABLE_CODES
+        return self.code in _code_table()[1]
 
     def to_dict(self) -> Dict[str, Any]:
         """``{"error_type", "message", "error_code", "details"}``."""
@@ -261,35 +263,24 @@ class ValidationValueError(ValidationError, builtins.ValueError):
     _error_type = "ValidationError"
 
 
-#: Stable core code -> (class name in this module, the peer's ``error_code``). Mirrors ``core/src/error.rs``.
-NATIVE_CODES: Dict[str, Tuple[str, str]] = {
-    "AUTH_ERROR": ("AuthenticationError", "AUTH_ERROR"),
-    "AUTHZ_DENIED": ("AuthorizationError", "AUTHZ_DENIED"),
-    "TIMEOUT": ("TimeoutError", "TIMEOUT"),
-    "RATE_LIMITED": ("RateLimitError", "RATE_LIMIT"),
-    "VALIDATION_ERROR": ("ValidationError", "VALIDATION_ERROR"),
-    "CONNECTION_ERROR": ("ConnectionError", "CONNECTION_ERROR"),
-    "CIRCUIT_OPEN": ("CircuitBreakerOpen", "CIRCUIT_OPEN"),
-    "CONFIGURATION_ERROR": ("ConfigurationError", "CONFIG_ERROR"),
-    "KILL_SWITCH": ("KillSwitchError", "KILL_SWITCH_ACTIVE"),
-    "SERVER_ERROR": ("ServerError", "SERVER_ERROR"),
-    "NOT_FOUND": ("NotFoundError", "NOT_FOUND"),
-    "CONFLICT": ("ConflictError", "CONFLICT"),
-    "HTTP_ERROR": ("OWKAIError", "HTTP_ERROR"),
-    "CANCELLED": ("OWKAIError", "CANCELLED"),
-    "INTERNAL": ("OWKAIError", "INTERNAL"),
-    "WEBHOOK_MISSING_HEADER": ("WebhookVerificationError", "WEBHOOK_MISSING_HEADER"),
-    "WEBHOOK_MALFORMED_HEADER": ("WebhookVerificationError", "WEBHOOK_MALFORMED_HEADER"),
-    "WEBHOOK_NO_MATCHING_SIGNATURE": ("WebhookVerificationError", "WEBHOOK_NO_MATCHING_SIGNATURE"),
-    "WEBHOOK_TIMESTAMP_TOO_OLD": ("WebhookVerificationError", "WEBHOOK_TIMESTAMP_TOO_OLD"),
-    "WEBHOOK_TIMESTAMP_IN_FUTURE": ("WebhookVerificationError", "WEBHOOK_TIMESTAMP_IN_FUTURE"),
-    "WEBHOOK_REPLAYED": ("WebhookVerificationError", "WEBHOOK_REPLAYED"),
-    "WEBHOOK_BODY_NOT_BYTES": ("WebhookVerificationError", "WEBHOOK_BODY_NOT_BYTES"),
-    "WEBHOOK_MALFORMED_PAYLOAD": ("WebhookVerificationError", "WEBHOOK_MALFORMED_PAYLOAD"),
-}
+@functools.lru_cache(maxsize=None)
+def _code_table() -> Tuple[Dict[str, Tuple[str, str]], FrozenSet[str]]:
+    """The core's error-code table (``ErrorCode::table``): ``code -> (class name, peer error_code)`` and the
+    retryable codes. Read once from the extension; nothing here keeps a copy."""
+    from . import _native
 
-#: Codes for which retrying later may succeed (``ErrorCode::retryable`` in the core).
-RETRYABLE_CODES = frozenset({"TIMEOUT", "RATE_LIMITED", "CONNECTION_ERROR", "CIRCUIT_OPEN", "SERVER_ERROR"})
+    rows = json.loads(_native.error_codes())
+    codes = {row["code"]: (row["class"], row["error_code"]) for row in rows}
+    return codes, frozenset(row["code"] for row in rows if row["retryable"])
+
+
+def __getattr__(name: str) -> Any:
+    if name == "NATIVE_CODES":  # stable core code -> (class name in this module, the peer's ``error_code``)
+        return dict(_code_table()[0])
+    if name == "RETRYABLE_CODES":  # codes for which retrying later may succeed
+        return _code_table()[1]
+    return _aliases(name)
+
 
 # Class-specific constructor arguments, taken from the core's ``details``.
 _Extras = Callable[[Mapping[str, Any], Optional[int]], Dict[str, Any]]
@@ -311,7 +302,7 @@ def from_native(code: str, message: str, status_code: Optional[int] = None, corr
                 details: Optional[Dict[str, Any]] = None) -> OWKAIError:
     """Build the exception for an error of the Rust core (mapping by stable ``code``, never by message)."""
     details = dict(details) if details else {}
-    class_name, peer_code = NATIVE_CODES.get(code, ("OWKAIError", code))
+    class_name, peer_code = _code_table()[0].get(code, ("OWKAIError", code))
     cls: Type[OWKAIError] = globals()[class_name]
     if class_name == "ConfigurationError":
         cls = ConfigurationValueError
@@ -331,7 +322,7 @@ def from_native(code: str, message: str, status_code: Optional[int] = None, corr
     return error
 
 
-__getattr__ = lazy_aliases(__name__, {
+_aliases = lazy_aliases(__name__, {
     "AuthorizationDeniedError": lambda: AuthorizationError,
     "NetworkError": lambda: ConnectionError,
     "AscendError": lambda: OWKAIError,

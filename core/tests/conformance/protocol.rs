@@ -90,6 +90,22 @@ fn config_projection(client: &Client) -> Value {
     })
 }
 
+/// `invoke` with a `CancelToken` cancelled `ms` real milliseconds after the call starts; afterwards no waiter
+/// registration may be left behind.
+async fn invoke_cancelled_after(c: &Client, call: &str, args: Value, ms: u64) -> Result<Value, ascend_core::Error> {
+    let token = ascend_core::CancelToken::new();
+    let canceller = token.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        canceller.cancel();
+    });
+    let out = c.invoke_cancellable(call, args, &token).await;
+    if c.waiting_actions() != 0 {
+        return Err(ascend_core::Error::internal("a cancelled call left a waiter registration behind"));
+    }
+    out
+}
+
 /// Runs one scripted case.
 pub fn run(case: &Value) -> Result<(), String> {
     ascend_core::runtime::runtime().block_on(run_async(case))
@@ -150,7 +166,10 @@ async fn run_async(case: &Value) -> Result<(), String> {
                         None => json!({"state": null, "failures": null}),
                     }),
                     "clock_sleeps" => Ok(json!(ctx.manual.as_ref().map(|m| m.sleeps().len()).unwrap_or(0))),
-                    _ => c.invoke(call, args).await,
+                    _ => match step.get("cancel_after_ms").and_then(Value::as_u64) {
+                        Some(ms) => invoke_cancelled_after(c, call, args, ms).await,
+                        None => c.invoke(call, args).await,
+                    },
                 }
             }
         };

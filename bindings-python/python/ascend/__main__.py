@@ -1,0 +1,30 @@
+"""``python -m ascend [methods|errors|version]``: print the core's method descriptor (the default), its error-code
+table, or the versions, as JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import List, Optional
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Entry point; returns the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    what = args[0] if args else "methods"
+    from . import __sdk_version__, __version__, _native
+
+    if what == "methods":
+        sys.stdout.write(_native.method_descriptor())
+    elif what == "errors":
+        print(json.dumps(json.loads(_native.error_codes()), indent=2))
+    elif what == "version":
+        print(json.dumps({"ascend_sdk_rs": __sdk_version__, "peer_compatible": __version__, "core": _native.SDK_VERSION}))
+    else:
+        print("usage: python -m ascend [methods|errors|version]", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
