@@ -8,6 +8,7 @@
 // * `call` names are camelCased to the client's methods, the method's `target` parameter passed first; runner steps
 //   new_client, restart_client, breaker_state, clock_sleeps use the native client's private hooks; our additions
 //   spool_pending / replay_spool / poll_kill_switch and a name with no method at all go through `client.invoke`;
+//   `cancel_after_ms` aborts the call's AbortSignal that many milliseconds after it starts;
 // * `expect.result` is a subset match on the result with its top-level keys snake_cased back (the mechanical
 //   inverse of the facade's camelCasing); `expect.error` checks the error's code, class, statusCode and details;
 // * pure suites call the package's pure functions (prescore, cvssScore, verifyWebhook, signWebhook, ...).
@@ -142,6 +143,12 @@ class Runner {
     }
     const options = {};
     for (const [k, v] of Object.entries(args)) if (k !== spec.target) options[camel(k)] = v;
+    if (step.cancel_after_ms !== undefined) {
+      // The binding's cancellation: an AbortSignal aborted that many real milliseconds after the call starts.
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), step.cancel_after_ms);
+      options.signal = ac.signal;
+    }
     const result = spec.target ? await method.call(client, args[spec.target], options) : await method.call(client, options);
     return project(spec.returns, result);
   }
