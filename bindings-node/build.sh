@@ -33,8 +33,11 @@ node_modules/.bin/napi build --platform --no-js "${NAPI_PROFILE[@]}" --output-di
     --dts ../src/native-addon.d.ts -p ascend-node --manifest-path "$HERE/Cargo.toml"
 
 echo "==> dev-server addon ascend_node_testing ($PROFILE profile)"
-cargo build --profile "$PROFILE" -p ascend-node-testing
-cp "$CARGO_TARGET_DIR/$PROFILE_DIR/libascend_node_testing.so" "native/ascend_node_testing.$TAG.node.tmp"
+# The napi CLI builds with an explicit --target (so under target/<triple>/); the same here, so both addons share
+# one set of compiled dependencies.
+TRIPLE="$(rustc -vV | sed -n 's/^host: //p')"
+cargo build --profile "$PROFILE" --target "$TRIPLE" -p ascend-node-testing
+cp "$CARGO_TARGET_DIR/$TRIPLE/$PROFILE_DIR/libascend_node_testing.so" "native/ascend_node_testing.$TAG.node.tmp"
 mv "native/ascend_node_testing.$TAG.node.tmp" "native/ascend_node_testing.$TAG.node"
 
 echo "==> TypeScript facade"
