@@ -1,7 +1,8 @@
 """The ``ascend-mock-server`` binary (tests/mock-server) as a Python test helper: spawn, script, inspect, stop.
 
 Loopback only. Control API (same port): ``POST /__mock/reset``, ``POST /__mock/script {"entries": [...]}``,
-``GET /__mock/requests -> {"requests": [...], "unmatched": n}``.
+``GET /__mock/requests -> {"requests": [...], "unmatched": n}``, ``POST /__mock/verify`` (the server judges a case's
+``expect_requests``, leftover script entries and sleeps; see tests/mock-server/src/verify.rs).
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ class MockServer:
         """``(recorded platform requests, unmatched count)``."""
         out = self._control("GET", "/__mock/requests")
         return out["requests"], int(out["unmatched"])
+
+    def verify(self, expectations: Dict[str, Any]) -> Dict[str, Any]:
+        """The server's verdict ``{"ok", "mismatches", "recorded", "unmatched", "unused"}`` on ``expectations``
+        (``expect_requests``, ``allow_unused``, ``expect_sleeps``, ``expect_sleep_total``, ``sleeps``)."""
+        verdict: Dict[str, Any] = self._control("POST", "/__mock/verify", expectations)
+        return verdict
 
     def close(self) -> None:
         """Stop the process."""

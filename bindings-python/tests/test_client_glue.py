@@ -235,16 +235,17 @@ def test_submit_action_keyword_form(client):
     assert native_client(client).calls[-1][1]["resource"] == "r"
 
 
-def test_wait_for_approval_honours_timeouts_q15(client):
+def test_wait_for_approval_forwards_to_the_core_shim_q15(client):
+    """The shim forwards its arguments as given; the core's ``wait_for_approval`` picks the timeout (Q15 is
+    checked against the real core by the conformance case ``wait-for-approval-shim``)."""
     fresh_warnings()
-    native_client(client).responses["wait_for_decision"] = {"action_id": "1", "decision": "allowed"}
+    native_client(client).responses["wait_for_approval"] = {"action_id": "1", "decision": "allowed"}
     with pytest.warns(DeprecationWarning, match="DOC-DRIFT-APPROVAL"):
         client.wait_for_approval("1", timeout_seconds=9)
-    assert native_client(client).calls[-1][1] == {"action_id": "1", "timeout": 9, "poll_interval": 2.0}
+    assert native_client(client).calls[-1] == (
+        "wait_for_approval", {"action_id": "1", "timeout": None, "timeout_seconds": 9, "poll_interval": None})
     client.wait_for_approval("1", timeout=3, poll_interval=0.5)
     assert native_client(client).calls[-1][1]["timeout"] == 3
-    client.wait_for_approval("1")
-    assert native_client(client).calls[-1][1]["timeout"] == 60
 
 
 def test_other_shims(client):
@@ -252,7 +253,7 @@ def test_other_shims(client):
     fake = native_client(client)
     with pytest.warns(DeprecationWarning):
         client.send_heartbeat({"response_time_ms": 5}, error_rate=0.1, ignored=1)
-    assert fake.calls[-1] == ("heartbeat", {"response_time_ms": 5, "error_rate": 0.1, "requests_count": None})
+    assert fake.calls[-1] == ("send_heartbeat", {"metrics": {"response_time_ms": 5, "error_rate": 0.1, "ignored": 1}})
     with pytest.warns(DeprecationWarning):
         client.get_agent()
     assert fake.calls[-1][0] == "get_agent_status"

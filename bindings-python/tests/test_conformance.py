@@ -5,8 +5,12 @@ Semantics follow core/tests/conformance/protocol.rs (and common.rs):
 * scripted cases run against one ``ascend-mock-server`` process (reset per case, scripted through ``/__mock/``);
 * client parameters come from the case's ``client`` (defaults: api key ``test-api-key-0001``, agent ``test-agent``,
   the mock server's URL) and ``env`` (used *instead of* the process environment, through the private ``_env``);
-* time is the core's manual clock (private ``_clock="manual:<start_unix>"``) unless ``clock.real`` is set, so
-  backoffs and polls never sleep and ``expect_sleeps`` can be checked;
+* time is one virtual clock per case, shared by every client of the case (the schema's description): the core's
+  manual clock (private ``_clock="manual:<t>"``), where a client made by ``new_client``/``restart_client`` starts at
+  the case's current virtual time (start + ``advance_clock`` steps + every earlier sleep), unless ``clock.real``;
+* a step with no ``expect`` fails when its call raises;
+* the mock server judges requests, leftover script entries and sleeps (``POST /__mock/verify``); this runner only
+  reports the verdict;
 * ``call`` names map to the public snake_case methods of :class:`ascend.AscendClient`; runner steps ``new_client``,
   ``restart_client``, ``breaker_state`` (via ``client._circuit_breaker``), ``clock_sleeps``; our additions
   ``spool_pending``/``replay_spool``/``poll_kill_switch`` are the private ``client._<name>()`` methods. A name with no
@@ -33,6 +37,7 @@ import json
 import math
 import re
 import tempfile
+import urllib.request
 import warnings
 from datetime import date, datetime
 from enum import Enum
@@ -52,6 +57,8 @@ CASE_FILES: List[str] = INDEX["cases"]
 DEFAULT_START_UNIX = 1_767_225_600
 PURE_SUITES = {"canonical", "normalise", "cvss", "prescore", "webhooks"}
 PRIVATE_CALLS = {"spool_pending", "replay_spool", "poll_kill_switch"}
+#: Case keys the mock server judges (``POST /__mock/verify``).
+VERIFIED = ("expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total")
 
 #: case id -> reason. Every case not listed here runs and must pass.
 SKIP: Dict[str, str] = {}
@@ -77,7 +84,7 @@ def subset_match(expected: Any, actual: Any, path: str) -> None:
             assert actual is _MISSING or actual is None, f"{path}: expected absent, got {actual!r}"
             return
         if "$any" in expected:
-            assert actual is not _MISSING, f"{path}: expected present"
+            assert actual is not _MISSING and actual is not None, f"{path}: expected present, not null: {actual!r}"
             return
         if "$regex" in expected:
             assert isinstance(actual, str) and re.search(expected["$regex"], actual), \
@@ -179,9 +186,10 @@ class Runner:
         self.url = url
         self.tmp = tmp
         clock = case.get("clock") or {}
-        self.private: Dict[str, Any] = {"_env": dict(case.get("env") or {})}
-        if not clock.get("real", False):
-            self.private["_clock"] = f"manual:{clock.get('start_unix', DEFAULT_START_UNIX)}"
+        self.env = dict(case.get("env") or {})
+        self.virtual = not clock.get("real", False)
+        self.start = float(clock.get("start_unix", DEFAULT_START_UNIX))
+        self.advanced = 0.0
         self.client: Any = None
         self.clients: List[Any] = []
         self.spool_dir: Optional[Path] = None
@@ -211,7 +219,7 @@ class Runner:
             rules = Path(tempfile.mkdtemp(dir=self.tmp)) / "rules.json"
             rules.write_text(json.dumps(c["prescore_rules"]))
             kwargs["prescore_rules_path"] = str(rules)
-        with private_native_params(**self.private):
+        with private_native_params(**self.private()):
             client = AscendClient(**kwargs)
         self.clients.append(client)
         self.client_kwargs = kwargs
@@ -228,7 +236,7 @@ class Runner:
         from ascend.exceptions import OWKAIError
 
         self.current()
-        with private_native_params(**self.private):
+        with private_native_params(**self.private()):
             aclient = AsyncAscendClient(**self.client_kwargs)
 
         async def go() -> Any:
@@ -246,6 +254,14 @@ class Runner:
             error = OWKAIError("The call was cancelled", "CANCELLED")
             error.code = "CANCELLED"
             raise error from None
+
+    def private(self) -> Dict[str, Any]:
+        """Private constructor parameters: the case's ``env`` and, on the virtual clock, a manual clock starting at
+        the case's current virtual time (one clock per case: a later client continues, it never restarts)."""
+        private: Dict[str, Any] = {"_env": self.env}
+        if self.virtual:
+            private["_clock"] = f"manual:{self.start + self.advanced + sum(self.sleeps()):.6f}"
+        return private
 
     def current(self) -> Any:
         if self.client is None:
@@ -282,8 +298,9 @@ class Runner:
             return project(method(**args))
 
     def advance(self, seconds: float) -> None:
-        if "_clock" in self.private:
+        if self.virtual:
             self.current()._native.advance_clock(seconds)
+            self.advanced += seconds
         else:
             import time
 
@@ -304,43 +321,6 @@ def check_error(expected: Dict[str, Any], exc: BaseException) -> None:
     actual = {"code": exc.code, "class": error_class(exc), "status_code": exc.status_code,
               "details": project(exc.details)}
     subset_match(expected, actual, f"error ({type(exc).__name__}: {exc})")
-
-
-def check_request(want: Dict[str, Any], got: Dict[str, Any], every: List[Dict[str, Any]]) -> None:
-    assert want["method"].upper() == got["method"].upper(), f"method {got['method']} != {want['method']}"
-    assert want["path"] == got["path"], f"path {got['path']} != {want['path']}"
-    if "query" in want:
-        assert want["query"] == got["query"], f"query {got['query']} != {want['query']}"
-    headers = {k.lower(): v for k, v in got["headers"].items()}
-    if "headers" in want:
-        subset_match({k.lower(): v for k, v in want["headers"].items()}, headers, "headers")
-    for name in want.get("headers_present", []):
-        assert name.lower() in headers, f"header {name} missing"
-    for name in want.get("headers_absent", []):
-        assert name.lower() not in headers, f"header {name} present: {headers.get(name.lower())}"
-    for name, index in (want.get("same_header_as") or {}).items():
-        mine, other = headers.get(name.lower()), every[index]["headers"].get(name.lower())
-        assert mine is not None and mine == other, f"header {name}: {mine!r} differs from request {index}: {other!r}"
-    text = got.get("body")
-    try:
-        body = json.loads(text) if text else _MISSING
-    except ValueError:
-        body = _MISSING
-    if "body_subset" in want:
-        subset_match(want["body_subset"], body, "body")
-    if "body_exact" in want:
-        assert body == want["body_exact"], f"body {text!r} != {want['body_exact']!r}"
-    if "body_raw" in want:
-        assert text == want["body_raw"], f"raw body {text!r} != {want['body_raw']!r}"
-    if want.get("body_absent"):
-        assert not got.get("body_b64"), f"expected no body, got {text!r}"
-
-
-def check_sleeps(expected: List[Any], sleeps: List[float]) -> None:
-    assert len(sleeps) == len(expected), f"expected {len(expected)} sleeps, got {sleeps}"
-    for i, (want, got) in enumerate(zip(expected, sleeps)):
-        ok = (want["min"] - 1e-6 <= got <= want["max"] + 1e-6) if isinstance(want, dict) else abs(want - got) < 1e-3
-        assert ok, f"sleep {i}: {got}s does not match {want}"
 
 
 def run_scripted(case: Dict[str, Any], mock: Any, tmp: Path) -> None:
@@ -366,23 +346,14 @@ def run_scripted(case: Dict[str, Any], mock: Any, tmp: Path) -> None:
             elif "error" in expect:
                 assert outcome[0] == "error", f"{where}: expected an error, got {outcome[1]!r}"
                 check_error(expect["error"], outcome[1])
-            elif outcome[0] == "error" and not hasattr(outcome[1], "code"):
-                raise outcome[1]
+            elif outcome[0] == "error":
+                raise AssertionError(f"{where}: a step without expect failed: {type(outcome[1]).__name__}: "
+                                     f"{outcome[1]}") from outcome[1]
     finally:
         runner.close()
-    recorded, unmatched = mock.requests()
-    if "expect_requests" in case:
-        expected = case["expect_requests"]
-        assert len(expected) == len(recorded), \
-            f"expected {len(expected)} requests, recorded {[(r['method'], r['path']) for r in recorded]}"
-        for i, (want, got) in enumerate(zip(expected, recorded)):
-            try:
-                check_request(want, got, recorded)
-            except AssertionError as e:
-                raise AssertionError(f"request {i}: {e}") from None
-    assert unmatched == 0, f"{unmatched} request(s) had no scripted response"
-    if "expect_sleeps" in case:
-        check_sleeps(case["expect_sleeps"], runner.sleeps())
+    expectations = {k: case[k] for k in VERIFIED if k in case}
+    verdict = mock.verify({**expectations, "sleeps": runner.sleeps()})
+    assert verdict["ok"], "mock server: " + "; ".join(verdict["mismatches"])
 
 
 # -- pure cases ----------------------------------------------------------------------------------------------------
@@ -553,3 +524,29 @@ def test_every_case_is_listed_and_skips_are_explained() -> None:
     ids = {load(r)["id"] for r in CASE_FILES}
     assert set(SKIP) <= ids, f"skip list names unknown cases: {set(SKIP) - ids}"
     assert all(len(reason) > 20 for reason in SKIP.values())
+
+
+def test_any_means_present_and_not_null() -> None:
+    subset_match({"a": {"$any": True}}, {"a": 0}, "r")
+    for actual in ({"a": None}, {}):
+        with pytest.raises(AssertionError):
+            subset_match({"a": {"$any": True}}, actual, "r")
+    with pytest.raises(AssertionError):
+        subset_match(1, True, "r")
+
+
+def test_mock_server_verdict_is_type_strict_and_reports_unused_entries(mock: Any) -> None:
+    mock.script([{"match": {"method": "POST", "path": "/t"}, "respond": {"body": {}}},
+                 {"match": {"path": "/never"}, "respond": {}}])
+    sent = urllib.request.Request(mock.url + "/t", data=b'{"n": 1}', method="POST",
+                                  headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(sent, timeout=10) as resp:
+        resp.read()
+    for wrong in (True, 1.0):
+        verdict = mock.verify({"expect_requests": [{"method": "POST", "path": "/t", "body_exact": {"n": wrong}}],
+                               "allow_unused": True})
+        assert not verdict["ok"], f"body_exact {wrong!r} matched 1"
+    exact = {"expect_requests": [{"method": "POST", "path": "/t", "body_exact": {"n": 1}}]}
+    verdict = mock.verify(exact)
+    assert not verdict["ok"] and [u["entry"] for u in verdict["unused"]] == [1], verdict
+    assert mock.verify({**exact, "allow_unused": True})["ok"]

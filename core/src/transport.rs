@@ -671,6 +671,17 @@ mod tests {
     }
 
     #[test]
+    fn jitter_is_spread_over_its_whole_range() {
+        // Retry 3: uniform over [0, 4 s]. 1000 draws: the mean is 2 s with a standard error of ~37 ms, so the
+        // bounds below are more than 10 standard errors away; a backoff stuck at 0 (or at the ceiling) fails.
+        let ms: Vec<u128> = (0..1000).map(|_| full_jitter(3).as_millis()).collect();
+        let mean = ms.iter().sum::<u128>() as f64 / ms.len() as f64;
+        assert!((1600.0..=2400.0).contains(&mean), "mean {mean} ms");
+        assert!(ms.iter().filter(|&&m| m < 1000).count() > 100, "too few short delays");
+        assert!(ms.iter().filter(|&&m| m > 3000).count() > 100, "too few long delays");
+    }
+
+    #[test]
     fn governance_detection() {
         assert!(is_governance_denial(&json!({"detail": {"error": "MCP governance violation: x"}})));
         assert!(is_governance_denial(&json!({"detail": {"code": "MCP_SERVER_UNREGISTERED_DENY"}})));

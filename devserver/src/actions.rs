@@ -90,6 +90,69 @@ pub struct Submission {
     pub model_id: Option<String>,
     /// The request body as received.
     pub request: Value,
+    /// A decision the client already made offline (`context.offline_decision` of a spool replay, D18).
+    pub offline: Option<OfflineDecision>,
+}
+
+/// A decision made by the client while the server was unreachable, replayed from its spool: the body's
+/// `context.offline_decision` = `{decision: "allowed" | "denied", fail_mode, decided_at, action_id, ...}`.
+/// Such a record is stored as already decided, never queued for review.
+#[derive(Debug, Clone)]
+pub struct OfflineDecision {
+    /// Whether the client allowed the action.
+    pub allowed: bool,
+    /// The object as sent (kept in the audit log).
+    pub raw: Value,
+}
+
+impl OfflineDecision {
+    /// Reads `context.offline_decision`; anything but an object whose `decision` is `allowed` or `denied` is
+    /// `None` (the submission is then decided like any other).
+    pub fn from_context(context: &Map<String, Value>) -> Option<OfflineDecision> {
+        let raw = context.get("offline_decision")?;
+        let allowed = match raw.get("decision")?.as_str()?.trim().to_ascii_lowercase().as_str() {
+            "allowed" => true,
+            "denied" => false,
+            _ => return None,
+        };
+        Some(OfflineDecision { allowed, raw: raw.clone() })
+    }
+
+    fn describe(&self) -> String {
+        let field = |k: &str| self.raw.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+        format!(
+            "{} offline by the client (fail_mode={}, {} at {})",
+            if self.allowed { "Allowed" } else { "Denied" },
+            field("fail_mode"),
+            field("error_code"),
+            field("decided_at")
+        )
+    }
+
+    /// The stored verdict: a DENIED record stays rejected; an ALLOWED one is approved only when the server's
+    /// own verdict is an approval, otherwise it is recorded as rejected (it ran without the server's approval,
+    /// and a replay must never grant one).
+    fn verdict(&self, server: Status, server_reason: Option<&str>) -> (Status, String) {
+        let what = self.describe();
+        match (self.allowed, server) {
+            (false, _) => (Status::Rejected, format!("{what}; recorded from the client's spool")),
+            (true, Status::Approved) => (
+                Status::Approved,
+                format!("{what}; the server's policy agrees: {}", server_reason.unwrap_or("approved")),
+            ),
+            (true, Status::PendingApproval) => (
+                Status::Rejected,
+                format!("{what}, but the server's policy requires human review; recorded after the fact, not approved"),
+            ),
+            (true, Status::Rejected) => (
+                Status::Rejected,
+                format!(
+                    "{what}, but the server's policy denies it ({}); recorded after the fact, not approved",
+                    server_reason.unwrap_or("rejected")
+                ),
+            ),
+        }
+    }
 }
 
 impl Submission {
@@ -115,10 +178,12 @@ impl Submission {
                 other => Ok(other),
             }
         };
+        let context = f.opt_obj("context")?.unwrap_or_default();
         Ok(Submission {
             agent_name: f.opt_str("agent_name")?,
             resource_id: f.opt_str("resource_id")?,
-            context: f.opt_obj("context")?.unwrap_or_default(),
+            offline: OfflineDecision::from_context(&context),
+            context,
             risk_indicators: f.opt_obj("risk_indicators")?.unwrap_or_default(),
             mcp_server_name: non_blank("mcp_server_name")?,
             model_id: non_blank("model_id")?,
@@ -337,6 +402,7 @@ pub fn submit(state: &AppState, sub: Submission, idempotency_key: Option<String>
         let gov = match governance(tx, &sub) {
             Ok(g) => g,
             Err(e) => {
+                let denial = e.detail.get("error").and_then(Value::as_str).unwrap_or("Governance violation").to_string();
                 // Record the governance violation in the audit log and in the webhook stream, then deny.
                 audit::append(
                     tx,
@@ -350,7 +416,11 @@ pub fn submit(state: &AppState, sub: Submission, idempotency_key: Option<String>
                     },
                 )?;
                 webhooks::enqueue(tx, "policy.violation", Some(&sub.agent_id), json!({"agent_id": sub.agent_id, "detail": e.detail}))?;
-                return Ok(Err(e));
+                if sub.offline.is_none() {
+                    return Ok(Err(e));
+                }
+                // A replayed offline record is stored (as rejected) so the client's spool drains.
+                Governance { mcp: None, model: None, forced: Some((Status::Rejected, denial, "mcp_governance")), needs_review: None, auto_approved_tool: false }
             }
         };
         let thresholds = Thresholds {
@@ -378,6 +448,13 @@ pub fn submit(state: &AppState, sub: Submission, idempotency_key: Option<String>
         } else {
             let r = format!("Risk score {:.1} is below the auto-approve threshold {}", score.risk_score, thresholds.auto_approve_below);
             (Status::Approved, Some(r), "threshold")
+        };
+        let (status, reason, source) = match &sub.offline {
+            None => (status, reason, source),
+            Some(o) => {
+                let (s, r) = o.verdict(status, reason.as_deref());
+                (s, Some(r), "offline_replay")
+            }
         };
         let now = now_iso();
         let decided_at = (status != Status::PendingApproval).then(|| now.clone());
@@ -410,7 +487,8 @@ pub fn submit(state: &AppState, sub: Submission, idempotency_key: Option<String>
                 action: Some(&sub.action_type),
                 outcome: Some(status.as_str()),
                 details: json!({"risk_score": score.risk_score, "risk_level": score.risk_level.as_str(), "decision_source": source,
-                                "reason": action["reason"], "resource": sub.resource}),
+                                "reason": action["reason"], "resource": sub.resource,
+                                "offline_decision": sub.offline.as_ref().map(|o| o.raw.clone())}),
             },
         )?;
         webhooks::enqueue(tx, status.event(), Some(&sub.agent_id), action.clone())?;

@@ -1,6 +1,8 @@
-//! Authentication: the agent API takes the organisation API key (`X-API-Key` or `Authorization: Bearer`);
-//! admin endpoints take the admin token (`X-Admin-Token` or `Authorization: Bearer`). Comparisons are
-//! constant-time; failures are 401 with a JSON `detail` and never echo what was sent.
+//! Authentication and roles: the agent API takes the organisation API key (`X-API-Key` or
+//! `Authorization: Bearer`) or the admin token; admin endpoints take only the admin token (`X-Admin-Token` or
+//! `Authorization: Bearer`). The agent API records who called as a [`Role`] request extension, so handlers can
+//! refuse a change that relaxes governance (see [`require_admin_to_relax`]). Comparisons are constant-time;
+//! failures are 401 with a JSON `detail` and never echo what was sent.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -41,13 +43,39 @@ pub fn has_admin_token(h: &HeaderMap, token: &str) -> bool {
     }
 }
 
-/// Middleware for the agent API.
-pub async fn require_api_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if has_api_key(req.headers(), &state.cfg.api_key) {
-        next.run(req).await
-    } else {
-        ApiError::unauthorized("Invalid or missing API key").into_response()
+/// Who made an agent-API request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The organisation API key (what agents hold): may read and tighten, never relax governance.
+    Agent,
+    /// The admin token: may also relax governance (raise thresholds, unblock, release the kill switch).
+    Admin,
+}
+
+/// Refuses a change that relaxes governance unless the caller holds the admin token: 403 with a JSON
+/// `detail` naming what was refused, `error_code: "ADMIN_REQUIRED"` and the `change`.
+pub fn require_admin_to_relax(role: Role, change: &str) -> Result<(), ApiError> {
+    if role == Role::Admin {
+        return Ok(());
     }
+    Err(ApiError::forbidden(format!(
+        "{change} relaxes governance and requires the admin token (X-Admin-Token); the API key may only read and tighten"
+    ))
+    .with("error_code", "ADMIN_REQUIRED".into())
+    .with("change", change.into()))
+}
+
+/// Middleware for the agent API: the API key (role [`Role::Agent`]) or the admin token ([`Role::Admin`]).
+pub async fn require_api_key(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let role = if has_admin_token(req.headers(), &state.cfg.admin_token) {
+        Role::Admin
+    } else if has_api_key(req.headers(), &state.cfg.api_key) {
+        Role::Agent
+    } else {
+        return ApiError::unauthorized("Invalid or missing API key").into_response();
+    };
+    req.extensions_mut().insert(role);
+    next.run(req).await
 }
 
 /// Middleware for admin endpoints.
@@ -84,5 +112,14 @@ mod tests {
     fn admin_token_is_not_the_api_key() {
         assert!(has_admin_token(&h(&[("x-admin-token", "adm")]), "adm"));
         assert!(!has_admin_token(&h(&[("x-api-key", "adm")]), "adm"));
+    }
+
+    #[test]
+    fn only_the_admin_may_relax() {
+        assert!(require_admin_to_relax(Role::Admin, "x").is_ok());
+        let e = require_admin_to_relax(Role::Agent, "Releasing the kill switch").unwrap_err();
+        assert_eq!(e.status.as_u16(), 403);
+        assert!(e.detail.as_str().unwrap().contains("Releasing the kill switch"));
+        assert_eq!(e.extra["error_code"], "ADMIN_REQUIRED");
     }
 }

@@ -1,5 +1,6 @@
-//! The `ascend-dev` command line: `serve`, and the review commands that talk to a running server over HTTP
-//! with the admin token (`approve`, `deny`, `list`, `models add|list`, `audit verify`).
+//! The `ascend-dev` command line: `serve`, and the admin commands that talk to a running server over HTTP
+//! with the admin token (`approve`, `deny`, `list`, `models add|list`, `audit verify`, and the changes an
+//! agent's API key may not make: `agents update`, `mcp add|activate`, `kill-switch release`).
 
 use crate::state::ServerConfig;
 use crate::DevServer;
@@ -68,6 +69,100 @@ pub enum Command {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Agent registry changes an agent's own API key may not make (raise thresholds, unblock).
+    Agents {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: AgentsCmd,
+    },
+    /// MCP server registry (as the admin: auto-approved tools, re-activation).
+    Mcp {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: McpCmd,
+    },
+    /// The organisation kill switch.
+    KillSwitch {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: KillSwitchCmd,
+    },
+}
+
+/// `ascend-dev agents ...`
+#[derive(Debug, Subcommand)]
+pub enum AgentsCmd {
+    /// Set an agent's thresholds or status.
+    Update {
+        /// Agent id.
+        id: String,
+        /// Auto-approve scores below this (`default` resets to the server's).
+        #[arg(long = "auto-approve-below")]
+        auto_approve_below: Option<String>,
+        /// Deny at or above this (`default` resets to the server's).
+        #[arg(long = "deny-at")]
+        deny_at: Option<String>,
+        /// `active`, `suspended` or `blocked`.
+        #[arg(long)]
+        status: Option<String>,
+        /// Why (with --status).
+        #[arg(long)]
+        reason: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// `ascend-dev mcp ...`
+#[derive(Debug, Subcommand)]
+pub enum McpCmd {
+    /// Register an MCP server.
+    Add {
+        /// Server name.
+        name: String,
+        /// A tool that needs no human (repeatable).
+        #[arg(long = "auto-approve")]
+        auto_approve: Vec<String>,
+        /// A tool that is always denied (repeatable).
+        #[arg(long = "block")]
+        block: Vec<String>,
+        /// Display name.
+        #[arg(long = "display-name")]
+        display_name: Option<String>,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+    /// Re-activate a deactivated server.
+    Activate {
+        /// Server name.
+        name: String,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+/// `ascend-dev kill-switch ...`
+#[derive(Debug, Subcommand)]
+pub enum KillSwitchCmd {
+    /// Release the organisation kill switch.
+    Release {
+        /// Why (at least 10 characters).
+        #[arg(long)]
+        reason: String,
+        /// Server connection.
+        #[command(flatten)]
+        conn: Conn,
+    },
+}
+
+fn threshold_arg(name: &str, v: &str) -> Result<Value, String> {
+    if v.eq_ignore_ascii_case("default") {
+        return Ok(Value::Null);
+    }
+    v.parse::<f64>().map(|n| json!(n)).map_err(|_| format!("{name} must be a number or `default`"))
 }
 
 /// `ascend-dev models ...`
@@ -106,15 +201,32 @@ pub enum AuditCmd {
     },
 }
 
-/// How review commands reach the server.
+/// How review commands reach the server: `--url`, else `$ASCEND_DEV_URL`, else `$ASCEND_API_URL`, else
+/// `http://127.0.0.1:8787`; `--token`/`--admin-token`, else `$ASCEND_DEV_ADMIN_TOKEN` (the lines
+/// `ascend-dev serve` prints set both).
 #[derive(Debug, Clone, Args)]
 pub struct Conn {
-    /// Server URL.
-    #[arg(long, env = "ASCEND_DEV_URL", default_value = "http://127.0.0.1:8787")]
-    pub url: String,
-    /// Admin token.
-    #[arg(long = "admin-token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
+    /// Server URL [default: $ASCEND_DEV_URL, else $ASCEND_API_URL, else http://127.0.0.1:8787].
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Admin token [default: $ASCEND_DEV_ADMIN_TOKEN].
+    #[arg(long = "admin-token", visible_alias = "token", env = "ASCEND_DEV_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: String,
+}
+
+/// Port `ascend-dev serve` listens on when `--addr` is not given.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8787";
+
+impl Conn {
+    /// The server URL: the flag, else `ASCEND_DEV_URL`, else `ASCEND_API_URL`, else [`DEFAULT_URL`].
+    pub fn base_url(&self) -> String {
+        let env = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        self.url
+            .clone()
+            .or_else(|| env("ASCEND_DEV_URL"))
+            .or_else(|| env("ASCEND_API_URL"))
+            .unwrap_or_else(|| DEFAULT_URL.to_string())
+    }
 }
 
 /// `ascend-dev serve` options.
@@ -141,6 +253,50 @@ pub struct ServeArgs {
     /// Refuse unknown agents (403) instead of registering them on first use.
     #[arg(long = "require-registration")]
     pub require_registration: bool,
+    /// Most connections open at once; at the cap the oldest idle one makes room for a new client.
+    #[arg(long = "max-connections", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds allowed to receive a request head.
+    #[arg(long = "header-read-timeout", default_value_t = 10.0)]
+    pub header_read_timeout: f64,
+    /// Seconds a keep-alive connection may stay idle.
+    #[arg(long = "idle-timeout", default_value_t = 30.0)]
+    pub idle_timeout: f64,
+    /// Seconds allowed to receive a request body.
+    #[arg(long = "body-timeout", default_value_t = 30.0)]
+    pub body_timeout: f64,
+}
+
+fn seconds(name: &str, v: f64) -> Result<std::time::Duration, String> {
+    if v.is_finite() && (0.1..=3600.0).contains(&v) {
+        Ok(std::time::Duration::from_secs_f64(v))
+    } else {
+        Err(format!("{name} must be between 0.1 and 3600 seconds"))
+    }
+}
+
+/// Quotes a value for a POSIX shell when it has anything but `[A-Za-z0-9_.:/@%+=,-]`.
+fn sh_quote(v: &str) -> String {
+    if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || "_.:/@%+=,-".contains(c)) {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', "'\\''"))
+    }
+}
+
+/// What `serve` prints on stdout once it accepts connections: the `listening` line (scripts wait for it), the
+/// review page, and one ready-to-paste `export` line for agents (`ASCEND_API_URL`, `ASCEND_API_KEY`) and the
+/// review CLI (`ASCEND_DEV_URL`, `ASCEND_DEV_ADMIN_TOKEN`).
+pub fn ready_banner(url: &str, api_key: &str, admin_token: &str) -> String {
+    format!(
+        "ascend-dev listening on {url}\n\
+         review page: {url}/  (sign in with the admin token)\n\
+         # paste into the shell of your agent and of `ascend-dev approve|deny|list`:\n\
+         export ASCEND_API_URL={u} ASCEND_API_KEY={k} ASCEND_DEV_URL={u} ASCEND_DEV_ADMIN_TOKEN={t}\n",
+        u = sh_quote(url),
+        k = sh_quote(api_key),
+        t = sh_quote(admin_token),
+    )
 }
 
 fn random_token(prefix: &str) -> String {
@@ -170,6 +326,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
             k
         }
     };
+    if crate::auth::same(&api_key, &admin_token) {
+        return Err("--api-key and --admin-token must differ (the admin token may relax governance)".into());
+    }
     if !args.addr.ip().is_loopback() {
         eprintln!("ascend-dev: WARNING: listening on non-loopback address {}; this is a development server", args.addr);
     }
@@ -179,6 +338,13 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     cfg.auto_approve_below = args.auto_approve_below;
     cfg.deny_at = args.deny_at;
     cfg.require_registration = args.require_registration;
+    if args.max_connections == 0 {
+        return Err("--max-connections must be at least 1".into());
+    }
+    cfg.limits.max_connections = args.max_connections;
+    cfg.limits.header_read_timeout = seconds("--header-read-timeout", args.header_read_timeout)?;
+    cfg.limits.idle_timeout = seconds("--idle-timeout", args.idle_timeout)?;
+    cfg.limits.body_timeout = seconds("--body-timeout", args.body_timeout)?;
     // Install the signal handlers before announcing readiness, so a SIGTERM/SIGINT sent right after the
     // "listening" line always means a clean shutdown.
     let shutdown = ShutdownSignals::install();
@@ -186,8 +352,9 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = server.addr();
     let host = if addr.is_ipv6() { format!("[{}]", addr.ip()) } else { addr.ip().to_string() };
     {
+        let url = format!("http://{host}:{}", addr.port());
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "ascend-dev listening on http://{host}:{}", addr.port());
+        let _ = write!(out, "{}", ready_banner(&url, server.api_key(), server.admin_token()));
         let _ = out.flush();
     }
     shutdown.wait().await;
@@ -237,12 +404,13 @@ impl ShutdownSignals {
 /// Calls an admin endpoint; a non-2xx answer becomes `Err(detail)`.
 async fn call(conn: &Conn, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value, String> {
     let client = reqwest::Client::builder().build().map_err(|e| e.to_string())?;
-    let url = format!("{}{path}", conn.url.trim_end_matches('/'));
+    let base = conn.base_url();
+    let url = format!("{}{path}", base.trim_end_matches('/'));
     let mut req = client.request(method, &url).header("x-admin-token", &conn.admin_token);
     if let Some(b) = body {
         req = req.header("content-type", "application/json").body(b.to_string());
     }
-    let resp = req.send().await.map_err(|e| format!("cannot reach {}: {e}", conn.url))?;
+    let resp = req.send().await.map_err(|e| format!("cannot reach {base}: {e}"))?;
     let status = resp.status();
     let text = resp.text().await.map_err(|e| e.to_string())?;
     let v: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
@@ -255,6 +423,16 @@ async fn call(conn: &Conn, method: reqwest::Method, path: &str, body: Option<Val
             .unwrap_or_else(|| v.to_string());
         Err(format!("HTTP {}: {detail}", status.as_u16()))
     }
+}
+
+/// Percent-encodes a path segment (ids are user-chosen).
+fn path_segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn cell(v: &Value) -> String {
@@ -297,16 +475,18 @@ pub async fn run_client(cmd: Command) -> Result<i32, String> {
                 println!("{}", serde_json::to_string_pretty(&v["actions"]).unwrap_or_default());
             } else {
                 println!(
-                    "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} RESOURCE",
-                    "ID", "STATUS", "DECISION", "RISK", "AGENT", "ACTION"
+                    "{:<6} {:<17} {:<8} {:<6} {:<10} {:<24} {:<20} RESOURCE",
+                    "ID", "STATUS", "DECISION", "RISK", "AGE", "AGENT", "ACTION"
                 );
                 for a in v["actions"].as_array().into_iter().flatten() {
+                    let age = a["age_seconds"].as_i64().map(crate::review::age_text).unwrap_or_else(|| "-".into());
                     println!(
-                        "{:<6} {:<17} {:<8} {:<6} {:<24} {:<20} {}",
+                        "{:<6} {:<17} {:<8} {:<6} {:<10} {:<24} {:<20} {}",
                         cell(&a["id"]),
                         cell(&a["status"]),
                         cell(&a["decision"]),
                         cell(&a["risk_score"]),
+                        age,
                         cell(&a["agent_id"]),
                         cell(&a["action_type"]),
                         cell(&a["resource"])
@@ -334,6 +514,47 @@ pub async fn run_client(cmd: Command) -> Result<i32, String> {
             for m in v["models"].as_array().into_iter().flatten() {
                 println!("{:<4} {:<32} {}", cell(&m["id"]), cell(&m["model_id"]), cell(&m["compliance_status"]));
             }
+        }
+        Command::Agents { cmd: AgentsCmd::Update { id, auto_approve_below, deny_at, status, reason, conn } } => {
+            let mut body = serde_json::Map::new();
+            if let Some(v) = auto_approve_below {
+                body.insert("auto_approve_below".into(), threshold_arg("--auto-approve-below", &v)?);
+            }
+            if let Some(v) = deny_at {
+                body.insert("deny_at".into(), threshold_arg("--deny-at", &v)?);
+            }
+            if let Some(v) = status {
+                body.insert("status".into(), v.into());
+            }
+            if let Some(v) = reason {
+                body.insert("reason".into(), v.into());
+            }
+            let path = format!("/api/registry/agents/{}", path_segment(&id));
+            let v = call(&conn, Method::PUT, &path, Some(Value::Object(body))).await?;
+            let a = &v["agent"];
+            println!(
+                "agent {} {} (auto-approve below {}, deny at {})",
+                cell(&a["agent_id"]),
+                cell(&a["status"]),
+                cell(&a["thresholds"]["auto_approve_below"]),
+                cell(&a["thresholds"]["deny_at"])
+            );
+        }
+        Command::Mcp { cmd: McpCmd::Add { name, auto_approve, block, display_name, conn } } => {
+            let body = json!({"server_name": name, "display_name": display_name, "auto_approve_tools": auto_approve,
+                              "blocked_tools": block});
+            let v = call(&conn, Method::POST, "/api/registry/mcp-servers", Some(body)).await?;
+            println!("{}", cell(&v["message"]));
+        }
+        Command::Mcp { cmd: McpCmd::Activate { name, conn } } => {
+            let path = format!("/api/registry/mcp-servers/{}/activate", path_segment(&name));
+            let v = call(&conn, Method::POST, &path, Some(json!({}))).await?;
+            println!("{}", cell(&v["message"]));
+        }
+        Command::KillSwitch { cmd: KillSwitchCmd::Release { reason, conn } } => {
+            let v = call(&conn, Method::POST, "/api/billing/kill-switch/1/release", Some(json!({"reason": reason})))
+                .await?;
+            println!("kill switch released: blocked = {}", cell(&v["blocked"]));
         }
         Command::Audit { cmd: AuditCmd::Verify { conn } } => {
             let v = call(&conn, Method::GET, "/api/admin/audit/verify", None).await?;

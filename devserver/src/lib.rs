@@ -21,14 +21,17 @@ pub mod actions;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod connections;
 pub mod db;
 pub mod error;
 pub mod longpoll;
+pub mod review;
 pub mod routes;
 pub mod server;
 pub mod state;
 pub mod web;
 pub mod webhooks;
 
+pub use connections::ConnLimits;
 pub use server::DevServer;
 pub use state::{RetryPolicy, ServerConfig};

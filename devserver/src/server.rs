@@ -2,6 +2,7 @@
 //! `ascend.testing.DevServer` in the Python wheel.
 
 use crate::actions;
+use crate::connections;
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::longpoll::LongPoll;
@@ -45,14 +46,7 @@ impl DevServer {
             http,
         };
         let app = routes::router(state.clone());
-        let mut stop = rx;
-        let http = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await
-        });
+        let http = tokio::spawn(connections::serve(listener, app, state.cfg.limits.clone(), rx));
         let worker = tokio::spawn(webhooks::worker(state.clone()));
         Ok(DevServer { addr, state, shutdown: tx, http, worker })
     }

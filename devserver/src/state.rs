@@ -1,5 +1,6 @@
 //! Server configuration and the state shared by every handler.
 
+use crate::connections::ConnLimits;
 use crate::db::Db;
 use crate::longpoll::LongPoll;
 use std::net::SocketAddr;
@@ -58,6 +59,8 @@ pub struct ServerConfig {
     pub require_registration: bool,
     /// Webhook retry schedule.
     pub webhook_retry: RetryPolicy,
+    /// Connection cap and header-read, idle and body timeouts.
+    pub limits: ConnLimits,
 }
 
 impl ServerConfig {
@@ -72,6 +75,7 @@ impl ServerConfig {
             deny_at: None,
             require_registration: false,
             webhook_retry: RetryPolicy::default(),
+            limits: ConnLimits::default(),
         }
     }
 }

@@ -112,10 +112,11 @@ async fn deny_at_and_per_agent_thresholds() {
     assert!(d.reason.as_deref().unwrap().contains("denial threshold 90"));
     // The agent's own thresholds win: auto-approve below 90 means transactions (85) go through.
     c.register("supervised", None, None, None).await.unwrap();
+    // Raising a threshold relaxes governance: the admin token does it (the API key gets 403, see tests/roles.rs).
     let (s, v) = send(
         http()
             .put(format!("{}/api/registry/agents/strict", server.url()))
-            .header("X-API-Key", API_KEY)
+            .header("X-Admin-Token", ADMIN)
             .json(&json!({"auto_approve_below": 90})),
     )
     .await;
@@ -188,7 +189,14 @@ async fn kill_switch_blocks_submissions_and_the_client() {
     // A too-short reason is a 422 (the peer checks it locally, the server too).
     let (s, _) = agent_post(&server, "/api/billing/kill-switch/1/release", json!({"reason": "short"})).await;
     assert_eq!(s, 422);
-    c.release_kill_switch(&json!(1), &json!("incident resolved, all clear")).await.unwrap();
+    // Releasing relaxes governance: the agent's API key is refused, the admin token releases.
+    let e = c.release_kill_switch(&json!(1), &json!("incident resolved, all clear")).await.unwrap_err();
+    assert_eq!(e.status_code, Some(403), "{e:?}");
+    assert!(c.poll_kill_switch().await.unwrap().blocked);
+    let (s, _) =
+        admin_post(&server, "/api/billing/kill-switch/1/release", json!({"reason": "incident resolved, all clear"}))
+            .await;
+    assert_eq!(s, 200);
     assert!(!c.poll_kill_switch().await.unwrap().blocked);
     // Unknown organisations are 404.
     let (s, _) =
@@ -263,7 +271,9 @@ async fn mcp_governance() {
     let d = c.evaluate_action(r.clone()).await.unwrap();
     assert_eq!(d.decision, Decision::Denied);
     assert_eq!(d.metadata["code"], "MCP_SERVER_DEACTIVATED_DENY");
-    c.activate_mcp_server("bloomberg-mcp").await.unwrap();
+    // Re-activating relaxes governance: admin token only.
+    assert_eq!(c.activate_mcp_server("bloomberg-mcp").await.unwrap_err().status_code, Some(403));
+    assert_eq!(admin_post(&server, "/api/registry/mcp-servers/bloomberg-mcp/activate", json!({})).await.0, 200);
     assert_ne!(c.evaluate_action(r.clone()).await.unwrap().decision, Decision::Denied);
     // The dedicated MCP endpoint applies the same governance.
     let d = c
@@ -283,7 +293,15 @@ async fn mcp_governance() {
         .await
         .unwrap();
     assert_eq!(d.decision, Decision::Allowed);
-    c.delete_mcp_server("bloomberg-mcp").await.unwrap();
+    // It has blocked_tools, so deleting it (and re-registering without them) needs the admin token.
+    assert_eq!(c.delete_mcp_server("bloomberg-mcp").await.unwrap_err().status_code, Some(403));
+    let (s, _) = send(
+        http()
+            .delete(format!("{}/api/registry/mcp-servers/bloomberg-mcp", server.url()))
+            .header("X-Admin-Token", ADMIN),
+    )
+    .await;
+    assert_eq!(s, 200);
     let e = c.get_mcp_server("bloomberg-mcp").await.unwrap_err();
     assert_eq!(e.status_code, Some(404));
     let d = c

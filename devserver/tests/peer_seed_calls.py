@@ -177,7 +177,18 @@ try:
     check(False, "kill switch blocks evaluate_action")
 except ascend.KillSwitchError:
     check(True, "kill switch blocks evaluate_action")
-client.release_kill_switch(1, "incident INC-1 resolved")
+# Releasing relaxes governance: the agent's API key gets 403 (issue 11 item 9); the admin token releases.
+try:
+    client.release_kill_switch(1, "incident INC-1 resolved")
+    refused = ""
+except Exception as e:  # the peer maps the 403 to one of its own exception classes
+    refused = type(e).__name__
+check(bool(refused), f"release_kill_switch with the API key is refused ({refused or 'it was not'})")
+ks = requests.get(f"{URL}/api/sdk/kill-switch/status", headers=headers).json()
+check(ks["blocked"] is True, "the refused release left the kill switch active")
+rel = requests.post(f"{URL}/api/billing/kill-switch/1/release", headers={"X-Admin-Token": ADMIN},
+                    json={"reason": "incident INC-1 resolved"})
+check(rel.status_code == 200, f"admin releases the kill switch ({rel.status_code})")
 client.start_kill_switch_polling(interval_seconds=60)  # first poll is synchronous: clears the flag
 check(not client.is_blocked(), "release → the next poll unblocks")
 client.stop_kill_switch_polling()

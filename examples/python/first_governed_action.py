@@ -215,14 +215,11 @@ expect(status.decision == Decision.ALLOWED, "the status endpoint agrees: ALLOWED
 
 
 section("5. MCP Server Governance")
-registered = client.register_mcp_server(
-    server_name="bloomberg-mcp",
-    display_name="Bloomberg market data",
-    description="Read-only market data tools",
-    governance_enabled=True,
-    auto_approve_tools=["market_data"],  # the read-only tool needs no human
-)
-note(f"registered MCP server bloomberg-mcp (extra demo step): {registered.get('success', registered)}")
+# Auto-approved tools skip the thresholds, so only the admin may register them (an agent's API key gets 403):
+# the operator does it with the admin CLI. The read-only market-data tool needs no human.
+registered = ascend_dev("mcp", "add", "bloomberg-mcp", "--display-name", "Bloomberg market data",
+                        "--auto-approve", "market_data")
+note(f"registered MCP server bloomberg-mcp (extra demo step, by the operator): {registered}")
 # --- guide ---
 result = client.evaluate_action(
     action_type="tool_call",

@@ -31,11 +31,12 @@ _native_log = logging.getLogger("ascend")
 _RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
-def _forward_log(level: int, target: str, message: str, fields: Dict[str, str]) -> None:
+def _forward_log(level: int, target: str, message: str, fields: Optional[Dict[str, str]] = None) -> None:
     """Log handler given to the core (records arrive level-filtered and masked by the core): ``(python logging
     level, rust target, message, fields)`` -> logger ``ascend``. The text is ``message k=v …``; the fields are also
     in ``extra`` (``record.<field>`` and ``record.ascend_fields``)."""
     if _native_log.isEnabledFor(level):
+        fields = fields or {}
         extra: Dict[str, Any] = {k: v for k, v in fields.items() if k not in _RESERVED}
         extra["ascend_target"] = target
         extra["ascend_fields"] = dict(fields)

@@ -64,7 +64,8 @@ pub fn prepare(spec: &MethodSpec, args: &mut Map<String, Value>) -> Result<()> {
                     return Err(type_error(p.name, wanted(p.ty)));
                 }
             }
-            _ => {
+            Some(_) => {} // an explicit null the method forwards (`null_is_absent: false`)
+            None => {
                 if let Some(default) = p.default {
                     let value = serde_json::from_str(default).map_err(|e| Error::internal(e.to_string()))?;
                     args.insert(p.name.to_string(), value);

@@ -1,10 +1,13 @@
 //! Runner for scripted cases: a fresh mock server per case, a client configured from `client`/`env`, the
 //! steps in order (through `Client::invoke`, the same entry point every binding uses), then the recorded
-//! requests and the injected clock's sleeps.
+//! verdict of the mock server (`/__mock/verify`: requests, unused script entries, sleeps).
+//!
+//! Clock: one virtual clock per case (schema description), shared by every client the case makes.
 
 use crate::common::{match_error, subset_match};
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
 use ascend_core::{Client, ClientParams};
+use ascend_mock_server::VerifyRequest;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -179,7 +182,8 @@ async fn run_async(case: &Value) -> Result<(), String> {
             (Some(_), _, Err(e)) => Err(format!("expected a result, got error {e} {:?}", e.details)),
             (None, Some(want), Err(e)) => match_error(want, e),
             (None, Some(_), Ok(v)) => Err(format!("expected an error, got {v}")),
-            (None, None, _) => Ok(()),
+            (None, None, Ok(_)) => Ok(()),
+            (None, None, Err(e)) => Err(format!("a step without expect failed: {e} {:?}", e.details)),
         };
         res.map_err(|e| format!("step {i} ({call}): {e}"))?;
     }
@@ -187,111 +191,19 @@ async fn run_async(case: &Value) -> Result<(), String> {
         c.close();
     }
 
-    let recorded = server.requests();
-    if let Some(expected) = case.get("expect_requests").and_then(Value::as_array) {
-        if expected.len() != recorded.len() {
-            let got: Vec<String> = recorded.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
-            return Err(format!("expected {} requests, recorded {}: {got:?}", expected.len(), recorded.len()));
-        }
-        for (i, (want, got)) in expected.iter().zip(&recorded).enumerate() {
-            check_request(want, got, &recorded).map_err(|e| format!("request {i}: {e}"))?;
-        }
-    }
-    if server.unmatched() > 0 {
-        return Err(format!("{} request(s) had no scripted response", server.unmatched()));
-    }
-    if let Some(expected) = case.get("expect_sleeps").and_then(Value::as_array) {
-        let sleeps = ctx.manual.as_ref().map(|m| m.sleeps()).unwrap_or_default();
-        if sleeps.len() != expected.len() {
-            return Err(format!("expected {} sleeps, got {:?}", expected.len(), sleeps));
-        }
-        for (i, (want, got)) in expected.iter().zip(&sleeps).enumerate() {
-            let g = got.as_secs_f64();
-            let ok = match want {
-                Value::Number(n) => (n.as_f64().unwrap_or(-1.0) - g).abs() < 1e-3,
-                Value::Object(m) => {
-                    let lo = m.get("min").and_then(Value::as_f64).unwrap_or(0.0);
-                    let hi = m.get("max").and_then(Value::as_f64).unwrap_or(f64::MAX);
-                    g >= lo - 1e-6 && g <= hi + 1e-6
-                }
-                _ => false,
-            };
-            if !ok {
-                return Err(format!("sleep {i}: {g}s does not match {want}"));
-            }
-        }
+    // The mock server judges requests, leftover script entries and sleeps: the same JSON body every runner sends
+    // to `POST /__mock/verify` (the case's keys as they are, plus the observed sleeps).
+    let mut body: Map<String, Value> = ["expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total"]
+        .iter()
+        .filter_map(|k| case.get(*k).map(|v| (k.to_string(), v.clone())))
+        .collect();
+    let sleeps = ctx.manual.as_ref().map(|m| m.sleeps()).unwrap_or_default();
+    body.insert("sleeps".into(), json!(sleeps.iter().map(Duration::as_secs_f64).collect::<Vec<_>>()));
+    let verify: VerifyRequest = serde_json::from_value(Value::Object(body)).map_err(|e| format!("verify body: {e}"))?;
+    let verdict = server.verify(&verify);
+    if !verdict.ok {
+        return Err(verdict.mismatches.join("; "));
     }
     let _ = &ctx.rules_dir;
-    Ok(())
-}
-
-fn check_request(
-    want: &Value,
-    got: &ascend_mock_server::RecordedRequest,
-    all: &[ascend_mock_server::RecordedRequest],
-) -> Result<(), String> {
-    let wm = want["method"].as_str().unwrap_or("");
-    if !wm.eq_ignore_ascii_case(&got.method) {
-        return Err(format!("method {} != {wm}", got.method));
-    }
-    let wp = want["path"].as_str().unwrap_or("");
-    if wp != got.path {
-        return Err(format!("path {} != {wp}", got.path));
-    }
-    if let Some(q) = want.get("query") {
-        let actual = got.query.clone().map(Value::Object).unwrap_or(Value::Null);
-        if q != &actual {
-            return Err(format!("query {actual} != {q}"));
-        }
-    }
-    let headers: Map<String, Value> =
-        got.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), Value::String(v.clone()))).collect();
-    let headers = Value::Object(headers);
-    if let Some(Value::Object(h)) = want.get("headers") {
-        let lowered: Map<String, Value> = h.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
-        subset_match(&Value::Object(lowered), Some(&headers), "headers")?;
-    }
-    for name in want.get("headers_present").and_then(Value::as_array).into_iter().flatten() {
-        let n = name.as_str().unwrap_or("").to_ascii_lowercase();
-        if headers.get(&n).is_none() {
-            return Err(format!("header {n} missing"));
-        }
-    }
-    for name in want.get("headers_absent").and_then(Value::as_array).into_iter().flatten() {
-        let n = name.as_str().unwrap_or("").to_ascii_lowercase();
-        if headers.get(&n).is_some() {
-            return Err(format!("header {n} present: {}", headers[&n]));
-        }
-    }
-    if let Some(Value::Object(same)) = want.get("same_header_as") {
-        for (name, idx) in same {
-            let n = name.to_ascii_lowercase();
-            let other = all.get(idx.as_u64().unwrap_or(0) as usize).ok_or("same_header_as index out of range")?;
-            let a = got.headers.get(&n);
-            let b = other.headers.get(&n);
-            if a.is_none() || a != b {
-                return Err(format!("header {n}: {a:?} differs from request {idx}: {b:?}"));
-            }
-        }
-    }
-    let body_json = got.body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok());
-    if let Some(sub) = want.get("body_subset") {
-        subset_match(sub, body_json.as_ref(), "body")?;
-    }
-    if let Some(exact) = want.get("body_exact") {
-        if body_json.as_ref() != Some(exact) {
-            return Err(format!("body {:?} != {exact}", got.body));
-        }
-    }
-    if let Some(raw) = want.get("body_raw").and_then(Value::as_str) {
-        if got.body.as_deref() != Some(raw) {
-            return Err(format!("raw body {:?} != {raw:?}", got.body));
-        }
-    }
-    if want.get("body_absent").and_then(Value::as_bool) == Some(true)
-        && got.body.as_deref().is_some_and(|b| !b.is_empty())
-    {
-        return Err(format!("expected no body, got {:?}", got.body));
-    }
     Ok(())
 }

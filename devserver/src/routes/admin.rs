@@ -9,11 +9,13 @@ use axum::Json;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// `GET /api/admin/actions[?status=pending&limit&offset]`.
+/// `GET /api/admin/actions[?status=pending&agent_id&limit&offset]`: actions in the reviewer's view
+/// ([`crate::review::view`]: parameters, context, risk, agent and thresholds, age).
 pub async fn list(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Value>> {
     let (limit, offset) = paging(&q, 100)?;
-    let (rows, total) = actions::list(
+    let (rows, total) = crate::review::list(
         &state.db.lock(),
+        &state,
         q.get("status").map(String::as_str),
         q.get("agent_id").map(String::as_str),
         limit,

@@ -1,11 +1,13 @@
 //! Agent registry, health/heartbeat, per-agent thresholds and the kill switch.
 
+use crate::actions::agent_policy;
 use crate::audit::{self, Entry};
+use crate::auth::{require_admin_to_relax, Role};
 use crate::db::{json_col, now_iso, opt};
 use crate::error::{ApiError, ApiResult, Fields, JsonBody};
 use crate::state::AppState;
 use crate::webhooks;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection};
@@ -48,9 +50,48 @@ fn threshold(f: &Fields<'_>, k: &str) -> ApiResult<Option<f64>> {
     Ok(v)
 }
 
+/// The thresholds an agent is decided with: its own, else the server defaults.
+fn effective(state: &AppState, auto: Option<f64>, deny: Option<f64>) -> (f64, Option<f64>) {
+    (auto.unwrap_or(state.cfg.auto_approve_below), deny.or(state.cfg.deny_at))
+}
+
+/// Refuses (unless `role` is admin) threshold changes that let more through: a higher effective
+/// `auto_approve_below`, or a higher or removed effective `deny_at`. `new_*` is `None` when the request leaves
+/// the value alone, `Some(None)` when it resets it to the server default.
+fn check_thresholds(
+    state: &AppState,
+    role: Role,
+    current: (Option<f64>, Option<f64>),
+    new_auto: Option<Option<f64>>,
+    new_deny: Option<Option<f64>>,
+) -> ApiResult<()> {
+    let (cur_auto, cur_deny) = effective(state, current.0, current.1);
+    if let Some(a) = new_auto {
+        let (a, _) = effective(state, a, None);
+        if a > cur_auto {
+            require_admin_to_relax(role, &format!("Raising auto_approve_below from {cur_auto} to {a}"))?;
+        }
+    }
+    if let Some(d) = new_deny {
+        let (_, d) = effective(state, None, d);
+        match (cur_deny, d) {
+            (Some(c), None) => require_admin_to_relax(role, &format!("Removing deny_at (now {c})"))?,
+            (Some(c), Some(n)) if n > c => require_admin_to_relax(role, &format!("Raising deny_at from {c} to {n}"))?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// `POST /api/registry/agents`: registers, or updates an agent registered before (including one that was
-/// auto-registered on first use or deregistered). 201 when new, 200 otherwise.
-pub async fn register(State(state): State<AppState>, body: JsonBody) -> ApiResult<(StatusCode, Json<Value>)> {
+/// auto-registered on first use or deregistered). 201 when new, 200 otherwise. Thresholds that relax
+/// governance (compared with the agent's current ones, or the server defaults for a new agent) need the
+/// admin token.
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    body: JsonBody,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let body = body.object()?;
     let f = Fields(&body);
     let id = f.req_str("agent_id")?;
@@ -68,6 +109,9 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> ApiResul
     let (auto, deny) = (threshold(&f, "auto_approve_below")?, threshold(&f, "deny_at")?);
     let (created, agent) = state.db.tx(|tx| -> ApiResult<(bool, Value)> {
         let exists: Option<String> = opt(tx.query_row("SELECT status FROM agents WHERE agent_id = ?1", [&id], |r| r.get(0)))?;
+        let current = agent_policy(tx, &id)?.map(|p| (p.auto_approve_below, p.deny_at)).unwrap_or_default();
+        // Registration only sets the values it is given (COALESCE), so an absent one is "unchanged".
+        check_thresholds(&state, role, current, auto.map(Some), deny.map(Some))?;
         let now = now_iso();
         if exists.is_some() {
             tx.execute(
@@ -110,8 +154,14 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> ApiRe
 
 /// `PUT /api/registry/agents/{id}`: link a model (`model_id`: registry number or name), thresholds
 /// (`auto_approve_below`, `deny_at`; `null` resets), `display_name`, `status` (active | suspended | blocked,
-/// with `reason`). Blocking emits `agent.blocked`.
-pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body: JsonBody) -> ApiResult<Json<Value>> {
+/// with `reason`). Blocking emits `agent.blocked`. Relaxing changes (a higher `auto_approve_below`, a higher
+/// or removed `deny_at`, leaving `blocked`/`suspended`) need the admin token; tightening ones do not.
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    Path(id): Path<String>,
+    body: JsonBody,
+) -> ApiResult<Json<Value>> {
     let body = body.object()?;
     let f = Fields(&body);
     let status = f.opt_str("status")?;
@@ -128,6 +178,15 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
         let before = load(tx, &id)?;
         if before["status"] == "deregistered" {
             return Err(ApiError::not_found(format!("Agent '{id}' is deregistered")));
+        }
+        let present = |k: &str, v: Option<f64>| body.contains_key(k).then_some(v);
+        let current = (before["thresholds"]["auto_approve_below"].as_f64(), before["thresholds"]["deny_at"].as_f64());
+        check_thresholds(&state, role, current, present("auto_approve_below", auto), present("deny_at", deny))?;
+        if let Some(s) = status.as_deref() {
+            let was = before["status"].as_str().unwrap_or("active");
+            if was != "active" && s != was {
+                require_admin_to_relax(role, &format!("Changing agent '{id}' from {was} to {s}"))?;
+            }
         }
         if let Some(m) = body.get("model_id") {
             let model: Option<String> = match m {
@@ -176,7 +235,7 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
             tx,
             Entry {
                 event_type: "agent.updated",
-                actor: Some("api"),
+                actor: Some(if role == Role::Admin { "admin" } else { "api" }),
                 resource: Some(format!("agent:{id}")),
                 action: Some("update"),
                 outcome: Some("ok"),
@@ -189,10 +248,21 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
     Ok(Json(json!({"success": true, "agent": agent, "message": "Agent updated"})))
 }
 
-/// `DELETE /api/registry/agents/{id}`: marks the agent deregistered (its later submissions are refused).
-pub async fn deregister(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+/// `DELETE /api/registry/agents/{id}`: marks the agent deregistered (its later submissions are refused). A
+/// blocked or suspended agent needs the admin token: re-registering would otherwise make it active again.
+pub async fn deregister(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     state.db.tx(|tx| -> ApiResult<()> {
-        load(tx, &id)?;
+        let before = load(tx, &id)?;
+        if let Some(s @ ("blocked" | "suspended")) = before["status"].as_str() {
+            require_admin_to_relax(
+                role,
+                &format!("Deregistering {s} agent '{id}' (re-registration would unblock it)"),
+            )?;
+        }
         tx.execute(
             "UPDATE agents SET status = 'deregistered', updated_at = ?2 WHERE agent_id = ?1",
             params![id, now_iso()],
@@ -358,17 +428,19 @@ pub async fn kill_switch_trigger(
     Ok(Json(json!({"success": true, "organization_id": o, "blocked": true, "reason": reason, "activated_at": now})))
 }
 
-/// `POST /api/billing/kill-switch/{org}/release`.
+/// `POST /api/billing/kill-switch/{org}/release` (admin token only: releasing relaxes governance).
 pub async fn kill_switch_release(
     State(state): State<AppState>,
+    Extension(role): Extension<Role>,
     Path(o): Path<String>,
     body: JsonBody,
 ) -> ApiResult<Json<Value>> {
     let o = org(&o)?;
     let reason = ks_reason(body)?;
+    require_admin_to_relax(role, "Releasing the organisation kill switch")?;
     state.db.tx(|tx| -> ApiResult<()> {
         tx.execute("UPDATE kill_switch SET active = 0, reason = NULL, activated_at = NULL, activated_by = NULL WHERE organization_id = ?1", [o])?;
-        audit::append(tx, Entry { event_type: "kill_switch.released", actor: Some("api"), resource: Some(format!("organization:{o}")), action: Some("release"), outcome: Some("active"), details: json!({"reason": reason}) })?;
+        audit::append(tx, Entry { event_type: "kill_switch.released", actor: Some("admin"), resource: Some(format!("organization:{o}")), action: Some("release"), outcome: Some("active"), details: json!({"reason": reason}) })?;
         Ok(())
     })?;
     Ok(Json(json!({"success": true, "organization_id": o, "blocked": false, "reason": reason})))

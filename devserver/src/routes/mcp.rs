@@ -1,10 +1,13 @@
-//! MCP server registry: register, list, get, activate, deactivate, delete.
+//! MCP server registry: register, list, get, activate, deactivate, delete. Relaxing changes need the admin
+//! token: registering with `auto_approve_tools` (they skip the thresholds), activating a deactivated server,
+//! and deleting a deactivated server or one with `blocked_tools` (re-registering would drop the restriction).
 
 use crate::audit::{self, Entry};
+use crate::auth::{require_admin_to_relax, Role};
 use crate::db::{json_col, now_iso, opt};
 use crate::error::{ApiError, ApiResult, Fields, JsonBody};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use rusqlite::{params, Connection};
@@ -51,7 +54,11 @@ fn audit_mcp(c: &Connection, name: &str, action: &str, details: Value) -> rusqli
 }
 
 /// `POST /api/registry/mcp-servers` → 201 `{success, message, server}`; 409 if the name is taken.
-pub async fn register(State(state): State<AppState>, body: JsonBody) -> ApiResult<(StatusCode, Json<Value>)> {
+pub async fn register(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    body: JsonBody,
+) -> ApiResult<(StatusCode, Json<Value>)> {
     let body = body.object()?;
     let f = Fields(&body);
     let name = f.req_str("server_name")?;
@@ -61,6 +68,9 @@ pub async fn register(State(state): State<AppState>, body: JsonBody) -> ApiResul
         Ok(serde_json::to_string(&f.opt_str_list(k)?.unwrap_or_default()).unwrap_or_else(|_| "[]".into()))
     };
     let (auto, blocked) = (list("auto_approve_tools")?, list("blocked_tools")?);
+    if auto != "[]" {
+        require_admin_to_relax(role, &format!("Registering MCP server '{name}' with auto_approve_tools"))?;
+    }
     let overrides = Value::Object(f.opt_obj("tool_risk_overrides")?.unwrap_or_default()).to_string();
     let config = f.opt_obj("connection_config")?.map(|m| Value::Object(m).to_string());
     let (display, desc, url) = (f.opt_str("display_name")?, f.opt_str("description")?, f.opt_str("server_url")?);
@@ -111,8 +121,16 @@ async fn set_active(state: &AppState, name: &str, active: bool, reason: Option<S
     Ok(Json(json!({"success": true, "message": format!("MCP server '{name}' {verb}"), "server": server})))
 }
 
-/// `POST /api/registry/mcp-servers/{name}/activate`.
-pub async fn activate(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+/// `POST /api/registry/mcp-servers/{name}/activate` (admin token when the server is deactivated).
+pub async fn activate(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let active = load(&state.db.lock(), &name)?["is_active"] == true;
+    if !active {
+        require_admin_to_relax(role, &format!("Activating deactivated MCP server '{name}'"))?;
+    }
     set_active(&state, &name, true, None).await
 }
 
@@ -127,10 +145,21 @@ pub async fn deactivate(
     set_active(&state, &name, false, reason).await
 }
 
-/// `DELETE /api/registry/mcp-servers/{name}`.
-pub async fn delete(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult<Json<Value>> {
+/// `DELETE /api/registry/mcp-servers/{name}` (admin token when it is deactivated or has `blocked_tools`).
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(role): Extension<Role>,
+    Path(name): Path<String>,
+) -> ApiResult<Json<Value>> {
     state.db.tx(|tx| -> ApiResult<()> {
-        load(tx, &name)?;
+        let s = load(tx, &name)?;
+        let restricted = s["is_active"] != true || s["blocked_tools"].as_array().is_some_and(|b| !b.is_empty());
+        if restricted {
+            require_admin_to_relax(
+                role,
+                &format!("Deleting restricted MCP server '{name}' (deactivated or with blocked_tools)"),
+            )?;
+        }
         tx.execute("DELETE FROM mcp_servers WHERE server_name = ?1", [&name])?;
         audit_mcp(tx, &name, "delete", json!({}))?;
         Ok(())

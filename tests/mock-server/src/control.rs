@@ -4,21 +4,25 @@
 //! |------------------------|----------------------------------------|------------------------------------------------|
 //! | `POST /__mock/script`  | `{"entries": [<scripted>...]}` or `[...]` | `200 {"loaded": n, "entries": total}`; `400 {"detail"}` on a bad script (nothing loaded) |
 //! | `GET /__mock/requests` | —                                      | `200 {"requests": [<recorded>...], "unmatched": n}` |
+//! | `POST /__mock/verify`  | `{"expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total", "sleeps"}` (all optional) | `200 {"ok", "mismatches": [...], "recorded", "unmatched", "unused": [...]}`; `400 {"detail"}` on a bad body |
 //! | `POST /__mock/reset`   | —                                      | `200 {"reset": true}` (script, log and unmatched cleared) |
 //! | `GET /__mock/health`   | —                                      | `200 {"status": "ok"}`                         |
+//!
+//! `/__mock/verify` is described in [`crate::verify`].
 //!
 //! Unknown control paths answer 404, a wrong method 405; both as `{"detail": ...}`.
 
 use crate::http::Request;
 use crate::script::parse_entries;
 use crate::server::Shared;
+use crate::verify::VerifyRequest;
 use serde_json::{json, Value};
 
 /// Handles one control request, returning status and JSON body.
 pub fn handle(shared: &Shared, req: &Request) -> (u16, Value) {
     let method = req.method.to_ascii_uppercase();
     let want = match req.path.as_str() {
-        "/__mock/script" | "/__mock/reset" => "POST",
+        "/__mock/script" | "/__mock/reset" | "/__mock/verify" => "POST",
         "/__mock/requests" | "/__mock/health" => "GET",
         p => return (404, json!({"detail": format!("mock-server: unknown control path {p}")})),
     };
@@ -40,6 +44,10 @@ pub fn handle(shared: &Shared, req: &Request) -> (u16, Value) {
                 Err(e) => (400, json!({"detail": format!("mock-server: {e}")})),
             }
         }
+        "/__mock/verify" => match serde_json::from_slice::<VerifyRequest>(&req.body) {
+            Ok(v) => (200, shared.verify(&v).to_json()),
+            Err(e) => (400, json!({"detail": format!("mock-server: bad verify body: {e}")})),
+        },
         "/__mock/reset" => {
             let mut st = shared.lock();
             st.script.clear();

@@ -16,6 +16,16 @@
 //! [`MockServer::unmatched`]. Every platform request (matched or not) is recorded in arrival
 //! order; control requests never are.
 //!
+//! # Verifying a case
+//!
+//! After the steps of a case, a runner asks the server to judge it: `POST /__mock/verify` (or
+//! [`MockServer::verify`]) with the case's `expect_requests`, `allow_unused`, `expect_sleeps`,
+//! `expect_sleep_total` and the sleeps it observed. The verdict lists every mismatch: requests that do
+//! not fit (in arrival order, count included), requests no entry answered, scripted entries left over
+//! (unless `allow_unused`), sleeps out of bounds. Runners report `mismatches` and fail when `ok` is false;
+//! they never match requests themselves. See [`verify`] for the exact formats and [`matcher`] for the
+//! subset matcher (`$any`, `$absent`, `$regex`, `$len`, `$approx`).
+//!
 //! # Responses and faults
 //!
 //! `status` defaults to 200. `body` (any JSON, `null` included) is sent as `application/json`;
@@ -53,12 +63,15 @@
 pub mod control;
 pub mod faults;
 pub mod http;
+pub mod matcher;
 pub mod record;
 pub mod script;
 mod server;
+pub mod verify;
 
 pub use record::RecordedRequest;
-pub use script::{Fault, Match, Respond, Scripted};
+pub use script::{Fault, Match, Respond, Scripted, Unused};
+pub use verify::{Verdict, VerifyRequest};
 
 use serde_json::Value;
 use std::io;
@@ -162,6 +175,12 @@ impl MockServer {
     /// Number of platform requests no entry could answer (answered with 599).
     pub fn unmatched(&self) -> usize {
         self.shared.lock().unmatched
+    }
+
+    /// Judges a case's expectations (`expect_requests`, unused entries, sleeps) against what the server saw;
+    /// the same verdict as `POST /__mock/verify`.
+    pub fn verify(&self, req: &VerifyRequest) -> Verdict {
+        self.shared.verify(req)
     }
 
     /// Stops accepting and aborts open connections (same as dropping the server).

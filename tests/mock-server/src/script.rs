@@ -143,6 +143,7 @@ pub fn parse_entries(v: &Value) -> Result<Vec<Scripted>, String> {
 struct Slot {
     entry: Scripted,
     left: Option<u64>,
+    used: u64,
 }
 
 /// The ordered script being consumed.
@@ -156,7 +157,7 @@ impl Script {
     pub fn extend(&mut self, entries: Vec<Scripted>) {
         self.slots.extend(entries.into_iter().map(|entry| {
             let left = if entry.repeat { None } else { Some(entry.times.unwrap_or(1)) };
-            Slot { entry, left }
+            Slot { entry, left, used: 0 }
         }));
     }
 
@@ -181,8 +182,36 @@ impl Script {
         if let Some(n) = slot.left.as_mut() {
             *n -= 1;
         }
+        slot.used += 1;
         Some(slot.entry.respond.clone())
     }
+
+    /// Entries with uses left over (a `repeat` entry: never used), in load order.
+    pub fn unused(&self) -> Vec<Unused> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| match s.left {
+                Some(left) => left > 0,
+                None => s.used == 0,
+            })
+            .map(|(entry, s)| Unused { entry, matcher: s.entry.matcher.clone(), used: s.used, left: s.left })
+            .collect()
+    }
+}
+
+/// A scripted entry that did not answer every request it was scripted for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unused {
+    /// Index of the entry in load order.
+    pub entry: usize,
+    /// Its `match`.
+    #[serde(rename = "match")]
+    pub matcher: Match,
+    /// Requests it answered.
+    pub used: u64,
+    /// Uses left (`null` for a `repeat` entry).
+    pub left: Option<u64>,
 }
 
 #[cfg(test)]
@@ -208,6 +237,24 @@ mod tests {
         assert_eq!(st(s.take("POST", "/a")), Some(201));
         assert_eq!(st(s.take("POST", "/a")), Some(202));
         assert_eq!(st(s.take("GET", "/abc")), Some(202));
+        assert!(s.unused().is_empty());
+    }
+
+    #[test]
+    fn reports_unused_entries() {
+        let mut s = Script::default();
+        s.extend(
+            parse_entries(&json!([
+                {"match": {"path": "/a"}, "times": 2, "respond": {}},
+                {"match": {"path": "/b"}, "repeat": true, "respond": {}},
+                {"match": {"path": "/c"}, "repeat": true, "respond": {}}
+            ]))
+            .unwrap(),
+        );
+        s.take("GET", "/a");
+        s.take("GET", "/c");
+        let unused: Vec<(usize, u64, Option<u64>)> = s.unused().iter().map(|u| (u.entry, u.used, u.left)).collect();
+        assert_eq!(unused, vec![(0, 1, Some(1)), (1, 0, None)]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::faults::{self, Next};
 use crate::http::{Conn, Head, ReadError, Request};
 use crate::record::RecordedRequest;
 use crate::script::Script;
+use crate::verify::{self, Verdict, VerifyRequest};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -34,6 +35,12 @@ impl Shared {
     /// Locks the state; a panic elsewhere never makes the state unusable.
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Judges a case's expectations against the log and the script (see [`crate::verify`]).
+    pub fn verify(&self, req: &VerifyRequest) -> Verdict {
+        let st = self.lock();
+        verify::verify(req, &st.log, st.unmatched, st.script.unused())
     }
 }
 

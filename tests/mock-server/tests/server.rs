@@ -351,3 +351,60 @@ fn binary_prints_url_and_serves() {
     child.wait().unwrap();
     result.unwrap();
 }
+
+#[test]
+fn verify_judges_requests_unused_entries_and_sleeps() {
+    let s = start_blocking().unwrap();
+    let script = json!([
+        {"match": {"method": "POST", "path": "/a"}, "respond": {"status": 201}},
+        {"match": {"path": "/never"}, "respond": {}}
+    ]);
+    assert_eq!(post_json(&s, "/__mock/script", &script).status, 200);
+    assert_eq!(post_json(&s, "/a?x=1", &json!({"n": 1, "flag": true})).status, 201);
+
+    // Everything fits, but entry 1 was never used: a mismatch unless allowed.
+    let want = json!([{"method": "post", "path": "/a", "query": {"x": "1"}, "body_exact": {"n": 1, "flag": true}}]);
+    let v = post_json(&s, "/__mock/verify", &json!({"expect_requests": want})).json();
+    assert_eq!(v["ok"], false, "{v}");
+    assert_eq!(v["mismatches"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["unused"], json!([{"entry": 1, "match": {"path": "/never"}, "used": 0, "left": 1}]));
+    let v = post_json(&s, "/__mock/verify", &json!({"expect_requests": want, "allow_unused": true})).json();
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!((v["recorded"].as_u64(), v["unmatched"].as_u64()), (Some(1), Some(0)));
+
+    // body_exact is type-strict: 1 is neither true nor 1.0.
+    for exact in [json!({"n": true, "flag": true}), json!({"n": 1.0, "flag": true})] {
+        let want = json!([{"method": "POST", "path": "/a", "body_exact": exact}]);
+        let v = post_json(&s, "/__mock/verify", &json!({"expect_requests": want, "allow_unused": true})).json();
+        assert_eq!(v["ok"], false, "{exact} accepted: {v}");
+    }
+    // $any refuses null; count and path mismatches are reported.
+    let want = json!([{"method": "POST", "path": "/a", "body_subset": {"missing": {"$any": true}}}, {"method": "GET", "path": "/b"}]);
+    let v = post_json(&s, "/__mock/verify", &json!({"expect_requests": want, "allow_unused": true})).json();
+    assert_eq!(v["mismatches"].as_array().unwrap().len(), 2, "{v}");
+
+    // An unanswered request is a mismatch even without expectations.
+    assert_eq!(get(&s, "/nothing").status, 599);
+    let v = post_json(&s, "/__mock/verify", &json!({"allow_unused": true})).json();
+    assert_eq!((v["ok"].as_bool(), v["unmatched"].as_u64()), (Some(false), Some(1)), "{v}");
+
+    // Sleeps: per-sleep bounds, a total, and a runner that forgot to report them.
+    let sleeps =
+        json!({"expect_sleeps": [0.5, {"min": 0.1, "max": 1.0}], "expect_sleep_total": {"min": 1.0, "max": 2.0}});
+    let judge = |observed: Value| {
+        let mut body = sleeps.clone();
+        body["allow_unused"] = json!(true);
+        if !observed.is_null() {
+            body["sleeps"] = observed;
+        }
+        s.verify(&serde_json::from_value(body).unwrap()).mismatches.len()
+    };
+    assert_eq!(judge(json!([0.5, 0.6])), 1); // only the unmatched request
+    assert_eq!(judge(json!([0.5, 0.2])), 2); // total 0.7 < 1.0
+    assert_eq!(judge(json!([0.0, 1.5])), 3); // both sleeps out of bounds (total 1.5 fits), plus unmatched
+    assert_eq!(judge(Value::Null), 2);
+
+    // A typo in the body is refused rather than ignored.
+    assert_eq!(post_json(&s, "/__mock/verify", &json!({"expect_request": []})).status, 400);
+    assert_eq!(get(&s, "/__mock/verify").status, 405);
+}
