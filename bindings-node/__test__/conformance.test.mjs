@@ -4,7 +4,8 @@
 // * scripted cases run against one ascend-mock-server process (reset and scripted per case through /__mock/);
 // * client parameters come from the case's `client` (camelCased for `new AscendClient`; defaults: api key
 //   test-api-key-0001, agent test-agent, the mock server's URL) and `env` (used instead of the process environment,
-//   private `_env`); time is the core's manual clock (private `_clock: "manual:<start>"`) unless `clock.real`;
+//   private `_env`); time is one virtual clock per case: the core's manual clock (private `_clock: "manual:<t>"`),
+//   a client made later starting at the case's current time (start + advances + earlier sleeps), unless `clock.real`;
 // * `call` names are camelCased to the client's methods, the method's `target` parameter passed first; runner steps
 //   new_client, restart_client, breaker_state, clock_sleeps use the native client's private hooks; our additions
 //   spool_pending / replay_spool / poll_kill_switch and a name with no method at all go through `client.invoke`;
@@ -84,7 +85,9 @@ class Runner {
     this.url = url;
     const clock = kase.clock ?? {};
     this.private = { _env: { ...(kase.env ?? {}) } };
-    if (!clock.real) this.private._clock = `manual:${clock.start_unix ?? DEFAULT_START_UNIX}`;
+    this.manual = !clock.real;
+    this.start = clock.start_unix ?? DEFAULT_START_UNIX;
+    this.advanced = 0;
     this.client = null;
     this.clients = [];
     this.spoolDir = null;
@@ -112,7 +115,10 @@ class Runner {
       writeFileSync(rules, JSON.stringify(c.prescore_rules));
       opts.prescoreRulesPath = rules;
     }
-    const client = new sdk.AscendClient({ ...opts, ...this.private });
+    // One virtual clock per case: a later client starts at the case's current time (start + advances + sleeps).
+    const clockNow = this.start + this.advanced + this.sleeps().reduce((a, b) => a + b, 0);
+    const hooks = this.manual ? { ...this.private, _clock: `manual:${clockNow.toFixed(6)}` } : this.private;
+    const client = new sdk.AscendClient({ ...opts, ...hooks });
     this.clients.push(client);
     return client;
   }
@@ -154,7 +160,10 @@ class Runner {
   }
 
   advance(seconds) {
-    if (this.private._clock) nativeOf(this.current()).advanceClock(seconds);
+    if (this.manual) {
+      nativeOf(this.current()).advanceClock(seconds);
+      this.advanced += seconds;
+    }
     else return new Promise((r) => setTimeout(r, seconds * 1000));
   }
 
