@@ -150,14 +150,13 @@ console.log(`Current decision: ${status.decision}`);
 expect(status.decision === Decision.ALLOWED, "the status endpoint agrees: ALLOWED");
 
 section("5. MCP Server Governance");
-const registered = await client.registerMcpServer({
-  serverName: "bloomberg-mcp",
-  displayName: "Bloomberg market data",
-  description: "Read-only market data tools",
-  governanceEnabled: true,
-  autoApproveTools: ["market_data"],
-});
-note(`registered MCP server bloomberg-mcp: ${registered.success ?? JSON.stringify(registered)}`);
+// Auto-approved tools skip the thresholds, so only the admin may register them (an agent's API key gets 403): the
+// operator does it with the admin CLI. The read-only market-data tool needs no human.
+const registered = await ascendDev("mcp", "add", "bloomberg-mcp", "--display-name", "Bloomberg market data", "--auto-approve", "market_data");
+note(`registered MCP server bloomberg-mcp (by the operator): ${registered}`);
+// The agent itself may register a server without auto-approved tools.
+const own = await client.registerMcpServer({ serverName: "files-mcp", displayName: "Files", description: "Read-only file tools", governanceEnabled: true });
+note(`the agent registered files-mcp: ${own.success ?? JSON.stringify(own)}`);
 result = await client.evaluateAction({ actionType: "tool_call", resource: "market_data", mcpServerName: "bloomberg-mcp", waitForDecision: false });
 console.log(result.mcpGovernance?.server_registered);
 expect(result.mcpGovernance?.server_registered === true, "a registered MCP server passes Layer 13 (keys as the server sent them)");
