@@ -206,7 +206,8 @@ class Runner:
             "api_url": c.get("api_url", self.url),
         }
         for key in ("agent_name", "environment", "fail_mode", "timeout", "max_retries", "enable_circuit_breaker",
-                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret"):
+                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret",
+                    "local_auto_approve_below"):
             if key in c:
                 kwargs[key] = c[key]
         if c.get("use_spool"):
@@ -406,6 +407,27 @@ def _webhook_headers(data: Dict[str, Any]) -> Any:
     return [tuple(p) for p in headers] if isinstance(headers, list) else headers
 
 
+def _secret_value(v: Any) -> Any:
+    """``secret_arg`` as the host value (webhooks.rs): ``{"$bytes_utf8"}``/``{"$bytes_hex"}`` are bytes, an array
+    a list, ``{"$tuple"}`` a tuple, anything else the JSON value itself."""
+    if isinstance(v, dict) and "$bytes_utf8" in v:
+        return str(v["$bytes_utf8"]).encode()
+    if isinstance(v, dict) and "$bytes_hex" in v:
+        return bytes.fromhex(v["$bytes_hex"])
+    if isinstance(v, dict) and "$tuple" in v:
+        return tuple(_secret_value(i) for i in v["$tuple"])
+    if isinstance(v, list):
+        return [_secret_value(i) for i in v]
+    return v
+
+
+def _secrets_of(data: Dict[str, Any]) -> Any:
+    """The ``secret`` argument: ``secret_arg`` when given, else ``secrets`` (+ ``secret``)."""
+    if "secret_arg" in data:
+        return _secret_value(data["secret_arg"])
+    return list(data.get("secrets") or []) + ([data["secret"]] if "secret" in data else [])
+
+
 def _webhook_verify(data: Dict[str, Any]) -> Any:
     """``verify`` of webhooks.rs: ``scheme`` pins, ``replay`` pre-loads a :class:`ReplayCache` (ids kept until
     now + ceil(tolerance)), ``deliveries`` verifies that many times through it (the last outcome counts)."""
@@ -423,7 +445,7 @@ def _webhook_verify(data: Dict[str, Any]) -> Any:
     result: Any = None
     for i in range(deliveries):
         try:
-            result = webhooks.verify(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+            result = webhooks.verify(_webhook_body(data), _webhook_headers(data), _secrets_of(data),
                                      tolerance, scheme=data.get("scheme"), replay_cache=cache, now=now)
         except Exception:
             if i == deliveries - 1:
@@ -434,7 +456,7 @@ def _webhook_verify(data: Dict[str, Any]) -> Any:
 def _webhook_verify_signature(data: Dict[str, Any]) -> Any:
     from ascend import webhooks
 
-    return project(webhooks.verify_signature(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+    return project(webhooks.verify_signature(_webhook_body(data), _webhook_headers(data), _secrets_of(data),
                                              data.get("tolerance_seconds", 300), scheme=data.get("scheme"),
                                              now=data.get("now_unix")))
 
@@ -442,8 +464,7 @@ def _webhook_verify_signature(data: Dict[str, Any]) -> Any:
 def _webhook_sign(spec: Dict[str, Any], data: Dict[str, Any]) -> Dict[str, str]:
     from ascend import webhooks
 
-    secrets = list(spec.get("secrets") or []) + ([spec["secret"]] if "secret" in spec else [])
-    return webhooks.sign(_webhook_body(data), secrets, spec.get("msg_id"), spec.get("timestamp_unix"),
+    return webhooks.sign(_webhook_body(data), _secrets_of(spec), spec.get("msg_id"), spec.get("timestamp_unix"),
                          scheme=spec.get("scheme", "standard_webhooks"))
 
 

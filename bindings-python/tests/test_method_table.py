@@ -103,7 +103,7 @@ def test_exception_tables_come_from_the_core() -> None:
     from ascend import _native, exceptions
 
     rows = json.loads(_native.error_codes())
-    assert exceptions.NATIVE_CODES == {r["code"]: (r["class"], r["error_code"]) for r in rows}
+    assert {r["code"]: (r["class"], r["error_code"]) for r in rows} == exceptions.NATIVE_CODES
     assert {r["code"] for r in rows if r["retryable"]} == exceptions.RETRYABLE_CODES
     source = Path(exceptions.__file__).read_text()
     assert '"RATE_LIMITED": (' not in source, "exceptions.py keeps a copy of the core's code table"

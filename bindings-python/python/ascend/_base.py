@@ -14,7 +14,7 @@ import logging
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Union
 
 from ._deprecation import warn_once
 from ._native_loader import native_call, translate, translate_errors
@@ -263,6 +263,7 @@ class ClientBase:
         *,
         audit_spool_path: Optional[str] = None,
         prescore_rules_path: Optional[str] = None,
+        local_auto_approve_below: Optional[float] = None,
     ):
         params = kwargs_of(locals())
         if isinstance(fail_mode, FailMode):

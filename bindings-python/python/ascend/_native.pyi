@@ -200,7 +200,7 @@ def cvss_score(vector: str) -> str:
 def webhook_verify(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -214,7 +214,7 @@ def webhook_verify(
 def webhook_verify_signature(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -223,7 +223,7 @@ def webhook_verify_signature(
 
 def webhook_sign(
     payload: bytes,
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     msg_id: Optional[str],
     timestamp: Optional[int],
     scheme: str = "standard_webhooks",
