@@ -46,6 +46,8 @@ export interface AscendClientOptions {
   auditSpoolPath?: string | null;
   /** Pre-scoring rules file (JSON or TOML). */
   prescoreRulesPath?: string | null;
+  /** Fail mode LOCAL: the local risk score below which an unreachable platform's action is allowed (D17). */
+  localAutoApproveBelow?: number | null;
   /** Where core log records go (console, pino, ...). Silent when absent (unless `ASCEND_LOG` is set). */
   logger?: Logger;
 }
