@@ -306,8 +306,9 @@ def test_async_client(fake_native):
             fresh_warnings()
             with pytest.warns(DeprecationWarning):
                 await c.submit_action("q", "r")
+            native_client(c).responses["test_connection"] = FakeNativeError("CONNECTION_ERROR", "down")
             bad = await c.test_connection()
-            assert bad.connected is False or bad.connected is True
+            assert bad.connected is False and bad.status == "error" and bad.api_version == "unknown"
         return c
 
     c = asyncio.run(main())

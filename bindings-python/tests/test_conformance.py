@@ -47,6 +47,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
+import conformance_govern
 from conftest import REPO, requires_native
 
 pytestmark = requires_native
@@ -61,7 +62,7 @@ PRIVATE_CALLS = {"spool_pending", "replay_spool", "poll_kill_switch"}
 VERIFIED = ("expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total")
 
 #: case id -> reason. Every case not listed here runs and must pass.
-SKIP: Dict[str, str] = {}
+SKIP: Dict[str, str] = {**conformance_govern.SKIP}
 
 def load(rel: str) -> Dict[str, Any]:
     case: Dict[str, Any] = json.loads((CONFORMANCE / rel).read_text())
@@ -288,6 +289,8 @@ class Runner:
             return {"state": breaker.state.value, "failures": breaker.failures}
         if call == "clock_sleeps":
             return len(self.sleeps())
+        if call in conformance_govern.WRAPPER_CALLS:
+            return conformance_govern.wrapper_step(client, call, args, project)
         if call in PRIVATE_CALLS:
             return project(getattr(client, f"_{call}")(**args))
         method = getattr(client, call, None)
@@ -533,7 +536,9 @@ def test_case(rel: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     suite = suite_of(rel)
     if case["id"] in SKIP:
         pytest.skip(SKIP[case["id"]])
-    if suite in PURE_SUITES:
+    if conformance_govern.is_pure(suite, case):
+        conformance_govern.run_pure(case, check_error, subset_match)
+    elif suite in PURE_SUITES:
         run_pure(suite, case, tmp_path)
     else:
         run_scripted(case, request.getfixturevalue("mock"), tmp_path)

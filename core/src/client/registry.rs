@@ -187,17 +187,25 @@ impl Client {
                 fail_mode,
                 error: None,
             },
-            Err(e) => ConnectionTest {
-                connected: false,
-                status: "error".into(),
-                latency_ms: None,
-                api_version: None,
-                environment: None,
-                organization: None,
-                agent_id: self.agent_id().map(str::to_string),
-                fail_mode,
-                error: Some(e.display_with_code()),
-            },
+            Err(e) => ConnectionTest::failure(self.agent_id().map(str::to_string), fail_mode, e.display_with_code()),
+        }
+    }
+}
+
+impl ConnectionTest {
+    /// The result of a failed connection test, for every binding (also when the call itself could not run): the
+    /// success's attributes (Q28 fixed), `unknown` where no deployment info was read, the error's text.
+    pub fn failure(agent_id: Option<String>, fail_mode: impl Into<String>, error: impl Into<String>) -> ConnectionTest {
+        ConnectionTest {
+            connected: false,
+            status: "error".into(),
+            latency_ms: None,
+            api_version: Some("unknown".into()),
+            environment: Some("unknown".into()),
+            organization: None,
+            agent_id,
+            fail_mode: fail_mode.into(),
+            error: Some(error.into()),
         }
     }
 }

@@ -325,6 +325,12 @@ impl AuthorizationDecision {
         }
     }
 
+    /// Whether a host may run the action (DECISIONS D24): the verdict permits execution and `execution_allowed`
+    /// does not forbid it. `execution_allowed` only ever restricts: it never permits a denied or pending decision.
+    pub fn permits_execution(&self) -> bool {
+        self.decision.permits_execution() && self.execution_allowed
+    }
+
     /// `.status` of PROTOCOL §6.2, derived from the decision.
     pub fn status(&self) -> &'static str {
         match self.decision {
