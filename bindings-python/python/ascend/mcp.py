@@ -22,7 +22,13 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Dict, Generator, List, Optional, Set, Tuple, TypeVar, cast
 
 from ._deprecation import warn_once
+
+# ``X as X`` and the ``Ascend*Error`` aliases: names the peer's ``ascend.mcp`` re-exports from its siblings.
+from .client import AscendClient as AscendClient
 from .exceptions import AuthorizationError, ConnectionError, OWKAIError, TimeoutError
+from .exceptions import CircuitBreakerOpen as CircuitBreakerOpen
+from .exceptions import ConnectionError as AscendConnectionError  # noqa: F401
+from .exceptions import TimeoutError as AscendTimeoutError  # noqa: F401
 from .models import AuthorizationDecision, Decision
 
 __all__ = [

@@ -21,6 +21,7 @@ from ..exceptions import ConnectionError as AscendConnectionError
 from ..exceptions import OWKAIError
 from ..exceptions import TimeoutError as AscendTimeoutError
 from .ast_analyzer import ASTAnalysisResult, ASTAnalyzer
+from .ast_analyzer import analyze_code as analyze_code  # the peer's dynamic_code re-exports it
 
 __all__ = [
     "SafeEvaluator",
