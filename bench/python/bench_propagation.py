@@ -65,6 +65,7 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=8)
     ap.add_argument("--seed", type=int, default=14)
     args = ap.parse_args()
+    args.ours_python, args.peer_python = os.path.abspath(args.ours_python), os.path.abspath(args.peer_python)
     if not 1 <= args.trials <= 100:
         ap.error("--trials must be 1..100")
 
