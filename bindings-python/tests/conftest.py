@@ -251,7 +251,10 @@ def make_fake_module() -> types.ModuleType:
     module = types.ModuleType("ascend._native")
     module.__fake__ = True  # type: ignore[attr-defined]
     if _REAL_NATIVE is not None:
-        for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS"):
+        for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS", "connection_failure",
+                     # ascend_core::govern: pure rules the wrappers and the MCP kill-switch consumer use
+                     "McpKillSwitch", "permits_execution", "classify_command", "plan_command", "code_request",
+                     "command_patterns"):
             setattr(module, name, getattr(_REAL_NATIVE, name))
     module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
     module.Client = FakeClient  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ pub mod config;
 pub mod dispatch;
 pub mod error;
 pub mod failmode;
+pub mod govern;
 pub mod lane;
 pub mod log;
 pub mod model;

@@ -19,6 +19,13 @@ __all__ = [
     "CircuitBreaker",
     "ReplayCache",
     "DevServer",
+    "McpKillSwitch",
+    "permits_execution",
+    "classify_command",
+    "command_patterns",
+    "plan_command",
+    "code_request",
+    "connection_failure",
     "normalise_decision",
     "_decision_object",
     "set_decision_types",
@@ -200,7 +207,7 @@ def cvss_score(vector: str) -> str:
 def webhook_verify(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -214,7 +221,7 @@ def webhook_verify(
 def webhook_verify_signature(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -223,7 +230,7 @@ def webhook_verify_signature(
 
 def webhook_sign(
     payload: bytes,
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     msg_id: Optional[str],
     timestamp: Optional[int],
     scheme: str = "standard_webhooks",
@@ -235,3 +242,39 @@ def webhook_sign(
 def set_log_handler(fn: Callable[[int, str, str, Dict[str, str]], None]) -> None:
     """Route core log records to ``fn(level, target, message, fields)``; ``level`` is a Python ``logging`` level
     number, ``fields`` the record's structured fields (already masked)."""
+
+@final
+class McpKillSwitch:
+    """The core's MCP kill-switch consumer (``govern::McpKillSwitch``): a thread-safe blocklist of MCP servers."""
+
+    def __new__(cls) -> McpKillSwitch: ...
+    def apply_message(self, message: Any) -> bool:
+        """Apply a BLOCK/UNBLOCK message (a dict of JSON values); whether the blocklist changed."""
+    def is_blocked(self, mcp_server: Optional[str] = None, config_id: Optional[str] = None) -> bool:
+        """Whether the server is blocked, by name or by configuration id."""
+    def reset(self) -> None:
+        """Unblock everything."""
+    def blocked_servers(self) -> List[str]:
+        """Blocked server names, sorted."""
+
+def permits_execution(decision: Optional[str], execution_allowed: Any) -> bool:
+    """DECISIONS D24 (``govern::permits_execution``): the verdict permits execution and ``execution_allowed`` (a
+    bool, or ``None`` for absent) does not forbid it."""
+
+def classify_command(command: Union[str, List[str]]) -> Tuple[str, str]:
+    """``(risk_level, command_name)`` of a command line or argument list (``govern::classify``)."""
+
+def command_patterns() -> List[Tuple[str, List[str]]]:
+    """The classifier's patterns (``govern::classify::COMMAND_PATTERNS``): ``(risk level, regexes)``, most severe
+    first."""
+
+def plan_command(command: Union[str, List[str]], options: Dict[str, Any]) -> Dict[str, Any]:
+    """The subprocess wrapper's plan (``govern::command::plan``): ``{"plan": "refuse"|"run"|"ask", ...}``."""
+
+def code_request(
+    code: str, mode: str, risk_level: Optional[str], max_severity: Optional[str], finding_count: int
+) -> Dict[str, Any]:
+    """The dynamic-code wrapper's ``evaluate_action`` keyword arguments (``govern::code::evaluation_request``)."""
+
+def connection_failure(error: str, agent_id: Optional[str], fail_mode: str) -> Dict[str, Any]:
+    """``test_connection``'s result when the call itself failed (``ConnectionTest::failure``)."""
