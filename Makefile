@@ -28,8 +28,9 @@ conformance-index:
 fmt:
 	$(CARGO) fmt --all
 
-# Criterion benchmarks of the core, then the Python round-trip benchmark (ours vs the peer vs bare HTTP floors and
-# `import ascend` time; builds the wheel with `make python` only when it is missing or stale). See README.md.
+# Criterion benchmarks of the core and the spool benchmark (append at 1k/10k entries, replay rate), then the
+# Python round-trip benchmark (ours vs the peer vs bare HTTP floors and `import ascend` time; builds the wheel
+# with `make python` only when it is missing or stale). See README.md.
 bench:
 	$(CARGO) bench -p ascend-core
 	bash bench/python/run.sh

@@ -7,7 +7,6 @@
 mod blocking;
 mod client;
 mod convert;
-mod devserver;
 mod errors;
 mod govern;
 mod logging;
@@ -32,7 +31,6 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::CircuitBreaker>()?;
     m.add_class::<pure::ReplayCache>()?;
-    m.add_class::<devserver::DevServer>()?;
     m.add_class::<govern::McpKillSwitch>()?;
     m.add_function(wrap_pyfunction!(govern::permits_execution, m)?)?;
     m.add_function(wrap_pyfunction!(govern::classify_command, m)?)?;

@@ -18,7 +18,6 @@ __all__ = [
     "Client",
     "CircuitBreaker",
     "ReplayCache",
-    "DevServer",
     "McpKillSwitch",
     "permits_execution",
     "classify_command",
@@ -148,35 +147,6 @@ class ReplayCache:
         """Whether ``msg_id`` is recorded and not expired at ``now_unix``."""
     def check_and_insert(self, msg_id: str, now_unix: int, expires_at_unix: int) -> bool:
         """Records ``msg_id`` until ``expires_at_unix`` (inclusive) unless it is live; ``False`` for a replay."""
-
-@final
-class DevServer:
-    """The dev server (crate ``ascend-devserver``, binary ``ascend-dev``) running in this process on the core's
-    runtime; ``ascend.testing.DevServer`` wraps it."""
-
-    def __new__(cls, params: Dict[str, Any]) -> DevServer:
-        """Start serving before returning (GIL released). ``params`` (all optional, ``None`` = default): ``db``
-        (SQLite path, default ``":memory:"``), ``api_key`` / ``admin_token`` (generated when missing), ``deny_at`` and
-        ``auto_approve_below`` (0-100), ``require_registration`` (bool), ``host`` (a loopback IP, default
-        ``127.0.0.1``), ``port`` (default 0: a free port). Unknown key: ``VALIDATION_ERROR``; wrong type:
-        ``CONFIGURATION_ERROR``; bind or database failure: ``CONFIGURATION_ERROR``."""
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
-    @property
-    def api_key(self) -> str: ...
-    @property
-    def admin_token(self) -> str: ...
-    @property
-    def running(self) -> bool: ...
-    def approve(self, action_id: str, comment: Optional[str] = None) -> str:
-        """Approve pending action ``action_id`` (reviewer ``in-process``); returns the action as JSON.
-        ``NOT_FOUND`` / ``CONFLICT`` (not pending) / ``VALIDATION_ERROR`` (not an integer id); ``CONNECTION_ERROR``
-        once stopped."""
-    def deny(self, action_id: str, reason: str) -> str:
-        """Deny pending action ``action_id`` with ``reason``; returns the action as JSON (errors as ``approve``)."""
-    def stop(self) -> None:
-        """Stop serving: long polls end, in-flight requests finish (GIL released). Idempotent."""
 
 def set_log_level_source(fn: Callable[[], int]) -> None:
     """``fn()`` gives the effective level of the logger core records go to; records below it are not produced."""
