@@ -2,12 +2,14 @@
 SHELL := /bin/bash
 
 include bindings-python/python.mk
+include bindings-node/node.mk
+include uniffi.mk
 CARGO ?= cargo
 PYTHON ?= python3
 
 .PHONY: test lint rust-test devserver-e2e examples-test conformance-index bench fmt demo
 
-test: lint rust-test python-test devserver-e2e examples-test
+test: lint rust-test python-test node-test uniffi-test devserver-e2e examples-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -34,6 +36,8 @@ fmt:
 bench:
 	$(CARGO) bench -p ascend-core
 	bash bench/python/run.sh
+	$(MAKE) node-bench
+	$(MAKE) uniffi-bench
 
 # The first guide end to end: builds ascend-dev and (if .venv lacks it) the wheel, starts the server on a free
 # loopback port with --deny-at 98, runs examples/python/first_governed_action.py, stops the server.

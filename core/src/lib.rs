@@ -25,6 +25,10 @@ pub mod spool;
 pub mod transport;
 pub mod webhook;
 
+// The UniFFI component of the core: the derives on the API records (`api::records`) and enums.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("ascend_core");
+
 pub use cancel::CancelToken;
 pub use client::{Client, Escalation};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
