@@ -65,10 +65,11 @@ def test_construction_passes_every_parameter(fake_native):
                      audit_spool_path="/tmp/spool")
     params = native_client(c).params
     assert params == {"api_key": "owkai_k", "agent_id": "a1", "agent_name": None, "api_url": "https://h/",
-                      "environment": "production", "fail_mode": "open", "timeout": 2.5, "max_retries": 3,
+                      "environment": "production", "fail_mode": "open", "timeout": 2.5,
                       "enable_circuit_breaker": True, "circuit_breaker_threshold": 5, "circuit_breaker_timeout": 30,
                       "signing_secret": None, "debug": False, "audit_spool_path": "/tmp/spool",
-                      "prescore_rules_path": None, "local_auto_approve_below": None}
+                      "prescore_rules_path": None, "local_auto_approve_below": None, "app_info": None}
+    # max_retries left at the peer's default is not passed: the core falls back to ASCEND_MAX_RETRIES, then 3.
     assert c.api_url == "https://h" and c.fail_mode is FailMode.OPEN and c.timeout == 2.5 and c.agent_name == "a1"
     assert fake_native.log_handlers  # core logs are forwarded to Python logging
 

@@ -295,11 +295,20 @@ impl Config {
         let api_key = first(&p.api_key, &["ASCEND_API_KEY", "OWKAI_API_KEY"]);
         let agent_id = first(&p.agent_id, &["ASCEND_AGENT_ID"]);
         let agent_name = first(&p.agent_name, &["ASCEND_AGENT_NAME"]).or_else(|| agent_id.clone());
-        let fail_mode = match &p.fail_mode {
-            None => FailMode::Closed,
-            Some(s) => FailMode::parse(s).ok_or_else(|| {
+        if agent_id.is_none() {
+            warn_missing_agent_id();
+        }
+        let fail_mode = match (&p.fail_mode, env("ASCEND_FAIL_MODE")) {
+            (Some(s), _) => FailMode::parse(s).ok_or_else(|| {
                 Error::config("fail_mode", format!("'{s}' is not a valid FailMode (expected closed, open or local)"))
             })?,
+            (None, Some(s)) => FailMode::parse(&s).ok_or_else(|| {
+                Error::config(
+                    "ASCEND_FAIL_MODE",
+                    format!("ASCEND_FAIL_MODE='{s}' is not a valid FailMode (expected closed, open or local)"),
+                )
+            })?,
+            (None, None) => FailMode::Closed,
         };
         let signing_secret = first(&p.signing_secret, &["ASCEND_SIGNING_SECRET"]).map(Secret::new);
         let api_key = match api_key {
@@ -312,11 +321,33 @@ impl Config {
             }
         };
 
-        let timeout = positive_seconds("timeout", p.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
-        let max_retries = match p.max_retries {
-            None => DEFAULT_MAX_RETRIES,
-            Some(n) if (0..=100).contains(&n) => n as u32,
-            Some(n) => return Err(Error::config("max_retries", format!("max_retries must be 0..=100, got {n}"))),
+        let timeout = match (p.timeout, env("ASCEND_TIMEOUT")) {
+            (Some(t), _) => positive_seconds("timeout", t)?,
+            (None, Some(s)) => {
+                s.trim().parse::<f64>().ok().and_then(|t| positive_seconds("ASCEND_TIMEOUT", t).ok()).ok_or_else(
+                    || {
+                        Error::config(
+                            "ASCEND_TIMEOUT",
+                            format!("ASCEND_TIMEOUT must be a positive number of seconds, got '{s}'"),
+                        )
+                    },
+                )?
+            }
+            (None, None) => positive_seconds("timeout", DEFAULT_TIMEOUT)?,
+        };
+        let max_retries = match (p.max_retries, env("ASCEND_MAX_RETRIES")) {
+            (Some(n), _) if (0..=100).contains(&n) => n as u32,
+            (Some(n), _) => return Err(Error::config("max_retries", format!("max_retries must be 0..=100, got {n}"))),
+            (None, Some(s)) => match s.trim().parse::<u32>() {
+                Ok(n) if n <= 100 => n,
+                _ => {
+                    return Err(Error::config(
+                        "ASCEND_MAX_RETRIES",
+                        format!("ASCEND_MAX_RETRIES must be an integer 0..=100, got '{s}'"),
+                    ))
+                }
+            },
+            (None, None) => DEFAULT_MAX_RETRIES,
         };
         let circuit_breaker_threshold = match p.circuit_breaker_threshold {
             None => DEFAULT_BREAKER_THRESHOLD,
@@ -364,6 +395,16 @@ impl Config {
             user_agent: user_agent(p.binding.as_ref(), p.app_info.as_deref()),
         })
     }
+}
+
+/// Logs once per process that a client has no agent id (its actions are attributed to `unknown`).
+fn warn_missing_agent_id() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        tracing::warn!(
+            "no agent_id configured: pass agent_id= or set ASCEND_AGENT_ID; actions are attributed to agent 'unknown'"
+        );
+    });
 }
 
 fn positive_seconds(field: &str, v: f64) -> Result<Duration> {
@@ -479,6 +520,36 @@ mod tests {
         assert_eq!(c.api_key.expose(), "from-owkai");
         assert_eq!(c.agent_name.as_deref(), Some("agent-7"));
         assert!(!format!("{c:?}").contains("from-owkai"));
+    }
+
+    #[test]
+    fn timeout_retries_and_fail_mode_fall_back_to_env() {
+        let with_env = |pairs: &[(&str, &str)]| {
+            let mut p = params("https://h");
+            p.env = Some(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+            p
+        };
+        let vars = [("ASCEND_TIMEOUT", "2.5"), ("ASCEND_MAX_RETRIES", "7"), ("ASCEND_FAIL_MODE", "open")];
+        let c = Config::resolve(&with_env(&vars)).unwrap();
+        assert_eq!((c.timeout, c.max_retries, c.fail_mode), (Duration::from_millis(2500), 7, FailMode::Open));
+        let mut p = with_env(&vars);
+        (p.timeout, p.max_retries, p.fail_mode) = (Some(1.0), Some(0), Some("local".into()));
+        let c = Config::resolve(&p).unwrap();
+        assert_eq!((c.timeout, c.max_retries, c.fail_mode), (Duration::from_secs(1), 0, FailMode::Local));
+        let c = Config::resolve(&with_env(&[])).unwrap();
+        assert_eq!((c.timeout.as_secs_f64(), c.max_retries, c.fail_mode), (DEFAULT_TIMEOUT, 3, FailMode::Closed));
+        for (var, bad) in [
+            ("ASCEND_TIMEOUT", "soon"),
+            ("ASCEND_TIMEOUT", "-1"),
+            ("ASCEND_MAX_RETRIES", "many"),
+            ("ASCEND_MAX_RETRIES", "101"),
+            ("ASCEND_FAIL_MODE", "sideways"),
+        ] {
+            let e = Config::resolve(&with_env(&[(var, bad)])).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ConfigurationError, "{var}={bad}");
+            assert_eq!(e.details["field"], var, "{var}={bad}");
+            assert!(e.message.contains(var), "{}", e.message);
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub fn decide(mode: FailMode, error: Error, threshold: f64, local: impl FnOnce()
     }
     match mode {
         FailMode::Closed => {
-            tracing::error!(code = %error.code, "ASCEND unreachable, fail_mode=closed, blocking action");
+            tracing::debug!(code = %error.code, "ASCEND unreachable, fail_mode=closed, raising");
             Verdict::Raise(error)
         }
         FailMode::Open => {

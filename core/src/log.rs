@@ -106,8 +106,12 @@ static MAX_LEVEL: AtomicU8 = AtomicU8::new(LogLevel::Info as u8);
 static INSTALLED: OnceLock<bool> = OnceLock::new();
 
 /// Registers the sink (replacing any previous one) and installs the core's `tracing` subscriber once (a no-op
-/// if the host process already installed a global subscriber of its own).
+/// if the host process already installed a global subscriber of its own). A valid `ASCEND_LOG` sets the
+/// initial level ([`env_level`]); a binding that mirrors its host logger's level may change it later.
 pub fn set_sink(sink: Arc<dyn LogSink>) {
+    if let Some(level) = env_level() {
+        set_max_level(Some(level));
+    }
     *SINK.write().unwrap_or_else(|p| p.into_inner()) = Some(sink);
     install();
 }

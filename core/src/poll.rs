@@ -49,6 +49,12 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// The `wait` query value of a status poll: the advertised maximum capped by the time left, whole seconds, at
+/// least one (`None`: a plain poll).
+fn wait_seconds(long_poll_max: Option<f64>, remaining: Duration) -> Option<f64> {
+    long_poll_max.map(|max| max.min(remaining.as_secs_f64()).floor()).filter(|w| *w >= 1.0)
+}
+
 impl Client {
     /// Polls `GET /api/v1/actions/{id}/status` until the decision is not PENDING or `timeout` seconds pass.
     /// Never turns an undecided action into an allow (D4): the end of the wait is a `TIMEOUT` error in every
@@ -91,7 +97,7 @@ impl Client {
                 return Err(decision_timeout(timeout));
             }
             let remaining = deadline - elapsed;
-            let wait_param = long_poll.map(|max| max.min(remaining.as_secs_f64()).floor()).filter(|w| *w >= 1.0);
+            let wait_param = wait_seconds(long_poll, remaining);
             let notified = guard.notify.notified();
             tokio::pin!(notified);
             notified.as_mut().enable();
@@ -143,6 +149,11 @@ impl Client {
             let elapsed = clock.monotonic().saturating_sub(start);
             if elapsed >= deadline {
                 return Err(decision_timeout(timeout));
+            }
+            // Long polling was just advertised on a plain poll: the next poll is a long poll, sent at once, so a
+            // decision made during what would have been the first interval arrives without waiting for it.
+            if wait_param.is_none() && wait_seconds(long_poll, deadline - elapsed).is_some() {
+                continue;
             }
             let pause = interval.min(deadline - elapsed);
             if wait_param.is_some() && pause.is_zero() {

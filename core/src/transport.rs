@@ -217,7 +217,10 @@ impl Transport {
             let correlation_id = new_correlation_id();
             let elapsed = self.clock.monotonic().saturating_sub(start);
             let timeout = per_attempt.min(hard_cap.saturating_sub(elapsed).max(Duration::from_millis(1)));
-            match self.attempt(req, body_text.as_deref(), &correlation_id, timeout).await {
+            let sent_at = self.clock.monotonic();
+            let outcome = self.attempt(req, body_text.as_deref(), &correlation_id, timeout).await;
+            log_attempt(req, &outcome, self.clock.monotonic().saturating_sub(sent_at), attempt, &correlation_id);
+            match outcome {
                 Ok(reply) => {
                     if let Some(b) = &self.breaker {
                         b.record_success();
@@ -354,6 +357,31 @@ impl Transport {
             retry_after: None,
             breaker_failure: true,
         }
+    }
+}
+
+/// The one DEBUG line per request attempt (`ASCEND_LOG=debug`): method, path, status (0 when no response),
+/// latency, attempt number (0-based) and correlation id, as structured fields; an error code when it failed.
+fn log_attempt(
+    req: &Request,
+    outcome: &std::result::Result<Reply, AttemptFailure>,
+    latency: Duration,
+    attempt: u32,
+    correlation_id: &str,
+) {
+    if !crate::log::enabled(crate::log::LogLevel::Debug) {
+        return;
+    }
+    let latency_ms = (latency.as_secs_f64() * 1000.0 * 10.0).round() / 10.0;
+    match outcome {
+        Ok(reply) => tracing::debug!(
+            method = %req.method, path = %req.path, status = reply.status, latency_ms, attempt, correlation_id,
+            "request"
+        ),
+        Err(f) => tracing::debug!(
+            method = %req.method, path = %req.path, status = f.error.status_code.unwrap_or(0), latency_ms, attempt,
+            correlation_id, code = %f.error.code, "request"
+        ),
     }
 }
 

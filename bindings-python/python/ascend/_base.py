@@ -235,6 +235,10 @@ def private_native_params(**params: Any) -> Iterator[None]:
         _PRIVATE_PARAMS.reset(token)
 
 
+#: Constructor parameters with an environment fallback, and the peer's default of each.
+_ENV_BACKED_DEFAULTS = (("timeout", 5), ("max_retries", 3), ("fail_mode", "closed"))
+
+
 class ClientBase:
     """Construction and configuration shared by :class:`AscendClient` and :class:`AsyncAscendClient`."""
 
@@ -260,8 +264,14 @@ class ClientBase:
         audit_spool_path: Optional[str] = None,
         prescore_rules_path: Optional[str] = None,
         local_auto_approve_below: Optional[float] = None,
+        app_info: Optional[str] = None,
     ):
         params = kwargs_of(locals())
+        # The peer's defaults, exactly as given (same value and type), count as "not given", so the core applies
+        # PROTOCOL §1.2: argument, then ASCEND_TIMEOUT / ASCEND_MAX_RETRIES / ASCEND_FAIL_MODE, then the default.
+        for name, default in _ENV_BACKED_DEFAULTS:
+            if type(params[name]) is type(default) and params[name] == default:
+                del params[name]
         if isinstance(fail_mode, FailMode):
             params["fail_mode"] = fail_mode.value
         params.update(_PRIVATE_PARAMS.get() or {})

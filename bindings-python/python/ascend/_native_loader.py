@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import threading
 from contextlib import contextmanager
@@ -46,6 +47,27 @@ def _forward_log(level: int, target: str, message: str, fields: Optional[Dict[st
         _native_log.log(level, "%s", text, extra=extra)
 
 
+_ENV_LEVELS = {"error": logging.ERROR, "warn": logging.WARNING, "warning": logging.WARNING, "info": logging.INFO,
+               "debug": logging.DEBUG, "trace": 5}
+
+
+def configure_env_logging() -> Optional[logging.Handler]:
+    """``ASCEND_LOG=debug`` (or ``info``, ``warning``, ``error``, ``trace``) shows the SDK's records without any
+    logging setup: the ``ascend`` logger gets that level (unless the application set one) and, when neither it nor
+    the root logger has a handler, a stderr handler of its own (returned). Unset or unknown: nothing changes."""
+    level = _ENV_LEVELS.get(os.environ.get("ASCEND_LOG", "").strip().lower())
+    if level is None:
+        return None
+    if _native_log.level == logging.NOTSET:
+        _native_log.setLevel(level)
+    if _native_log.handlers or logging.getLogger().handlers:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    _native_log.addHandler(handler)
+    return handler
+
+
 def load_native() -> ModuleType:
     """Import the extension once (installing the log forwarder and the decision types it builds); ``ImportError``
     with a hint when it is missing."""
@@ -61,6 +83,7 @@ def load_native() -> ModuleType:
                     "ascend._native (the Rust core of the ASCEND SDK) is not available; install the "
                     "ascend-sdk-rs wheel or build it with `maturin develop` in bindings-python/"
                 ) from exc
+            configure_env_logging()
             module.set_log_handler(_forward_log)
             module.set_log_level_source(_native_log.getEffectiveLevel)
             from .models import AuthorizationDecision, Decision, RiskLevel  # models import this module

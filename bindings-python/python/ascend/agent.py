@@ -10,8 +10,18 @@ import logging
 from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 from ._govern import permits_execution
+
+# ``X as X``: names the peer's ``ascend.agent`` re-exports from its siblings (``from ascend.agent import AgentAction``).
+from .client import OWKAIClient as OWKAIClient
 from .exceptions import AuthorizationError, TimeoutError
+from .models import ActionContext as ActionContext
+from .models import AgentAction as AgentAction
 from .models import AuthorizationDecision, Decision
+from .models import DecisionStatus as DecisionStatus
+from .models import RiskIndicators as RiskIndicators
+
+#: The peer's ``ascend.agent.T`` type variable.
+T = TypeVar("T")
 
 __all__ = ["AuthorizedAgent"]
 

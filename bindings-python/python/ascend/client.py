@@ -31,6 +31,28 @@ from ._base import (
 )
 from ._logging import AscendLogger
 from ._native_loader import native_call
+
+# Names the peer's ``ascend.client`` re-exports from its siblings (``from ascend.client import AgentAction`` works).
+from .constants import API_ENDPOINTS as API_ENDPOINTS
+from .constants import DEFAULT_API_URL as DEFAULT_API_URL
+from .constants import DEFAULT_BULK_CONCURRENCY as DEFAULT_BULK_CONCURRENCY
+from .constants import DEFAULT_HEARTBEAT_INTERVAL as DEFAULT_HEARTBEAT_INTERVAL
+from .constants import DEFAULT_KILL_SWITCH_INTERVAL as DEFAULT_KILL_SWITCH_INTERVAL
+from .constants import DEFAULT_MAX_RETRIES as DEFAULT_MAX_RETRIES
+from .constants import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from .constants import MAX_BULK_ACTIONS as MAX_BULK_ACTIONS
+from .constants import SDK_VERSION as SDK_VERSION
+from .constants import USER_AGENT as USER_AGENT
+from .exceptions import AuthenticationError as AuthenticationError
+from .exceptions import AuthorizationError as AuthorizationError
+from .exceptions import CircuitBreakerOpen as CircuitBreakerOpen
+from .exceptions import ConfigurationError as ConfigurationError
+from .exceptions import ConnectionError as ConnectionError
+from .exceptions import KillSwitchError as KillSwitchError
+from .exceptions import OWKAIError as OWKAIError
+from .exceptions import RateLimitError as RateLimitError
+from .exceptions import TimeoutError as TimeoutError
+from .exceptions import ValidationError as ValidationError
 from .models import (
     ActionDetails,
     AgentHealthStatus,
@@ -43,6 +65,10 @@ from .models import (
     Webhook,
     WebhookTestResult,
 )
+from .models import AgentAction as AgentAction
+from .models import BulkActionResult as BulkActionResult
+from .models import Decision as Decision
+from .models import DecisionStatus as DecisionStatus
 
 if TYPE_CHECKING:
     from . import _native
@@ -126,9 +152,11 @@ class AscendClient(ClientBase):
     ``AscendClient(api_key=None, agent_id=None, agent_name=None, api_url=None, environment="production",
     fail_mode="closed", timeout=5, max_retries=3, enable_circuit_breaker=True, circuit_breaker_threshold=5,
     circuit_breaker_timeout=30, signing_secret=None, debug=False)``; keyword-only extensions ``audit_spool_path``,
-    ``prescore_rules_path`` and ``local_auto_approve_below`` (fail mode LOCAL's threshold until ``register()``
-    learns the agent's from the registry, D17; default 70). Proceed with an action only when the returned
-    decision is ``Decision.ALLOWED``.
+    ``prescore_rules_path``, ``local_auto_approve_below`` (fail mode LOCAL's threshold until ``register()``
+    learns the agent's from the registry, D17; default 70) and ``app_info`` (the host application, appended to the
+    User-Agent). ``timeout``, ``max_retries`` and ``fail_mode`` left at their defaults fall back to
+    ``ASCEND_TIMEOUT``, ``ASCEND_MAX_RETRIES`` and ``ASCEND_FAIL_MODE``. Proceed with an action only when the
+    returned decision is ``Decision.ALLOWED``.
     """
 
     def _call(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:

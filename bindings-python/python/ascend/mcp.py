@@ -28,8 +28,15 @@ from ._deprecation import warn_once
 from ._govern import json_safe
 from ._native_loader import native_call
 from .aio import AsyncAscendClient
+
+# ``X as X`` and the ``Ascend*Error`` aliases: names the peer's ``ascend.mcp`` re-exports from its siblings.
+from .client import AscendClient as AscendClient
 from .exceptions import AuthorizationError, OWKAIError, TimeoutError
+from .exceptions import CircuitBreakerOpen as CircuitBreakerOpen
+from .exceptions import ConnectionError as AscendConnectionError  # noqa: F401
+from .exceptions import TimeoutError as AscendTimeoutError  # noqa: F401
 from .models import AuthorizationDecision
+from .models import Decision as Decision
 
 __all__ = [
     "DEFAULT_CONFIG",

@@ -15,6 +15,7 @@ from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple
 
 from ._native_loader import native_call
 from .exceptions import OWKAIError, ValidationValueError, from_native
+from .exceptions import ValidationError as ValidationError  # the peer's ascend.models re-exports it
 
 __all__ = [
     "WireEnum",

@@ -3,12 +3,12 @@
 use super::*;
 
 impl Client {
-    /// Refuses governed calls while blocked (before any network I/O); warns once if polling never started.
+    /// Refuses governed calls while blocked (before any network I/O); notes once at DEBUG if polling never started.
     pub(crate) fn gate(&self) -> Result<()> {
         let mut k = self.inner.kill.lock().unwrap_or_else(|p| p.into_inner());
         if !k.started && !k.warned {
             k.warned = true;
-            tracing::warn!("kill-switch polling was never started on this client; call start_kill_switch_polling()");
+            tracing::debug!("kill-switch polling was never started on this client; call start_kill_switch_polling()");
         }
         if k.blocked {
             let reason = k.reason.clone();

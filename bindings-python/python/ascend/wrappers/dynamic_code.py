@@ -19,6 +19,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Type
 
 from .._native_loader import native_call
 from .ast_analyzer import ASTAnalysisResult, ASTAnalyzer
+from .ast_analyzer import analyze_code as analyze_code  # the peer's dynamic_code re-exports it
 from .subprocess import GovernanceError as _CommandGovernanceError
 from .subprocess import _ask_ascend
 
