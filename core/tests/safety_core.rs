@@ -252,3 +252,78 @@ fn breaker_debug_shows_state_and_failures() {
     let s = format!("{b:?}");
     assert!(s.contains("CircuitBreaker") && s.contains("Closed") && s.contains("failures: 1"), "{s}");
 }
+
+#[test]
+fn risk_level_raw_keeps_only_what_was_not_canonical() {
+    let mk = |v: serde_json::Value| AuthorizationDecision::from_json(&json!({"status": "pending", "risk_level": v}));
+    let d = mk(json!("medium"));
+    assert_eq!((d.risk_level.map(|l| l.as_str()), d.risk_level_raw.as_deref()), (Some("medium"), None));
+    let d = mk(json!("HIGH"));
+    assert_eq!((d.risk_level.map(|l| l.as_str()), d.risk_level_raw.as_deref()), (Some("high"), Some("HIGH")));
+    let d = mk(json!(3));
+    assert_eq!((d.risk_level, d.risk_level_raw.as_deref()), (None, Some("3")));
+    let d = mk(json!(null));
+    assert_eq!((d.risk_level, d.risk_level_raw), (None, None));
+}
+
+#[test]
+fn request_correlation_id_fills_only_a_missing_one() {
+    let mut d = AuthorizationDecision::from_json(&json!({"id": 1, "status": "approved"}));
+    assert_eq!(d.correlation_id(), None);
+    d.set_request_correlation_id("req-1");
+    assert_eq!(d.correlation_id(), Some("req-1"));
+    d.set_request_correlation_id("req-2");
+    assert_eq!(d.correlation_id(), Some("req-1"));
+    let mut d = AuthorizationDecision::from_json(&json!({"id": 1, "status": "approved", "correlation_id": "srv"}));
+    d.set_request_correlation_id("req-1");
+    assert_eq!(d.correlation_id(), Some("srv"));
+}
+
+#[test]
+fn projection_has_every_type_and_round_trips() {
+    let payload = json!({
+        "id": 9, "status": "approved", "risk_score": 41.5, "risk_level": "medium",
+        "conditions": ["c1"], "policy_violations": ["p1"], "required_approvers": ["a1"],
+        "approval_request_id": 77, "comments": "ok", "metadata": {"k": "v"}, "cvss_score": 5.5,
+    });
+    let d = AuthorizationDecision::from_json(&payload);
+    let j = d.to_json();
+    assert_eq!(j["action_id"], "9");
+    assert_eq!(j["risk_score"], json!(41.5));
+    assert_eq!(j["risk_level"], "medium");
+    assert_eq!(j["conditions"], json!(["c1"]));
+    assert_eq!(j["policy_violations"], json!(["p1"]));
+    assert_eq!(j["required_approvers"], json!(["a1"]));
+    assert_eq!(j["approval_request_id"], "77");
+    assert_eq!(j["comments"], "ok");
+    assert_eq!(j["execution_allowed"], true);
+    assert_eq!(j["metadata"]["k"], "v");
+    assert_eq!(j["cvss_score"], json!(5.5));
+    assert_eq!(j["mitre_tactic"], json!(null));
+    assert_eq!(j["raw"], payload);
+    let back = AuthorizationDecision::from_projection(&j);
+    assert_eq!(back, d);
+    // The projection's decision wins over its raw payload.
+    let mut j2 = j.clone();
+    j2["decision"] = json!("denied");
+    assert_eq!(AuthorizationDecision::from_projection(&j2).decision, Decision::Denied);
+}
+
+#[test]
+fn only_an_unknown_status_is_warned_about() {
+    use ascend_core::log::{set_max_level, set_sink, LogLevel, LogRecord};
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<LogRecord>>> = Arc::default();
+    let sink = seen.clone();
+    set_max_level(Some(LogLevel::Warn));
+    set_sink(Arc::new(move |r: LogRecord| sink.lock().unwrap().push(r)));
+    let warned = |status: &str| {
+        seen.lock().unwrap().iter().any(|r| {
+            r.message.contains("unknown decision status") && r.fields.iter().any(|(k, v)| k == "status" && v == status)
+        })
+    };
+    AuthorizationDecision::from_json(&json!({"id": 1, "status": "approved"}));
+    AuthorizationDecision::from_json(&json!({"id": 1, "status": "zz_unknown_marker"}));
+    assert!(warned("zz_unknown_marker"));
+    assert!(!warned("approved"));
+}
