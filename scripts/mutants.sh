@@ -5,7 +5,8 @@
 #   scripts/mutants.sh --in-diff [REF] only mutants in lines changed against REF (default: origin/main, else main),
 #                                      committed or not; run this before you stop
 #   scripts/mutants.sh [--in-diff [REF]] -- ARGS...   extra cargo-mutants arguments, e.g.
-#                                      -- --file core/src/failmode.rs --timeout 120 --in-place --baseline skip
+#                                      -- -F core/src/failmode.rs --timeout 120 --in-place --baseline skip
+#                                      (restrict files with -F REGEX: --file adds to the config globs)
 #
 # cargo-mutants is installed from crates.io into target/tools when missing. Results go to target/mutants/mutants.out.
 # The run fails when a mutant is missed (survives the tests) and is not listed, with its reason, in
@@ -30,20 +31,22 @@ while (($#)); do
             if [[ $# -gt 1 && "$2" != --* ]]; then base="$2"; shift; fi
             ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "mutants.sh: unknown argument '$1' (cargo-mutants arguments go after --)" >&2; exit 2 ;;
     esac
     shift
 done
 
-if ! "$TOOLS/bin/cargo-mutants" --version 2>/dev/null | grep -q "$CARGO_MUTANTS_VERSION"; then
+if ! "$TOOLS/bin/cargo-mutants" mutants --version 2>/dev/null | grep -q "$CARGO_MUTANTS_VERSION"; then
     echo "mutants.sh: installing cargo-mutants $CARGO_MUTANTS_VERSION into $TOOLS" >&2
     CARGO_TARGET_DIR="$ROOT/target/tools-build" \
         cargo install --locked cargo-mutants --version "$CARGO_MUTANTS_VERSION" --root "$TOOLS"
     rm -rf "$ROOT/target/tools-build"
 fi
 
-args=(mutants --jobs 1 --output "$OUT_DIR" --no-shuffle)
+args=(mutants --output "$OUT_DIR" --no-shuffle)
+# One build at a time (2 shared cores); cargo-mutants refuses --jobs together with --in-place.
+[[ " ${extra[*]-} " == *" --in-place "* ]] || args+=(--jobs 1)
 if [[ -n "$in_diff" ]]; then
     if [[ -z "$base" ]]; then
         if git rev-parse --verify -q origin/main >/dev/null; then base=origin/main; else base=main; fi
@@ -61,7 +64,7 @@ if [[ -n "$in_diff" ]]; then
 fi
 
 set +e
-"$TOOLS/bin/cargo-mutants" "${args[@]}" "${extra[@]}"
+"$TOOLS/bin/cargo-mutants" "${args[@]}" "${extra[@]+"${extra[@]}"}"
 rc=$?
 set -e
 # cargo-mutants: 0 all caught, 2 some missed, 3 some timed out; anything else (usage, baseline failure) is fatal.
