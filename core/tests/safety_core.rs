@@ -63,6 +63,8 @@ fn local_decision_records_the_score_and_the_error() {
     let d = failmode::local_decision(&err, &score_of(12.5));
     assert!(d.action_id.starts_with("fail_local_"), "{}", d.action_id);
     assert_eq!(d.risk_score, Some(12.5));
+    assert_eq!(d.risk_level, Some(score_of(12.5).risk_level));
+    assert!(d.risk_level.is_some());
     assert_eq!(d.conditions, vec!["fail_local_mode".to_string()]);
     assert_eq!(d.metadata["fail_mode"], "local");
     assert_eq!(d.metadata["local_risk_score"], json!(12.5));
