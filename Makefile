@@ -2,12 +2,14 @@
 SHELL := /bin/bash
 
 include bindings-python/python.mk
+include bindings-node/node.mk
+include uniffi.mk
 CARGO ?= cargo
 PYTHON ?= python3
 
 .PHONY: test lint rust-test devserver-e2e examples-test conformance-index bench fmt demo mutants
 
-test: lint rust-test python-test devserver-e2e examples-test
+test: lint rust-test python-test node-test uniffi-test devserver-e2e examples-test
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -28,11 +30,14 @@ conformance-index:
 fmt:
 	$(CARGO) fmt --all
 
-# Criterion benchmarks of the core, then the Python round-trip benchmark (ours vs the peer vs bare HTTP floors and
-# `import ascend` time; builds the wheel with `make python` only when it is missing or stale). See README.md.
+# Criterion benchmarks of the core and the spool benchmark (append at 1k/10k entries, replay rate), then the
+# Python round-trip benchmark (ours vs the peer vs bare HTTP floors and `import ascend` time; builds the wheel
+# with `make python` only when it is missing or stale). See README.md.
 bench:
 	$(CARGO) bench -p ascend-core
 	bash bench/python/run.sh
+	$(MAKE) node-bench
+	$(MAKE) uniffi-bench
 
 # Mutation testing of the safety core with cargo-mutants (installed into target/tools when missing); not part of
 # `make test` (hours on 2 cores). MUTANTS_ARGS="--in-diff" for changed lines only; see scripts/mutants.sh.

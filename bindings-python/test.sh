@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # `make python-test`: pytest (including the conformance runner against the mock server), mypy --strict,
-# stubtest of ascend._native and ruff, all against the wheel installed by build.sh.
+# stubtest of ascend._native and ascend._devserver, and ruff, all against the wheel installed by build.sh.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import ascend._native" 2>/dev/null; then
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import ascend._native, ascend._devserver" 2>/dev/null; then
     "$ROOT/bindings-python/build.sh"
 fi
 
@@ -19,8 +19,8 @@ echo "==> pytest"
 "$VENV/bin/python" -m pytest -q "$@"
 echo "==> mypy --strict"
 "$VENV/bin/python" -m mypy --strict
-echo "==> stubtest ascend._native"
-"$VENV/bin/python" -m mypy.stubtest ascend._native
+echo "==> stubtest ascend._native ascend._devserver"
+"$VENV/bin/python" -m mypy.stubtest ascend._native ascend._devserver
 echo "==> ruff"
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" check --config pyproject.toml ../examples/python ../bench/python

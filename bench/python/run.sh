@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Python benchmark (part of `make bench`): evaluate_action round trip of ours (the ascend-sdk-rs wheel in .venv)
 # against the pure-Python peer ascend-ai-sdk 2.7.1 (PyPI, in .venv-peer) and bare keep-alive HTTP floors, all
-# against one fixed-response server on 127.0.0.1; then `import ascend` time. About 1.5 minutes.
+# against one fixed-response server on 127.0.0.1; then `import ascend` time. Prints the stripped sizes of the two
+# extension modules first (size.sh). About 1.5 minutes.
 #
 #   bench/python/run.sh                        defaults (9 rounds x 1000 calls, 20 import runs)
 #   bench/python/run.sh --rounds 15 --json out.json
@@ -34,6 +35,9 @@ if [[ ! -x "$OUT/fixed_server" || "$ROOT/bench/python/fixed_server.rs" -nt "$OUT
 fi
 echo "==> building the Rust floor (cargo --release --example http_floor)"
 (cd "$ROOT" && cargo build -q --release -p ascend-core --example http_floor)
+
+echo "==> extension module sizes (bench/python/size.sh)"
+bash "$ROOT/bench/python/size.sh"
 
 exec "$ROOT/.venv/bin/python" "$ROOT/bench/python/bench_evaluate.py" \
   --server "$OUT/fixed_server" --floor "$CARGO_TARGET_DIR/release/examples/http_floor" \

@@ -11,7 +11,7 @@
 
 use crate::errors::{panic_error, to_pyerr};
 use ascend_core::dispatch::Output;
-use ascend_core::{lane, Error, ErrorCode};
+use ascend_core::{lane, Error};
 use futures_util::FutureExt;
 use pyo3::prelude::*;
 use pyo3_async_runtimes::{generic, TaskLocals};
@@ -112,27 +112,6 @@ where
         // the poll loop.
         py.check_signals()?;
     }
-}
-
-/// [`run_blocking`] for futures that start background tasks with `tokio::spawn` (the in-process dev server): the
-/// future runs as a task of the shared runtime, so what it spawns lives there too, never on this thread's lane,
-/// which nothing drives between calls.
-pub fn run_blocking_shared<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
-where
-    F: Future<Output = Result<T, Error>> + Send + 'static,
-    T: Send + 'static,
-{
-    run_blocking(
-        py,
-        async move {
-            match ascend_core::runtime::runtime().spawn(fut).await {
-                Ok(result) => result,
-                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                Err(_) => Err(Error::new(ErrorCode::Cancelled, "the call was cancelled (runtime shut down)")),
-            }
-        },
-        None,
-    )
 }
 
 // ------------------------------------------------------------------------------------------------ asyncio

@@ -150,6 +150,7 @@ fn parse_params(dict: &Bound<'_, PyDict>) -> Result<Parsed, Error> {
             "audit_spool_path" => p.audit_spool_path = opt_path(k, &v)?,
             "prescore_rules_path" => p.prescore_rules_path = opt_path(k, &v)?,
             "app_info" => p.app_info = opt_string(k, &v)?,
+            "local_auto_approve_below" => p.local_auto_approve_below = opt_f64(k, &v)?,
             "_clock" => (clock, manual) = parse_clock(&v)?,
             "_env" => p.env = parse_env(&v)?,
             _ => {

@@ -7,8 +7,8 @@
 mod blocking;
 mod client;
 mod convert;
-mod devserver;
 mod errors;
+mod govern;
 mod logging;
 mod pure;
 mod tables;
@@ -31,7 +31,13 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::Client>()?;
     m.add_class::<client::CircuitBreaker>()?;
     m.add_class::<pure::ReplayCache>()?;
-    m.add_class::<devserver::DevServer>()?;
+    m.add_class::<govern::McpKillSwitch>()?;
+    m.add_function(wrap_pyfunction!(govern::permits_execution, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::classify_command, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::command_patterns, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::plan_command, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::code_request, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::connection_failure, m)?)?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore, m)?)?;

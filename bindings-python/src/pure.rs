@@ -5,9 +5,10 @@
 use crate::blocking::{awaitable, run_blocking};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::model::AuthorizationDecision;
+use ascend_core::webhook::{SecretInput, WebhookSecret};
 use ascend_core::Error;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
 use serde_json::Value;
 
 fn parse_json(field: &str, text: &str) -> Result<Value, Error> {
@@ -65,7 +66,7 @@ fn payload_bytes(payload: &Bound<'_, PyAny>) -> Result<Vec<u8>, Error> {
 mod imp {
     //! Glue to the core's pre-scorer, CVSS scorer and webhook verifier/signer.
     use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
-    use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions};
+    use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions, WebhookSecret};
     use ascend_core::Error;
     use serde_json::Value;
     use std::sync::Arc;
@@ -146,7 +147,7 @@ mod imp {
     pub fn webhook_verify(
         body: &[u8],
         headers: &[(String, String)],
-        secrets: &[String],
+        secrets: &[WebhookSecret],
         opts: &VerifyOptions,
     ) -> Result<Value, Error> {
         Ok(webhook::verify(body, headers, secrets, opts)?.to_json())
@@ -155,7 +156,7 @@ mod imp {
     pub fn webhook_verify_signature(
         body: &[u8],
         headers: &[(String, String)],
-        secrets: &[String],
+        secrets: &[WebhookSecret],
         opts: &VerifyOptions,
     ) -> Result<Value, Error> {
         let m = webhook::verify_signature(body, headers, secrets, opts)?;
@@ -164,7 +165,7 @@ mod imp {
 
     pub fn webhook_sign(
         body: &[u8],
-        secrets: &[String],
+        secrets: &[WebhookSecret],
         scheme: &str,
         msg_id: Option<&str>,
         timestamp: Option<i64>,
@@ -228,6 +229,37 @@ fn tolerance(seconds: f64) -> Result<std::time::Duration, Error> {
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
+/// A Python `secret` argument as the core's [`SecretInput`]: `str` is text, `bytes`/`bytearray` bytes, `list`/
+/// `tuple` a list, anything else its type name. The core applies the type rule of D25.
+fn secret_input(v: &Bound<'_, PyAny>) -> SecretInput {
+    let items = |it: &mut dyn Iterator<Item = Bound<'_, PyAny>>| SecretInput::List(it.map(|i| scalar(&i)).collect());
+    if let Ok(l) = v.cast::<PyList>() {
+        items(&mut l.iter())
+    } else if let Ok(t) = v.cast::<PyTuple>() {
+        items(&mut t.iter())
+    } else {
+        scalar(v)
+    }
+}
+
+/// One value (a list item is never descended into: a nested list is refused by its type name).
+fn scalar(v: &Bound<'_, PyAny>) -> SecretInput {
+    if let Ok(s) = v.cast::<PyString>() {
+        SecretInput::Text(s.to_string())
+    } else if let Ok(b) = v.cast::<PyBytes>() {
+        SecretInput::Bytes(b.as_bytes().to_vec())
+    } else if let Ok(b) = v.cast::<PyByteArray>() {
+        SecretInput::Bytes(b.to_vec())
+    } else {
+        SecretInput::Other(v.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into()))
+    }
+}
+
+/// The `secret` argument (D25) as the core's secrets, or a `VALIDATION_ERROR` naming `secret`.
+fn webhook_secrets(obj: &Bound<'_, PyAny>) -> Result<Vec<WebhookSecret>, Error> {
+    secret_input(obj).into_secrets("secret")
+}
+
 /// Verify a webhook delivery; returns the verified event as JSON.
 #[pyfunction]
 #[pyo3(signature = (payload, headers, secrets, tolerance_seconds, now_unix, scheme = None, replay_cache = None))]
@@ -236,7 +268,7 @@ pub fn webhook_verify(
     py: Python<'_>,
     payload: &Bound<'_, PyAny>,
     headers: Vec<(String, String)>,
-    secrets: Vec<String>,
+    secrets: &Bound<'_, PyAny>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme: Option<&str>,
@@ -244,6 +276,7 @@ pub fn webhook_verify(
 ) -> PyResult<String> {
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
+        let secrets = webhook_secrets(secrets).py_err(py)?;
         let cache = replay_cache.map(|c| c.get().inner.clone());
         let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, cache).py_err(py)?;
         Ok(imp::webhook_verify(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
@@ -257,13 +290,14 @@ pub fn webhook_verify_signature(
     py: Python<'_>,
     payload: &Bound<'_, PyAny>,
     headers: Vec<(String, String)>,
-    secrets: Vec<String>,
+    secrets: &Bound<'_, PyAny>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme: Option<&str>,
 ) -> PyResult<String> {
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
+        let secrets = webhook_secrets(secrets).py_err(py)?;
         let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, None).py_err(py)?;
         Ok(imp::webhook_verify_signature(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
     })
@@ -275,13 +309,14 @@ pub fn webhook_verify_signature(
 pub fn webhook_sign(
     py: Python<'_>,
     payload: &Bound<'_, PyAny>,
-    secrets: Vec<String>,
+    secrets: &Bound<'_, PyAny>,
     msg_id: Option<String>,
     timestamp: Option<i64>,
     scheme: &str,
 ) -> PyResult<Vec<(String, String)>> {
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
+        let secrets = webhook_secrets(secrets).py_err(py)?;
         imp::webhook_sign(&body, &secrets, scheme, msg_id.as_deref(), timestamp).py_err(py)
     })
 }

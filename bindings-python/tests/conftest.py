@@ -213,26 +213,6 @@ class FakeReplayCache:
         self.ids[msg_id] = expires_at_unix
         return True
 
-class FakeDevServer:
-    """Stand-in for ``_native.DevServer`` (the glue tests never start one; tests/test_testing_devserver.py uses the
-    real extension)."""
-
-    def __init__(self, params: Dict[str, Any]) -> None:
-        self.params = params
-        self.url = "http://127.0.0.1:9"
-        self.api_key = params.get("api_key") or "owkai_fake"
-        self.admin_token = params.get("admin_token") or "adm_fake"
-        self.running = True
-
-    def approve(self, action_id: str, comment: Optional[str] = None) -> str:
-        return json.dumps({"id": int(action_id), "status": "approved", "reason": comment})
-
-    def deny(self, action_id: str, reason: str) -> str:
-        return json.dumps({"id": int(action_id), "status": "rejected", "reason": reason})
-
-    def stop(self) -> None:
-        self.running = False
-
 
 def _real_native_module() -> Optional[types.ModuleType]:
     current = sys.modules.get("ascend._native")
@@ -251,13 +231,15 @@ def make_fake_module() -> types.ModuleType:
     module = types.ModuleType("ascend._native")
     module.__fake__ = True  # type: ignore[attr-defined]
     if _REAL_NATIVE is not None:
-        for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS"):
+        for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS", "connection_failure",
+                     # ascend_core::govern: pure rules the wrappers and the MCP kill-switch consumer use
+                     "McpKillSwitch", "permits_execution", "classify_command", "plan_command", "code_request",
+                     "command_patterns"):
             setattr(module, name, getattr(_REAL_NATIVE, name))
     module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
     module.Client = FakeClient  # type: ignore[attr-defined]
     module.NativeError = FakeNativeError  # type: ignore[attr-defined]
     module.CircuitBreaker = FakeBreaker  # type: ignore[attr-defined]
-    module.DevServer = FakeDevServer  # type: ignore[attr-defined]
     module.log_handlers = []  # type: ignore[attr-defined]
     module.set_log_handler = module.log_handlers.append  # type: ignore[attr-defined]
     module.level_sources = []  # type: ignore[attr-defined]

@@ -47,6 +47,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
 
+import conformance_govern
 from conftest import REPO, requires_native
 
 pytestmark = requires_native
@@ -61,7 +62,7 @@ PRIVATE_CALLS = {"spool_pending", "replay_spool", "poll_kill_switch"}
 VERIFIED = ("expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total")
 
 #: case id -> reason. Every case not listed here runs and must pass.
-SKIP: Dict[str, str] = {}
+SKIP: Dict[str, str] = {**conformance_govern.SKIP}
 
 def load(rel: str) -> Dict[str, Any]:
     case: Dict[str, Any] = json.loads((CONFORMANCE / rel).read_text())
@@ -206,7 +207,8 @@ class Runner:
             "api_url": c.get("api_url", self.url),
         }
         for key in ("agent_name", "environment", "fail_mode", "timeout", "max_retries", "enable_circuit_breaker",
-                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret"):
+                    "circuit_breaker_threshold", "circuit_breaker_timeout", "signing_secret",
+                    "local_auto_approve_below"):
             if key in c:
                 kwargs[key] = c[key]
         if c.get("use_spool"):
@@ -287,6 +289,8 @@ class Runner:
             return {"state": breaker.state.value, "failures": breaker.failures}
         if call == "clock_sleeps":
             return len(self.sleeps())
+        if call in conformance_govern.WRAPPER_CALLS:
+            return conformance_govern.wrapper_step(client, call, args, project)
         if call in PRIVATE_CALLS:
             return project(getattr(client, f"_{call}")(**args))
         method = getattr(client, call, None)
@@ -406,6 +410,27 @@ def _webhook_headers(data: Dict[str, Any]) -> Any:
     return [tuple(p) for p in headers] if isinstance(headers, list) else headers
 
 
+def _secret_value(v: Any) -> Any:
+    """``secret_arg`` as the host value (webhooks.rs): ``{"$bytes_utf8"}``/``{"$bytes_hex"}`` are bytes, an array
+    a list, ``{"$tuple"}`` a tuple, anything else the JSON value itself."""
+    if isinstance(v, dict) and "$bytes_utf8" in v:
+        return str(v["$bytes_utf8"]).encode()
+    if isinstance(v, dict) and "$bytes_hex" in v:
+        return bytes.fromhex(v["$bytes_hex"])
+    if isinstance(v, dict) and "$tuple" in v:
+        return tuple(_secret_value(i) for i in v["$tuple"])
+    if isinstance(v, list):
+        return [_secret_value(i) for i in v]
+    return v
+
+
+def _secrets_of(data: Dict[str, Any]) -> Any:
+    """The ``secret`` argument: ``secret_arg`` when given, else ``secrets`` (+ ``secret``)."""
+    if "secret_arg" in data:
+        return _secret_value(data["secret_arg"])
+    return list(data.get("secrets") or []) + ([data["secret"]] if "secret" in data else [])
+
+
 def _webhook_verify(data: Dict[str, Any]) -> Any:
     """``verify`` of webhooks.rs: ``scheme`` pins, ``replay`` pre-loads a :class:`ReplayCache` (ids kept until
     now + ceil(tolerance)), ``deliveries`` verifies that many times through it (the last outcome counts)."""
@@ -423,7 +448,7 @@ def _webhook_verify(data: Dict[str, Any]) -> Any:
     result: Any = None
     for i in range(deliveries):
         try:
-            result = webhooks.verify(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+            result = webhooks.verify(_webhook_body(data), _webhook_headers(data), _secrets_of(data),
                                      tolerance, scheme=data.get("scheme"), replay_cache=cache, now=now)
         except Exception:
             if i == deliveries - 1:
@@ -434,7 +459,7 @@ def _webhook_verify(data: Dict[str, Any]) -> Any:
 def _webhook_verify_signature(data: Dict[str, Any]) -> Any:
     from ascend import webhooks
 
-    return project(webhooks.verify_signature(_webhook_body(data), _webhook_headers(data), data.get("secrets") or [],
+    return project(webhooks.verify_signature(_webhook_body(data), _webhook_headers(data), _secrets_of(data),
                                              data.get("tolerance_seconds", 300), scheme=data.get("scheme"),
                                              now=data.get("now_unix")))
 
@@ -442,8 +467,7 @@ def _webhook_verify_signature(data: Dict[str, Any]) -> Any:
 def _webhook_sign(spec: Dict[str, Any], data: Dict[str, Any]) -> Dict[str, str]:
     from ascend import webhooks
 
-    secrets = list(spec.get("secrets") or []) + ([spec["secret"]] if "secret" in spec else [])
-    return webhooks.sign(_webhook_body(data), secrets, spec.get("msg_id"), spec.get("timestamp_unix"),
+    return webhooks.sign(_webhook_body(data), _secrets_of(spec), spec.get("msg_id"), spec.get("timestamp_unix"),
                          scheme=spec.get("scheme", "standard_webhooks"))
 
 
@@ -512,7 +536,9 @@ def test_case(rel: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
     suite = suite_of(rel)
     if case["id"] in SKIP:
         pytest.skip(SKIP[case["id"]])
-    if suite in PURE_SUITES:
+    if conformance_govern.is_pure(suite, case):
+        conformance_govern.run_pure(case, check_error, subset_match)
+    elif suite in PURE_SUITES:
         run_pure(suite, case, tmp_path)
     else:
         run_scripted(case, request.getfixturevalue("mock"), tmp_path)

@@ -22,7 +22,10 @@ PEER_SHAPED = {"submit_action", "send_heartbeat", "wait_for_approval"}
 #: Methods whose Python signature takes a leading subset of the table's parameters, with the reason.
 PYTHON_SUBSET = {"deliver_webhook_event": "the action_id/status form is the private _deliver_webhook_event"}
 #: Methods of ours that are not on the peer's client and stay out of the drop-in surface.
-NOT_ON_PYTHON_CLIENT = {"replay_spool", "spool_pending", "poll_kill_switch"}
+NOT_ON_PYTHON_CLIENT = {"replay_spool", "spool_pending", "poll_kill_switch",
+                        # host governance (govern/): called by ascend.mcp and ascend.wrappers, not by users
+                        "govern_tool_call", "evaluate_tool_call", "await_tool_approval", "finish_tool_call",
+                        "govern_command", "govern_code"}
 
 
 def _descriptor() -> Dict[str, Any]:
@@ -103,7 +106,7 @@ def test_exception_tables_come_from_the_core() -> None:
     from ascend import _native, exceptions
 
     rows = json.loads(_native.error_codes())
-    assert exceptions.NATIVE_CODES == {r["code"]: (r["class"], r["error_code"]) for r in rows}
+    assert {r["code"]: (r["class"], r["error_code"]) for r in rows} == exceptions.NATIVE_CODES
     assert {r["code"] for r in rows if r["retryable"]} == exceptions.RETRYABLE_CODES
     source = Path(exceptions.__file__).read_text()
     assert '"RATE_LIMITED": (' not in source, "exceptions.py keeps a copy of the core's code table"

@@ -1,5 +1,6 @@
 """The ``_native`` contract (``python/ascend/_native.pyi``): the fake used by the glue tests follows it now; the real
-extension is checked against it (and against PROTOCOL vectors) as soon as it is built."""
+extension is checked against it (and against PROTOCOL vectors) as soon as it is built. The same for the dev server
+module's contract (``python/ascend/_devserver.pyi``)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import pytest
 from conftest import ROOT, make_fake_module, requires_native
 
 STUB = ROOT / "python" / "ascend" / "_native.pyi"
+DEVSERVER_STUB = ROOT / "python" / "ascend" / "_devserver.pyi"
 
 
-def stub_surface() -> Dict[str, List[str]]:
+def stub_surface(stub: Path = STUB) -> Dict[str, List[str]]:
     """Top-level names of the stub -> the member names of classes (empty for functions)."""
-    tree = ast.parse(STUB.read_text())
+    tree = ast.parse(stub.read_text())
     out: Dict[str, List[str]] = {}
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
@@ -33,16 +35,21 @@ def stub_surface() -> Dict[str, List[str]]:
 
 def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
-    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "DevServer", "normalise_decision",
+    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "normalise_decision",
                             "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
                             "webhook_verify_signature", "webhook_sign", "set_log_handler", "set_log_level_source",
                             "set_decision_types", "_decision_object", "method_descriptor", "error_codes",
-                            "mask_text"}
+                            "mask_text",
+                            # ascend_core::govern (host governance) and test_connection's failure result
+                            "McpKillSwitch", "permits_execution", "classify_command", "plan_command", "code_request",
+                            "command_patterns", "connection_failure"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
-    assert set(surface["DevServer"]) == {"url", "api_key", "admin_token", "running", "approve", "deny", "stop"}
+    devserver = stub_surface(DEVSERVER_STUB)
+    assert set(devserver) == {"DevServer", "set_log_handler"}
+    assert set(devserver["DevServer"]) == {"url", "api_key", "admin_token", "running", "approve", "deny", "stop"}
 
 
 def test_fake_follows_the_stub():
@@ -72,6 +79,18 @@ def test_extension_implements_the_stub():
             else:
                 assert hasattr(obj, member), f"{name}.{member}"
     assert issubclass(_native.NativeError, Exception)
+    assert not hasattr(_native, "DevServer"), "the client module must not carry the dev server (ascend._devserver)"
+
+
+@requires_native
+def test_devserver_extension_implements_its_stub():
+    from ascend.testing import load_devserver
+
+    module = load_devserver()
+    for name, members in stub_surface(DEVSERVER_STUB).items():
+        obj = getattr(module, name)
+        for member in members:
+            assert hasattr(obj, member), f"{name}.{member}"
 
 
 CANONICAL = [

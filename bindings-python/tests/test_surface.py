@@ -25,7 +25,7 @@ assert SURFACE.is_file(), f"{SURFACE} is missing: it is versioned in the reposit
 # Additive differences we made on purpose (documented in the report / DECISIONS):
 EXTENSIONS = {
     # keyword-only constructor parameters of the binding contract (ClientParams)
-    "AscendClient.__init__": {"audit_spool_path", "prescore_rules_path"},
+    "AscendClient.__init__": {"audit_spool_path", "prescore_rules_path", "local_auto_approve_below"},
 }
 EXTRA_ENUM_MEMBERS = {"ascend.client.FailMode": {"LOCAL"}}  # DECISIONS D17
 # Public methods beyond the peer's 63 (issue 4 item 6: hand a verified webhook event to the client).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
@@ -20,6 +22,40 @@ def get_json(url: str, headers: Dict[str, str]) -> Any:
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as response:
         return json.loads(response.read())
+
+
+# Run in a fresh interpreter: this test process may have loaded the dev server module already.
+IMPORT_ISOLATION = r"""
+import importlib, pkgutil, sys
+import ascend
+from ascend import *  # noqa: F403
+
+def loaded():
+    return "ascend._devserver" in sys.modules
+
+for info in pkgutil.walk_packages(ascend.__path__, "ascend."):
+    if info.name not in ("ascend.testing", "ascend._devserver") and not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+ascend._native_loader.load_native()
+client = ascend.AscendClient(api_key="owkai_test_isolation", api_url="http://127.0.0.1:9", agent_id="iso",
+                             max_retries=0)
+client.close()
+assert not loaded(), "importing and using ascend loaded ascend._devserver"
+import ascend.testing
+assert not loaded(), "importing ascend.testing loaded ascend._devserver before a DevServer started"
+with ascend.testing.DevServer() as server:
+    assert loaded()
+    c = server.client()
+    assert c.evaluate_action(action_type="query", resource="db", wait_for_decision=False).decision == "allowed"
+    c.close()
+print("isolated")
+"""
+
+
+def test_importing_ascend_never_loads_the_devserver_module():
+    done = subprocess.run([sys.executable, "-c", IMPORT_ISOLATION], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "isolated"
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from typing import Any, List
 
 import pytest
 
-from ascend.exceptions import ConnectionError, KillSwitchError
+from ascend.exceptions import ConnectionError, KillSwitchError, TimeoutError
 from ascend.models import AuthorizationDecision, Decision
 from ascend.wrappers import ast_analyzer, dynamic_code
 from ascend.wrappers import subprocess as gsub
+from conftest import requires_native
 
 
 class Client:
@@ -27,6 +28,10 @@ class Client:
 
 ALLOW = AuthorizationDecision("1", Decision.ALLOWED, execution_allowed=True)
 DENY = AuthorizationDecision("2", Decision.DENIED, reason="policy")
+#: D24: a verdict that does not permit execution never runs, whatever ``execution_allowed`` says.
+DENY_BUT_FLAGGED = AuthorizationDecision("3", Decision.DENIED, execution_allowed=True)
+PENDING_BUT_FLAGGED = AuthorizationDecision("4", Decision.PENDING, execution_allowed=True)
+ALLOW_BUT_FORBIDDEN = AuthorizationDecision("5", Decision.ALLOWED, execution_allowed=False)
 
 
 # -- ast_analyzer ------------------------------------------------------------------------------------------------
@@ -86,6 +91,7 @@ def test_dynamic_code_rejections():
     assert not issubclass(dynamic_code.TimeoutError, builtins.TimeoutError)
 
 
+@requires_native
 def test_dynamic_code_governance():
     allowed = Client(ALLOW)
     assert dynamic_code.SafeEvaluator(client=allowed).eval("1 + 2") == 3
@@ -96,9 +102,16 @@ def test_dynamic_code_governance():
         dynamic_code.SafeEvaluator(client=Client(DENY)).eval("1")
     with pytest.raises(dynamic_code.GovernanceError):
         dynamic_code.SafeEvaluator(client=Client(ConnectionError())).eval("1")
-    assert dynamic_code.SafeEvaluator(client=Client(ConnectionError()), fail_mode="open").eval("1") == 1
+    # D24: the evaluator has no fail mode of its own; a client that raised (its own fail mode applied) never runs
+    with pytest.raises(dynamic_code.GovernanceError) as info:
+        dynamic_code.SafeEvaluator(client=Client(ConnectionError()), fail_mode="open").eval("1")
+    assert isinstance(info.value.__cause__, ConnectionError)
     with pytest.raises(dynamic_code.GovernanceError):  # never open on a kill switch
         dynamic_code.SafeEvaluator(client=Client(KillSwitchError()), fail_mode="open").eval("1")
+    for decision in (DENY_BUT_FLAGGED, PENDING_BUT_FLAGGED, ALLOW_BUT_FORBIDDEN):
+        with pytest.raises(dynamic_code.GovernanceError) as refused:
+            dynamic_code.SafeEvaluator(client=Client(decision)).eval("1")
+        assert refused.value.decision is decision
 
 
 @pytest.mark.skipif(not hasattr(__import__("signal"), "SIGALRM"), reason="SIGALRM is Unix-only")
@@ -129,6 +142,7 @@ def test_module_level_helpers():
     ("cp a b", "medium"), ("pip install x", "medium"), ("mystery-tool", "medium"),
     ("ls -la", "low"), (["echo", "hi"], "low"), ("git status", "medium"),
 ])
+@requires_native
 def test_classify_command_risk(command, level):
     assert gsub.classify_command_risk(command) == level
 
@@ -141,12 +155,14 @@ def settings(monkeypatch):
     return fresh
 
 
+@requires_native
 def test_subprocess_low_risk_runs_without_client(settings):
     out = gsub.run(["echo", "governed"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout == "governed\n"
     assert gsub.check_output(["echo", "x"]) == b"x\n"
 
 
+@requires_native
 def test_subprocess_refusals(settings):
     with pytest.raises(gsub.ShellNotAllowedError):
         gsub.run("echo hi", shell=True)
@@ -158,6 +174,7 @@ def test_subprocess_refusals(settings):
     assert issubclass(gsub.ShellNotAllowedError, gsub.GovernanceError)
 
 
+@requires_native
 def test_subprocess_asks_ascend(settings):
     client = Client(DENY)
     gsub.configure(client=client)
@@ -175,17 +192,34 @@ def test_subprocess_asks_ascend(settings):
     assert len(client.calls) == 2  # governed_run always asks
 
 
+@requires_native
 def test_subprocess_fail_modes(settings):
     gsub.configure(client=Client(ConnectionError()))
-    with pytest.raises(gsub.GovernanceError, match="unreachable"):
+    with pytest.raises(gsub.GovernanceError) as info:
         gsub.run(["cp", "/nonexistent-a", "/nonexistent-b"], stderr=gsub.DEVNULL)
+    assert isinstance(info.value.__cause__, ConnectionError) and "not run" in str(info.value)
+    # D24 / issue 11 item 5: the wrapper's fail_mode no longer turns a client error into a run
     gsub.configure(fail_mode="open")
-    assert gsub.run(["cp", "/nonexistent-a", "/nonexistent-b"], stderr=gsub.DEVNULL).returncode != 0
+    with pytest.raises(gsub.GovernanceError):
+        gsub.run(["cp", "/nonexistent-a", "/nonexistent-b"], stderr=gsub.DEVNULL)
+    gsub.configure(client=Client(TimeoutError("Decision not received", details={"decision_wait": True})))
+    with pytest.raises(gsub.GovernanceError):  # PENDING and not approved in time: never a run, in any mode
+        gsub.run(["cp", "a", "b"])
     gsub.configure(client=Client(KillSwitchError()))
     with pytest.raises(gsub.GovernanceError):
         gsub.run(["cp", "a", "b"])
 
 
+@requires_native
+@pytest.mark.parametrize("decision", [DENY_BUT_FLAGGED, PENDING_BUT_FLAGGED, ALLOW_BUT_FORBIDDEN])
+def test_subprocess_obeys_the_verdict_not_the_flag_d24(settings, decision):
+    gsub.configure(client=Client(decision))
+    with pytest.raises(gsub.GovernanceError, match="not allowed") as info:
+        gsub.run(["cp", "/nonexistent-a", "/nonexistent-b"])
+    assert info.value.decision is decision
+
+
+@requires_native
 def test_govern_subprocess_decorator(settings):
     client = Client(ALLOW)
     gsub.configure(client=client)
@@ -197,3 +231,53 @@ def test_govern_subprocess_decorator(settings):
     assert job() == 0
     indicators = client.calls[0]["risk_indicators"]
     assert indicators["local_risk_level"] == "high" and indicators["requires_approval"] is True
+
+
+# -- with a real client: the client's fail mode, never the wrapper's (D24, issue 11 items 4 and 5) ---------------
+
+SUBMIT = {"method": "POST", "path": "/api/v1/actions/submit"}
+
+
+@pytest.fixture
+def open_client(mock: Any, tmp_path: Any) -> Any:
+    from ascend import AscendClient
+    from ascend._base import private_native_params
+
+    with private_native_params(_clock="manual"):
+        client = AscendClient(api_key="test-api-key-0001", agent_id="test-agent", api_url=mock.url, max_retries=0,
+                              fail_mode="open", audit_spool_path=str(tmp_path / "spool.jsonl"))
+    yield client
+    client.close()
+
+
+def test_unreachable_in_open_mode_runs_through_the_client_with_a_spool_record(settings, mock, open_client, tmp_path):
+    mock.script([{"match": SUBMIT, "respond": {"status": 503, "body": {}}, "repeat": True}])
+    gsub.configure(client=open_client)
+    marker = tmp_path / "ran"
+    assert gsub.run(["touch", str(marker)]).returncode == 0 and marker.exists()
+    assert dynamic_code.SafeEvaluator(client=open_client).eval("1 + 1") == 2
+    assert open_client._spool_pending() == 2  # both fail-open decisions are on the durable spool (D18)
+
+
+def test_pending_not_approved_in_time_never_runs_in_open_mode(settings, mock, open_client, tmp_path):
+    mock.script([{"match": SUBMIT, "respond": {"status": 200, "body": {"id": 9, "status": "pending"}}},
+                 {"match": {"method": "GET", "path": "/api/v1/actions/9/status"}, "repeat": True,
+                  "respond": {"status": 200, "body": {"id": 9, "status": "pending", "execution_allowed": True}}}])
+    gsub.configure(client=open_client, timeout=4)
+    marker = tmp_path / "ran"
+    with pytest.raises(gsub.GovernanceError) as info:
+        gsub.run(["touch", str(marker)])
+    assert not marker.exists() and isinstance(info.value.__cause__, TimeoutError)
+    assert open_client._spool_pending() == 0  # a server answer (PENDING) is never a local decision (D4)
+
+
+def test_denied_reply_with_execution_allowed_true_never_runs(settings, mock, open_client, tmp_path):
+    mock.script([{"match": SUBMIT, "repeat": True,
+                  "respond": {"status": 200, "body": {"id": 10, "status": "denied", "execution_allowed": True}}}])
+    gsub.configure(client=open_client)
+    marker = tmp_path / "ran"
+    with pytest.raises(gsub.GovernanceError, match="not allowed"):
+        gsub.run(["touch", str(marker)])
+    assert not marker.exists()
+    with pytest.raises(dynamic_code.GovernanceError):
+        dynamic_code.SafeEvaluator(client=open_client).eval("1 + 1")

@@ -91,6 +91,9 @@ pub struct ClientParams {
     pub audit_spool_path: Option<PathBuf>,
     /// Optional pre-scoring rules file (JSON or TOML).
     pub prescore_rules_path: Option<PathBuf>,
+    /// Fail mode LOCAL's auto-approve threshold (D17), 0–100, default 70; the agent registry's value, once
+    /// `register()` has learned it, takes precedence.
+    pub local_auto_approve_below: Option<f64>,
     /// Environment to resolve fallbacks from; `None` reads the process environment.
     pub env: Option<HashMap<String, String>>,
     /// The binding that builds this client (User-Agent); `None` for Rust users.
@@ -128,7 +131,7 @@ impl ClientParams {
     /// Constructor parameters from a JSON object keyed by the Python parameter names (`api_key`, `api_url`,
     /// `agent_id`, `agent_name`, `environment`, `fail_mode`, `timeout`, `max_retries`,
     /// `enable_circuit_breaker`, `circuit_breaker_threshold`, `circuit_breaker_timeout`, `signing_secret`,
-    /// `debug`, `audit_spool_path`, `prescore_rules_path`, `app_info`); null means not given. An unknown key
+    /// `debug`, `audit_spool_path`, `prescore_rules_path`, `app_info`, `local_auto_approve_below`); null means not given. An unknown key
     /// or a value of the wrong type is a `CONFIGURATION_ERROR` naming the parameter.
     pub fn from_json(v: &serde_json::Value) -> Result<ClientParams> {
         use serde_json::Value;
@@ -187,6 +190,7 @@ impl ClientParams {
             audit_spool_path: text("audit_spool_path")?.map(PathBuf::from),
             prescore_rules_path: text("prescore_rules_path")?.map(PathBuf::from),
             app_info: text("app_info")?,
+            local_auto_approve_below: num("local_auto_approve_below")?,
             env: None,
             binding: None,
         })
@@ -211,6 +215,7 @@ pub const PARAM_NAMES: &[&str] = &[
     "audit_spool_path",
     "prescore_rules_path",
     "app_info",
+    "local_auto_approve_below",
 ];
 
 /// Resolved, validated configuration.
@@ -246,6 +251,8 @@ pub struct Config {
     pub audit_spool_path: PathBuf,
     /// Pre-scoring rules file.
     pub prescore_rules_path: Option<PathBuf>,
+    /// Fail mode LOCAL's auto-approve threshold given to the constructor (D17).
+    pub local_auto_approve_below: f64,
     /// The User-Agent header value.
     pub user_agent: String,
 }
@@ -326,6 +333,16 @@ impl Config {
             p.circuit_breaker_timeout.unwrap_or(DEFAULT_BREAKER_TIMEOUT),
         )?;
         let audit_spool_path = p.audit_spool_path.clone().unwrap_or_else(|| default_spool_path(agent_id.as_deref()));
+        let local_auto_approve_below = match p.local_auto_approve_below {
+            None => crate::failmode::LOCAL_AUTO_APPROVE_BELOW,
+            Some(t) if crate::failmode::valid_threshold(t) => t,
+            Some(t) => {
+                return Err(Error::config(
+                    "local_auto_approve_below",
+                    format!("local_auto_approve_below must be a number in 0..=100, got {t}"),
+                ))
+            }
+        };
 
         Ok(Config {
             api_url,
@@ -343,6 +360,7 @@ impl Config {
             debug: p.debug.unwrap_or(false),
             audit_spool_path,
             prescore_rules_path: p.prescore_rules_path.clone(),
+            local_auto_approve_below,
             user_agent: user_agent(p.binding.as_ref(), p.app_info.as_deref()),
         })
     }
@@ -477,5 +495,18 @@ mod tests {
         assert_eq!(Config::resolve(&p).unwrap().fail_mode, FailMode::Local);
         p.api_key = None;
         assert_eq!(Config::resolve(&p).unwrap_err().details["field"], "api_key");
+    }
+
+    #[test]
+    fn local_auto_approve_below_is_validated() {
+        assert_eq!(Config::resolve(&params("http://127.0.0.1:1")).unwrap().local_auto_approve_below, 70.0);
+        let p = ClientParams { local_auto_approve_below: Some(30.0), ..params("http://127.0.0.1:1") };
+        assert_eq!(Config::resolve(&p).unwrap().local_auto_approve_below, 30.0);
+        for bad in [-0.1, 100.5, f64::NAN, f64::INFINITY] {
+            let p = ClientParams { local_auto_approve_below: Some(bad), ..params("http://127.0.0.1:1") };
+            let e = Config::resolve(&p).unwrap_err();
+            assert_eq!(e.code, crate::ErrorCode::ConfigurationError);
+            assert_eq!(e.details["field"], "local_auto_approve_below");
+        }
     }
 }

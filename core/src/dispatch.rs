@@ -378,6 +378,40 @@ impl Client {
             "ack_command" => {
                 Ok(Value::Bool(self.ack_command(&a.id("command_id")?, a.opt_string("agent_id")?.as_deref()).await?))
             }
+            "govern_tool_call" | "evaluate_tool_call" => {
+                let call = crate::govern::ToolCall::from_args(a)?;
+                let outcome = if method == "govern_tool_call" {
+                    self.govern_tool_call(&call).await?
+                } else {
+                    self.evaluate_tool_call(&call).await?
+                };
+                Ok(outcome.to_json(&call))
+            }
+            "await_tool_approval" => {
+                let call = crate::govern::ToolCall::new("", "", a.opt_string("tool_name")?.unwrap_or_default());
+                let outcome = self
+                    .await_tool_approval(
+                        &a.opt_id("action_id")?.unwrap_or_default(),
+                        a.opt_id("approval_request_id")?.as_deref(),
+                        a.f64_or("timeout", crate::govern::tool::DEFAULT_APPROVAL_TIMEOUT)?,
+                        a.f64_or("poll_interval", crate::govern::tool::DEFAULT_APPROVAL_POLL_INTERVAL)?,
+                    )
+                    .await?;
+                Ok(outcome.to_json(&call))
+            }
+            "finish_tool_call" => {
+                let result = match a.opt_string("error")? {
+                    Some(error) => crate::govern::ToolResult::Failed { error },
+                    None => crate::govern::ToolResult::Completed { has_result: a.bool_or("has_result", false)? },
+                };
+                let duration = a.opt_f64("duration_ms")?.filter(|d| d.is_finite() && *d >= 0.0).map(|d| d as u64);
+                Ok(self.finish_tool_call(&a.opt_id("action_id")?.unwrap_or_default(), &result, duration).await)
+            }
+            "govern_command" => {
+                let (policy, spec) = crate::govern::command::from_args(a)?;
+                self.govern_command(&policy, &spec).await
+            }
+            "govern_code" => self.govern_code(&crate::govern::code::request_from_args(a)?).await,
             "replay_spool" => Ok(json!(self.replay_spool().await?)),
             "spool_pending" => Ok(json!(self.spool().pending()?.len())),
             "deliver_webhook_event" => {

@@ -27,8 +27,14 @@ pub enum Verdict {
 /// Default auto-approve threshold of fail mode LOCAL (D17).
 pub const LOCAL_AUTO_APPROVE_BELOW: f64 = 70.0;
 
-/// Applies the table. `local` is computed lazily only for LOCAL mode.
-pub fn decide(mode: FailMode, error: Error, local: impl FnOnce() -> PreScore) -> Verdict {
+/// Whether `t` can be an auto-approve threshold: a finite number in 0..=100.
+pub fn valid_threshold(t: f64) -> bool {
+    t.is_finite() && (0.0..=100.0).contains(&t)
+}
+
+/// Applies the table. `local` is computed lazily only for LOCAL mode; `threshold` is the agent's auto-approve
+/// threshold (D17): LOCAL allows a local score strictly below it.
+pub fn decide(mode: FailMode, error: Error, threshold: f64, local: impl FnOnce() -> PreScore) -> Verdict {
     if !error.is_unreachable() {
         return Verdict::Raise(error);
     }
@@ -44,7 +50,7 @@ pub fn decide(mode: FailMode, error: Error, local: impl FnOnce() -> PreScore) ->
         FailMode::Local => {
             let score = local();
             tracing::warn!(code = %error.code, risk_score = score.risk_score, "ASCEND unreachable, fail_mode=local");
-            Verdict::Decide(Box::new(local_decision(&error, &score)))
+            Verdict::Decide(Box::new(local_decision(&error, &score, threshold)))
         }
     }
 }
@@ -73,13 +79,15 @@ pub fn open_decision(error: &Error) -> AuthorizationDecision {
     }
 }
 
-/// The LOCAL decision of D17: the local pre-score against the auto-approve threshold.
-pub fn local_decision(error: &Error, score: &PreScore) -> AuthorizationDecision {
-    let allowed = score.risk_score < LOCAL_AUTO_APPROVE_BELOW;
+/// The LOCAL decision of D17: the local pre-score against the agent's auto-approve threshold (ALLOWED strictly
+/// below it; an invalid threshold allows nothing).
+pub fn local_decision(error: &Error, score: &PreScore, threshold: f64) -> AuthorizationDecision {
+    let allowed = valid_threshold(threshold) && score.risk_score < threshold;
     let decision = if allowed { Decision::Allowed } else { Decision::Denied };
     let mut metadata = Map::new();
     metadata.insert("fail_mode".into(), json!("local"));
     metadata.insert("local_risk_score".into(), json!(score.risk_score));
+    metadata.insert("auto_approve_below".into(), json!(threshold));
     metadata.insert("factors".into(), json!(score.factors));
     metadata.insert("error".into(), json!(error.display_with_code()));
     metadata.insert("error_code".into(), json!(error.code.as_str()));
@@ -101,12 +109,64 @@ pub fn local_decision(error: &Error, score: &PreScore) -> AuthorizationDecision 
             "Decided locally due to fail_mode=local (ASCEND unreachable): risk {:.1} {} threshold {}",
             score.risk_score,
             if allowed { "below" } else { "at or above" },
-            LOCAL_AUTO_APPROVE_BELOW
+            threshold
         )),
         execution_allowed: allowed,
         metadata,
         promoted,
         raw: Value::Null,
         ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::prescore::{ActionInput, Prescorer, Thresholds};
+
+    fn score(v: f64) -> PreScore {
+        let input = ActionInput { action_type: "query".into(), resource: "db".into(), ..Default::default() };
+        let mut s = Prescorer::builtin().score(&input, &Thresholds::default());
+        s.risk_score = v;
+        s
+    }
+
+    fn unreachable() -> Error {
+        Error::new(ErrorCode::ConnectionError, "refused")
+    }
+
+    /// D17: ALLOWED strictly below the threshold, at threshold − ε, threshold and threshold + ε.
+    #[test]
+    fn local_threshold_boundaries() {
+        for t in [70.0, 35.0, 0.5, 100.0] {
+            let eps = 1e-6;
+            assert_eq!(local_decision(&unreachable(), &score(t - eps), t).decision, Decision::Allowed, "{t} - eps");
+            let at = local_decision(&unreachable(), &score(t), t);
+            assert_eq!(at.decision, Decision::Denied, "at {t}");
+            assert_eq!(at.reason.as_deref(), Some("local_prescore"));
+            assert!(!at.execution_allowed);
+            assert_eq!(local_decision(&unreachable(), &score(t + eps), t).decision, Decision::Denied, "{t} + eps");
+            assert_eq!(at.metadata["auto_approve_below"], json!(t));
+        }
+        // Threshold 0 allows nothing; an invalid threshold allows nothing.
+        assert_eq!(local_decision(&unreachable(), &score(0.0), 0.0).decision, Decision::Denied);
+        assert_eq!(local_decision(&unreachable(), &score(1.0), f64::NAN).decision, Decision::Denied);
+    }
+
+    #[test]
+    fn decide_passes_the_threshold_and_never_acts_on_a_server_answer() {
+        match decide(FailMode::Local, unreachable(), 30.0, || score(35.0)) {
+            Verdict::Decide(d) => assert_eq!(d.decision, Decision::Denied),
+            Verdict::Raise(e) => panic!("raised {e}"),
+        }
+        match decide(FailMode::Local, unreachable(), 40.0, || score(35.0)) {
+            Verdict::Decide(d) => assert_eq!(d.decision, Decision::Allowed),
+            Verdict::Raise(e) => panic!("raised {e}"),
+        }
+        let malformed = Error::new(ErrorCode::ServerError, "Malformed response").with_status(200);
+        for mode in [FailMode::Closed, FailMode::Open, FailMode::Local] {
+            assert!(matches!(decide(mode, malformed.clone(), 100.0, || score(0.0)), Verdict::Raise(_)), "{mode:?}");
+        }
     }
 }

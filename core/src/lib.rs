@@ -14,6 +14,7 @@ pub mod config;
 pub mod dispatch;
 pub mod error;
 pub mod failmode;
+pub mod govern;
 pub mod lane;
 pub mod log;
 pub mod model;
@@ -23,6 +24,10 @@ pub mod runtime;
 pub mod spool;
 pub mod transport;
 pub mod webhook;
+
+// The UniFFI component of the core: the derives on the API records (`api::records`) and enums.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("ascend_core");
 
 pub use cancel::CancelToken;
 pub use client::{Client, Escalation};

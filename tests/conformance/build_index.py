@@ -2,7 +2,8 @@
 """Regenerates tests/conformance/index.json from the case files on disk (sorted, one entry per file).
 
 Usage: python3 tests/conformance/build_index.py [--check]
---check exits 1 when index.json is out of date (make test runs it).
+--check exits 1 when index.json is out of date (make test runs it), or when the generated hostile suite
+(gen_hostile.py) differs from the committed cases.
 """
 import json
 import pathlib
@@ -27,7 +28,10 @@ def main() -> int:
         if not index.exists() or index.read_text() != text:
             print("tests/conformance/index.json is stale: run python3 tests/conformance/build_index.py")
             return 1
-        return 0
+        sys.path.insert(0, str(ROOT))
+        import gen_hostile
+
+        return gen_hostile.main()
     index.write_text(text)
     return 0
 

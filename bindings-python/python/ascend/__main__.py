@@ -19,7 +19,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     elif what == "errors":
         print(json.dumps(json.loads(_native.error_codes()), indent=2))
     elif what == "version":
-        print(json.dumps({"ascend_sdk_rs": __sdk_version__, "peer_compatible": __version__, "core": _native.SDK_VERSION}))
+        versions = {"ascend_sdk_rs": __sdk_version__, "peer_compatible": __version__, "core": _native.SDK_VERSION}
+        print(json.dumps(versions))
     else:
         print("usage: python -m ascend [methods|errors|version]", file=sys.stderr)
         return 2

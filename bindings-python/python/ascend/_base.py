@@ -14,7 +14,7 @@ import logging
 from contextlib import contextmanager
 from datetime import date, datetime
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Union
 
 from ._deprecation import warn_once
 from ._native_loader import native_call, translate, translate_errors
@@ -146,19 +146,15 @@ def to_bulk(data: Any) -> BulkEvaluationResult:
 def to_connection_result(data: Mapping[str, Any]) -> SimpleNamespace:
     """``test_connection`` projection -> the peer's ``SimpleNamespace`` (``latency`` mirrors ``latency_ms``)."""
     values = dict(data)
-    values.setdefault("connected", values.get("status") == "connected")
-    values.setdefault("status", "connected" if values["connected"] else "error")
-    values.setdefault("latency_ms", None)
-    values["latency"] = values["latency_ms"]
-    values.setdefault("organization", None)
+    values["latency"] = values.get("latency_ms")
     return SimpleNamespace(**values)
 
 
 def connection_failure(error: BaseException, agent_id: Optional[str], fail_mode: str) -> SimpleNamespace:
-    """``test_connection`` result for a failure; same attributes as a success (fixes Q28)."""
-    return SimpleNamespace(connected=False, status="error", latency=None, latency_ms=None, error=str(error),
-                           api_version="unknown", environment="unknown", organization=None, agent_id=agent_id,
-                           fail_mode=fail_mode)
+    """``test_connection`` result when the call itself failed: the core's failure result (same attributes as a
+    success, Q28 fixed)."""
+    text = str(error)
+    return to_connection_result(native_call(lambda n: n.connection_failure(text, agent_id, fail_mode)))
 
 
 # -- deprecated shims: argument translation shared by both clients (PROTOCOL §5.d) ---------------------------------
@@ -263,6 +259,7 @@ class ClientBase:
         *,
         audit_spool_path: Optional[str] = None,
         prescore_rules_path: Optional[str] = None,
+        local_auto_approve_below: Optional[float] = None,
     ):
         params = kwargs_of(locals())
         if isinstance(fail_mode, FailMode):

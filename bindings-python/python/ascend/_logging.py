@@ -9,12 +9,12 @@ import logging
 from datetime import datetime, timezone
 from typing import Any, Dict, FrozenSet, Optional, Union
 
-__all__ = ["SENSITIVE_KEYS", "AscendLogger", "mask_text", "mask_value"]
+__all__ = ["SENSITIVE_KEYS", "AscendLogger", "mask_text", "mask_value"]  # noqa: F822 (SENSITIVE_KEYS: __getattr__)
 
 _MASK = "****"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _sensitive_keys() -> FrozenSet[str]:
     from . import _native
 

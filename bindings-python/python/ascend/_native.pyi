@@ -18,7 +18,13 @@ __all__ = [
     "Client",
     "CircuitBreaker",
     "ReplayCache",
-    "DevServer",
+    "McpKillSwitch",
+    "permits_execution",
+    "classify_command",
+    "command_patterns",
+    "plan_command",
+    "code_request",
+    "connection_failure",
     "normalise_decision",
     "_decision_object",
     "set_decision_types",
@@ -142,35 +148,6 @@ class ReplayCache:
     def check_and_insert(self, msg_id: str, now_unix: int, expires_at_unix: int) -> bool:
         """Records ``msg_id`` until ``expires_at_unix`` (inclusive) unless it is live; ``False`` for a replay."""
 
-@final
-class DevServer:
-    """The dev server (crate ``ascend-devserver``, binary ``ascend-dev``) running in this process on the core's
-    runtime; ``ascend.testing.DevServer`` wraps it."""
-
-    def __new__(cls, params: Dict[str, Any]) -> DevServer:
-        """Start serving before returning (GIL released). ``params`` (all optional, ``None`` = default): ``db``
-        (SQLite path, default ``":memory:"``), ``api_key`` / ``admin_token`` (generated when missing), ``deny_at`` and
-        ``auto_approve_below`` (0-100), ``require_registration`` (bool), ``host`` (a loopback IP, default
-        ``127.0.0.1``), ``port`` (default 0: a free port). Unknown key: ``VALIDATION_ERROR``; wrong type:
-        ``CONFIGURATION_ERROR``; bind or database failure: ``CONFIGURATION_ERROR``."""
-    @property
-    def url(self) -> str:
-        """``http://127.0.0.1:<port>``."""
-    @property
-    def api_key(self) -> str: ...
-    @property
-    def admin_token(self) -> str: ...
-    @property
-    def running(self) -> bool: ...
-    def approve(self, action_id: str, comment: Optional[str] = None) -> str:
-        """Approve pending action ``action_id`` (reviewer ``in-process``); returns the action as JSON.
-        ``NOT_FOUND`` / ``CONFLICT`` (not pending) / ``VALIDATION_ERROR`` (not an integer id); ``CONNECTION_ERROR``
-        once stopped."""
-    def deny(self, action_id: str, reason: str) -> str:
-        """Deny pending action ``action_id`` with ``reason``; returns the action as JSON (errors as ``approve``)."""
-    def stop(self) -> None:
-        """Stop serving: long polls end, in-flight requests finish (GIL released). Idempotent."""
-
 def set_log_level_source(fn: Callable[[], int]) -> None:
     """``fn()`` gives the effective level of the logger core records go to; records below it are not produced."""
 def set_decision_types(cls: type, decision_enum: type, risk_level_enum: type) -> None:
@@ -200,7 +177,7 @@ def cvss_score(vector: str) -> str:
 def webhook_verify(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -214,7 +191,7 @@ def webhook_verify(
 def webhook_verify_signature(
     payload: bytes,
     headers: List[Tuple[str, str]],
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     tolerance_seconds: float,
     now_unix: Optional[int],
     scheme: Optional[str] = None,
@@ -223,7 +200,7 @@ def webhook_verify_signature(
 
 def webhook_sign(
     payload: bytes,
-    secrets: List[str],
+    secrets: Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]],
     msg_id: Optional[str],
     timestamp: Optional[int],
     scheme: str = "standard_webhooks",
@@ -235,3 +212,39 @@ def webhook_sign(
 def set_log_handler(fn: Callable[[int, str, str, Dict[str, str]], None]) -> None:
     """Route core log records to ``fn(level, target, message, fields)``; ``level`` is a Python ``logging`` level
     number, ``fields`` the record's structured fields (already masked)."""
+
+@final
+class McpKillSwitch:
+    """The core's MCP kill-switch consumer (``govern::McpKillSwitch``): a thread-safe blocklist of MCP servers."""
+
+    def __new__(cls) -> McpKillSwitch: ...
+    def apply_message(self, message: Any) -> bool:
+        """Apply a BLOCK/UNBLOCK message (a dict of JSON values); whether the blocklist changed."""
+    def is_blocked(self, mcp_server: Optional[str] = None, config_id: Optional[str] = None) -> bool:
+        """Whether the server is blocked, by name or by configuration id."""
+    def reset(self) -> None:
+        """Unblock everything."""
+    def blocked_servers(self) -> List[str]:
+        """Blocked server names, sorted."""
+
+def permits_execution(decision: Optional[str], execution_allowed: Any) -> bool:
+    """DECISIONS D24 (``govern::permits_execution``): the verdict permits execution and ``execution_allowed`` (a
+    bool, or ``None`` for absent) does not forbid it."""
+
+def classify_command(command: Union[str, List[str]]) -> Tuple[str, str]:
+    """``(risk_level, command_name)`` of a command line or argument list (``govern::classify``)."""
+
+def command_patterns() -> List[Tuple[str, List[str]]]:
+    """The classifier's patterns (``govern::classify::COMMAND_PATTERNS``): ``(risk level, regexes)``, most severe
+    first."""
+
+def plan_command(command: Union[str, List[str]], options: Dict[str, Any]) -> Dict[str, Any]:
+    """The subprocess wrapper's plan (``govern::command::plan``): ``{"plan": "refuse"|"run"|"ask", ...}``."""
+
+def code_request(
+    code: str, mode: str, risk_level: Optional[str], max_severity: Optional[str], finding_count: int
+) -> Dict[str, Any]:
+    """The dynamic-code wrapper's ``evaluate_action`` keyword arguments (``govern::code::evaluation_request``)."""
+
+def connection_failure(error: str, agent_id: Optional[str], fail_mode: str) -> Dict[str, Any]:
+    """``test_connection``'s result when the call itself failed (``ConnectionTest::failure``)."""

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, Callable, Dict, Iterator, Optional, TypeVar
 
+from ._logging import mask_text
 from .exceptions import OWKAIError, from_native
 
 __all__ = ["NATIVE_MODULE", "load_native", "native_available", "native_call", "translate_errors", "translate"]
@@ -40,7 +41,8 @@ def _forward_log(level: int, target: str, message: str, fields: Optional[Dict[st
         extra: Dict[str, Any] = {k: v for k, v in fields.items() if k not in _RESERVED}
         extra["ascend_target"] = target
         extra["ascend_fields"] = dict(fields)
-        text = " ".join([message, *(f"{k}={v}" for k, v in fields.items())])
+        # The core already masked the record; masking again is cheap insurance for records built elsewhere.
+        text = mask_text(" ".join([message, *(f"{k}={v}" for k, v in fields.items())]))
         _native_log.log(level, "%s", text, extra=extra)
 
 

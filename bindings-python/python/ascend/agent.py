@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Callable, Dict, List, Optional, TypeVar
 
+from ._govern import permits_execution
 from .exceptions import AuthorizationError, TimeoutError
 from .models import AuthorizationDecision, Decision
 
 __all__ = ["AuthorizedAgent"]
 
 R = TypeVar("R")
-_ALLOWED = (Decision.ALLOWED, Decision.AUTO_APPROVED, Decision.EXECUTED)
 
 
 class AuthorizedAgent:
@@ -50,10 +50,11 @@ class AuthorizedAgent:
                               resource_id: Optional[str] = None, details: Optional[Dict[str, Any]] = None,
                               context: Any = None, risk_indicators: Any = None, timeout: Optional[float] = None,
                               on_denied: Optional[Callable[[AuthorizationDecision], Any]] = None) -> Any:
-        """Run ``execute_fn()`` if allowed; on denial call ``on_denied(decision)`` or raise ``AuthorizationError``."""
+        """Run ``execute_fn()`` when the decision permits execution (D24); on denial call ``on_denied(decision)`` or
+        raise ``AuthorizationError``; a decision still PENDING after the wait raises ``TimeoutError``."""
         decision = self.request_authorization(action_type, resource, resource_id, details, context, risk_indicators,
                                               wait_for_decision=True, timeout=timeout)
-        if decision.decision in _ALLOWED:
+        if permits_execution(decision):
             return execute_fn()
         if decision.decision == Decision.PENDING:
             raise TimeoutError(f"Action {decision.action_id} is still pending approval",
@@ -67,7 +68,7 @@ class AuthorizedAgent:
                          details: Optional[Dict[str, Any]] = None) -> bool:
         """True when the action would be allowed right now (no waiting)."""
         decision = self.request_authorization(action_type, resource, resource_id, details, wait_for_decision=False)
-        return decision.decision in _ALLOWED
+        return permits_execution(decision)
 
     def get_recent_actions(self, limit: int = 10, status: Optional[str] = None) -> List[Dict[str, Any]]:
         """This agent's recent actions (newest first, as the platform returns them)."""

@@ -125,8 +125,10 @@ class AscendClient(ClientBase):
 
     ``AscendClient(api_key=None, agent_id=None, agent_name=None, api_url=None, environment="production",
     fail_mode="closed", timeout=5, max_retries=3, enable_circuit_breaker=True, circuit_breaker_threshold=5,
-    circuit_breaker_timeout=30, signing_secret=None, debug=False)``; keyword-only extensions ``audit_spool_path`` and
-    ``prescore_rules_path``. Proceed with an action only when the returned decision is ``Decision.ALLOWED``.
+    circuit_breaker_timeout=30, signing_secret=None, debug=False)``; keyword-only extensions ``audit_spool_path``,
+    ``prescore_rules_path`` and ``local_auto_approve_below`` (fail mode LOCAL's threshold until ``register()``
+    learns the agent's from the registry, D17; default 70). Proceed with an action only when the returned
+    decision is ``Decision.ALLOWED``.
     """
 
     def _call(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:

@@ -33,8 +33,8 @@ __all__ = [
     "WebhookVerificationError",
     "ConfigurationValueError",
     "ValidationValueError",
-    "NATIVE_CODES",
-    "RETRYABLE_CODES",
+    "NATIVE_CODES",  # noqa: F822 (module __getattr__, from the core)
+    "RETRYABLE_CODES",  # noqa: F822
     "from_native",
 ]
 
@@ -263,7 +263,7 @@ class ValidationValueError(ValidationError, builtins.ValueError):
     _error_type = "ValidationError"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_table() -> Tuple[Dict[str, Tuple[str, str]], FrozenSet[str]]:
     """The core's error-code table (``ErrorCode::table``): ``code -> (class name, peer error_code)`` and the
     retryable codes. Read once from the extension; nothing here keeps a copy."""

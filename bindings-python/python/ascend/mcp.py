@@ -1,12 +1,16 @@
 """MCP tool governance: decorators, middleware and the kill-switch consumer (PROTOCOL §8.4).
 
-A governed tool asks ``client.evaluate_action`` before it runs and runs only on ALLOWED. Differences from the peer
-(Q26): argument values are redacted in ``action_details`` as well as in ``context``; sync tools work inside a running
-event loop (no private loop); a PENDING decision without ``approval_request_id`` is waited for with
-``wait_for_decision``; an approval timeout is reported as ``TimeoutError`` code ``APPROVAL_TIMEOUT``, never as
-"governance unavailable".
+A governed tool asks ASCEND before it runs and runs only when the decision permits execution (DECISIONS D24). The
+flow is the Rust core's (``ascend_core::govern::tool``, reached through the client): the request and context shape,
+redaction of sensitive argument names and truncation of long strings, waiting for a human decision on the client's
+injected clock, the client's fail mode (with spool records, D18), and completion records. This module is the Python
+idiom around it: decorators, signature binding, callbacks and exceptions.
 
-The governance flow is written once, as a generator of operations, and driven either synchronously or on asyncio.
+Differences from the peer (Q26): argument values are redacted in ``action_details`` as well as in ``context``; sync
+tools work inside a running event loop (no private loop); a PENDING decision without ``approval_request_id`` is
+waited for with ``wait_for_decision``; an approval timeout is reported as ``TimeoutError`` code ``APPROVAL_TIMEOUT``,
+never as "governance unavailable". The client must be an :class:`~ascend.AscendClient` or
+:class:`~ascend.AsyncAscendClient`.
 """
 
 from __future__ import annotations
@@ -14,16 +18,18 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import json
 import logging
-import threading
 import time
-from dataclasses import dataclass, replace
-from typing import Any, Callable, Dict, Generator, List, Optional, Set, Tuple, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple, TypeVar, cast
 
+from ._base import ClientBase, to_decision
 from ._deprecation import warn_once
-from .exceptions import AuthorizationError, ConnectionError, OWKAIError, TimeoutError
-from .models import AuthorizationDecision, Decision
+from ._govern import json_safe
+from ._native_loader import native_call
+from .aio import AsyncAscendClient
+from .exceptions import AuthorizationError, OWKAIError, TimeoutError
+from .models import AuthorizationDecision
 
 __all__ = [
     "DEFAULT_CONFIG",
@@ -38,11 +44,7 @@ __all__ = [
 _log = logging.getLogger("ascend.mcp")
 F = TypeVar("F", bound=Callable[..., Any])
 Callback = Callable[[AuthorizationDecision, str], Any]
-
-#: Argument names containing any of these markers are sent as ``"[REDACTED]"``.
-SENSITIVE_MARKERS = ("password", "secret", "token", "api_key", "apikey", "auth", "credential", "private_key",
-                     "access_token")
-_ALLOWED = (Decision.ALLOWED, Decision.AUTO_APPROVED, Decision.EXECUTED)
+Outcome = Dict[str, Any]
 
 
 @dataclass
@@ -67,55 +69,17 @@ class MCPGovernanceConfig:
 DEFAULT_CONFIG = MCPGovernanceConfig()
 
 
-def _redact(name: str, value: Any, truncate: bool) -> Any:
-    if any(marker in name.lower() for marker in SENSITIVE_MARKERS):
-        return "[REDACTED]"
-    if isinstance(value, dict):
-        return {str(k): _redact(str(k), v, truncate) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_redact(name, v, truncate) for v in value]
-    if truncate and isinstance(value, str) and len(value) > 100:
-        return value[:50] + "...[truncated]"
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return f"<{type(value).__name__}>"
-    return value
-
-
-def _tool_arguments(func: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Dict[str, Any]:
-    """Tool arguments by parameter name, redacted (sensitive names) and JSON-safe."""
+def _bound_arguments(func: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Dict[str, Any]:
+    """Tool arguments by parameter name (``arg<i>`` when the signature cannot bind them), as JSON values."""
     try:
         bound = inspect.signature(func).bind_partial(*args, **kwargs).arguments
     except (TypeError, ValueError):
         bound = {**{f"arg{i}": v for i, v in enumerate(args)}, **kwargs}
-    return {name: _redact(name, value, truncate=False) for name, value in bound.items()}
-
-
-# -- operations yielded by the flow ----------------------------------------------------------------------------------
-
-@dataclass
-class _ClientCall:
-    method: str
-    kwargs: Dict[str, Any]
-
-
-@dataclass
-class _Sleep:
-    seconds: float
-
-
-@dataclass
-class _RunTool:
-    pass
-
-
-_Op = Any
-_Flow = Generator[_Op, Any, Any]
+    return {str(name): json_safe(value) for name, value in bound.items()}
 
 
 class _Governed:
-    """Governance of one decorated tool."""
+    """Governance of one decorated tool: builds the core's ``ToolCall`` and turns its outcome into Python."""
 
     def __init__(self, func: Callable[..., Any], client: Any, action_type: str, resource: str,
                  config: MCPGovernanceConfig, risk_level: Optional[str], metadata: Optional[Dict[str, Any]],
@@ -130,165 +94,150 @@ class _Governed:
         self.require_human_approval = require_human_approval
         self.tool_name = getattr(func, "__name__", "tool")
 
-    def request(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Dict[str, Any]:
-        """Keyword arguments of the ``evaluate_action`` call."""
-        cfg = self.config
-        context: Dict[str, Any] = {"source": "mcp_server", "governance_version": "2.0.0"}
-        if cfg.include_tool_name:
-            context["tool_name"] = self.tool_name
-        if cfg.include_arguments:
-            context["arguments"] = {"positional_count": len(args),
-                                    "keyword_args": {k: _redact(k, v, truncate=True) for k, v in kwargs.items()}}
-        if self.metadata:
-            context["metadata"] = self.metadata
-        if self.risk_level:
-            context["risk_level"] = self.risk_level
-        if self.require_human_approval:
-            context["require_human_approval"] = True
-        return {"action_type": self.action_type, "resource": self.resource,
-                "parameters": _tool_arguments(self.func, args, kwargs), "context": context,
-                "wait_for_decision": False}
+    def client_base(self) -> ClientBase:
+        if not isinstance(self.client, ClientBase):
+            raise TypeError("MCP governance needs an ascend AscendClient or AsyncAscendClient, got "
+                            f"{type(self.client).__name__}")
+        return self.client
 
-    def callback(self, name: str, decision: AuthorizationDecision) -> None:
+    def call(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Dict[str, Any]:
+        """Arguments of ``evaluate_tool_call`` (the core redacts, truncates and shapes the context)."""
+        cfg = self.config
+        return {"action_type": self.action_type, "resource": self.resource, "tool_name": self.tool_name,
+                "arguments": _bound_arguments(self.func, args, kwargs), "positional_count": len(args),
+                "keyword_args": {str(k): json_safe(v) for k, v in kwargs.items()},
+                "metadata": json_safe(self.metadata) if self.metadata else None, "risk_level": self.risk_level,
+                "require_human_approval": self.require_human_approval, "include_tool_name": cfg.include_tool_name,
+                "include_arguments": cfg.include_arguments}
+
+    def callback(self, name: str, decision: Optional[AuthorizationDecision]) -> None:
         fn = getattr(self.config, name)
-        if fn is None:
+        if fn is None or decision is None:
             return
         try:
             fn(decision, self.tool_name)
         except Exception:
             _log.warning("MCP governance callback %s failed for tool %s", name, self.tool_name, exc_info=True)
 
-    def approval_timeout(self, decision: AuthorizationDecision) -> TimeoutError:
-        self.callback("on_timeout", decision)
-        return TimeoutError(f"Approval timeout for action: {decision.action_id or self.tool_name}",
-                            error_code="APPROVAL_TIMEOUT", timeout_seconds=self.config.approval_timeout_seconds)
-
-    def flow(self, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> _Flow:
-        """The whole governed call: evaluate, wait for approval, deny or run and log the outcome."""
-        try:
-            decision = yield _ClientCall("evaluate_action", self.request(args, kwargs))
-        except (ConnectionError, TimeoutError) as exc:  # CircuitBreakerOpen is a ConnectionError (D3)
-            raise AuthorizationError(f"ASCEND governance service unavailable: {exc}",
-                                     error_code="GOVERNANCE_UNAVAILABLE") from exc
-        if self.config.log_all_decisions:
+    def should_await(self, outcome: Outcome) -> bool:
+        """After the first phase: log, notify a PENDING decision, and say whether to wait for the human."""
+        decision = _decision(outcome)
+        if self.config.log_all_decisions and decision is not None:
             _log.info("MCP tool %s: %s (risk %s, action %s)", self.tool_name, decision.decision,
                       decision.risk_score, decision.action_id)
-        if decision.decision == Decision.PENDING:
-            decision = yield from self.await_approval(decision)
-        if decision.decision not in _ALLOWED:
-            self.callback("on_denied", decision)
-            if self.config.raise_on_denial:
-                raise AuthorizationError(
-                    f"Action denied: {decision.reason}", error_code="MCP_ACTION_DENIED",
-                    policy_violations=decision.policy_violations, risk_score=decision.risk_score,
-                    details={"action_type": self.action_type, "resource": self.resource, "tool_name": self.tool_name,
-                             "action_id": decision.action_id, "required_approvers": decision.required_approvers})
-            return None
-        self.callback("on_allowed", decision)
-        started = time.monotonic()
-        try:
-            result = yield _RunTool()
-        except Exception as exc:
-            if decision.action_id:
-                yield from self.log_outcome("log_action_failed", {
-                    "action_id": decision.action_id, "error": str(exc), "duration_ms": _ms_since(started)})
-            raise
-        if decision.action_id:
-            yield from self.log_outcome("log_action_completed", {
-                "action_id": decision.action_id, "result": {"success": True, "has_result": result is not None},
-                "duration_ms": _ms_since(started)})
-        return result
-
-    def await_approval(self, decision: AuthorizationDecision) -> _Flow:
-        """Wait for a human decision on a PENDING action (or raise ``APPROVAL_TIMEOUT``)."""
-        cfg = self.config
+        if outcome["outcome"] != "pending":
+            return False
         self.callback("on_approval_required", decision)
-        if not cfg.wait_for_approval:
-            raise self.approval_timeout(decision)
-        if not decision.approval_request_id:
-            if not decision.action_id:
-                raise self.approval_timeout(decision)
-            try:
-                final = yield _ClientCall("wait_for_decision", {
-                    "action_id": decision.action_id, "timeout": cfg.approval_timeout_seconds,
-                    "poll_interval": cfg.approval_poll_interval_seconds})
-            except TimeoutError as exc:
-                raise self.approval_timeout(decision) from exc
-            return final
-        deadline = time.monotonic() + cfg.approval_timeout_seconds
-        while time.monotonic() < deadline:
-            yield _Sleep(min(cfg.approval_poll_interval_seconds, max(0.0, deadline - time.monotonic())))
-            try:
-                state = yield _ClientCall("check_approval", {"approval_request_id": decision.approval_request_id})
-            except OWKAIError as exc:
-                _log.warning("MCP approval check failed for %s: %s", decision.approval_request_id, exc)
-                continue
-            if state.get("approved"):
-                return replace(decision, decision=Decision.ALLOWED, reason="Approved by human reviewer",
-                               execution_allowed=True)
-            if state.get("denied"):
-                return replace(decision, decision=Decision.DENIED, reason=state.get("comments"),
-                               execution_allowed=False)
-        raise self.approval_timeout(decision)
+        return self.config.wait_for_approval
 
-    def log_outcome(self, method: str, kwargs: Dict[str, Any]) -> _Flow:
-        """Completion records never turn a finished tool call into a failure."""
-        try:
-            yield _ClientCall(method, kwargs)
-        except OWKAIError as exc:
-            _log.warning("MCP %s failed for action %s: %s", method, kwargs.get("action_id"), exc)
+    def await_args(self, outcome: Outcome) -> Dict[str, Any]:
+        """Arguments of ``await_tool_approval`` (the wait runs in the core, on the client's clock)."""
+        decision = outcome.get("decision") or {}
+        return {"action_id": outcome.get("action_id"), "approval_request_id": decision.get("approval_request_id"),
+                "timeout": self.config.approval_timeout_seconds,
+                "poll_interval": self.config.approval_poll_interval_seconds, "tool_name": self.tool_name}
+
+    def verdict(self, outcome: Outcome) -> Optional[AuthorizationDecision]:
+        """The decision to run the tool on; raises (or returns ``None`` for a quiet denial) otherwise."""
+        decision = _decision(outcome)
+        kind = outcome["outcome"]
+        if kind == "run" and decision is not None:
+            self.callback("on_allowed", decision)
+            return decision
+        if kind == "unavailable":
+            raise AuthorizationError(outcome["message"], error_code=outcome["error_code"],
+                                     details={"cause": outcome.get("cause"), "tool_name": self.tool_name})
+        if kind == "pending":
+            self.callback("on_timeout", decision)
+            raise TimeoutError(outcome["message"], error_code=outcome["error_code"],
+                               timeout_seconds=self.config.approval_timeout_seconds)
+        self.callback("on_denied", decision)
+        if not self.config.raise_on_denial:
+            return None
+        raise AuthorizationError(
+            outcome["message"], error_code=outcome["error_code"],
+            policy_violations=decision.policy_violations if decision else None,
+            risk_score=decision.risk_score if decision else None,
+            details={"action_type": self.action_type, "resource": self.resource, "tool_name": self.tool_name,
+                     "action_id": outcome.get("action_id"),
+                     "required_approvers": decision.required_approvers if decision else []})
+
+    def finish_args(self, decision: AuthorizationDecision, started: float, result: Any = None,
+                    error: Optional[BaseException] = None) -> Dict[str, Any]:
+        """Arguments of ``finish_tool_call`` (the core never fails on an undeliverable record)."""
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        args: Dict[str, Any] = {"action_id": decision.action_id, "duration_ms": elapsed_ms}
+        if error is not None:
+            args["error"] = str(error)
+        else:
+            args["has_result"] = result is not None
+        return args
 
 
-def _ms_since(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+def _decision(outcome: Outcome) -> Optional[AuthorizationDecision]:
+    data = outcome.get("decision")
+    return None if data is None else to_decision(data)
+
+
+def _log_finish_failure(action_id: str, exc: OWKAIError) -> None:
+    """Completion records never turn a finished tool call into a failure."""
+    _log.warning("MCP completion record failed for action %s: %s", action_id, exc)
 
 
 def _drive_sync(gov: _Governed, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
-    flow = gov.flow(args, kwargs)
-    value: Any = None
-    error: Optional[BaseException] = None
-    while True:
+    client = gov.client_base()
+    if isinstance(client, AsyncAscendClient):
+        raise TypeError("a sync MCP tool needs a sync AscendClient (got an async client)")
+    outcome = client._invoke("evaluate_tool_call", gov.call(args, kwargs))
+    if gov.should_await(outcome):
+        outcome = client._invoke("await_tool_approval", gov.await_args(outcome))
+    decision = gov.verdict(outcome)
+    if decision is None:
+        return None
+    started = time.monotonic()
+    try:
+        result = gov.func(*args, **kwargs)
+    except Exception as exc:
         try:
-            op = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if isinstance(op, _ClientCall):
-                value = getattr(gov.client, op.method)(**op.kwargs)
-                if inspect.isawaitable(value):
-                    raise TypeError("a sync MCP tool needs a sync AscendClient (got an async client)")
-            elif isinstance(op, _Sleep):
-                time.sleep(op.seconds)
-            else:
-                value = gov.func(*args, **kwargs)
-        except Exception as exc:
-            error = exc
+            client._invoke("finish_tool_call", gov.finish_args(decision, started, error=exc))
+        except OWKAIError as log_exc:
+            _log_finish_failure(decision.action_id, log_exc)
+        raise
+    try:
+        client._invoke("finish_tool_call", gov.finish_args(decision, started, result))
+    except OWKAIError as log_exc:
+        _log_finish_failure(decision.action_id, log_exc)
+    return result
 
 
 async def _drive_async(gov: _Governed, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
-    flow = gov.flow(args, kwargs)
-    value: Any = None
-    error: Optional[BaseException] = None
-    while True:
+    client = gov.client_base()
+
+    def invoke(method: str, call_args: Dict[str, Any]) -> Awaitable[Any]:
+        if isinstance(client, AsyncAscendClient):
+            return client._ainvoke(method, call_args)
+        return asyncio.to_thread(client._invoke, method, call_args)  # a sync client: keep the event loop free
+
+    outcome = await invoke("evaluate_tool_call", gov.call(args, kwargs))
+    if gov.should_await(outcome):
+        outcome = await invoke("await_tool_approval", gov.await_args(outcome))
+    decision = gov.verdict(outcome)
+    if decision is None:
+        return None
+    started = time.monotonic()
+    try:
+        result = await gov.func(*args, **kwargs)
+    except Exception as exc:
         try:
-            op = flow.throw(error) if error is not None else flow.send(value)
-        except StopIteration as stop:
-            return stop.value
-        value, error = None, None
-        try:
-            if isinstance(op, _ClientCall):
-                method = getattr(gov.client, op.method)
-                if inspect.iscoroutinefunction(method):
-                    value = await method(**op.kwargs)
-                else:  # a sync client: keep the event loop free
-                    value = await asyncio.to_thread(functools.partial(method, **op.kwargs))
-            elif isinstance(op, _Sleep):
-                await asyncio.sleep(op.seconds)
-            else:
-                value = await gov.func(*args, **kwargs)
-        except Exception as exc:
-            error = exc
+            await invoke("finish_tool_call", gov.finish_args(decision, started, error=exc))
+        except OWKAIError as log_exc:
+            _log_finish_failure(decision.action_id, log_exc)
+        raise
+    try:
+        await invoke("finish_tool_call", gov.finish_args(decision, started, result))
+    except OWKAIError as log_exc:
+        _log_finish_failure(decision.action_id, log_exc)
+    return result
 
 
 def mcp_governance(client: Any, action_type: str, resource: str, config: Optional[MCPGovernanceConfig] = None,
@@ -369,13 +318,18 @@ def _field(message: Any, name: str) -> Any:
     return getattr(message, name, None)
 
 
+def _text(value: Any) -> Any:
+    """A message field as the core takes it: JSON scalars as they are, anything else as its ``str``."""
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
+
+
 class MCPKillSwitchConsumer:
-    """Thread-safe in-memory MCP-server blocklist fed by the host's command stream (SQS/SNS); no network I/O."""
+    """Thread-safe in-memory MCP-server blocklist fed by the host's command stream (SQS/SNS); no network I/O.
+
+    The consumer is the core's (``ascend_core::govern::McpKillSwitch``); this class reads Python messages."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._names: Set[str] = set()
-        self._config_ids: Set[str] = set()
+        self._inner = native_call(lambda n: n.McpKillSwitch())
 
     def apply_message(self, message: Any) -> bool:
         """Apply a BLOCK/UNBLOCK command targeting an MCP server; returns whether it changed anything.
@@ -385,44 +339,29 @@ class MCPKillSwitchConsumer:
         Malformed messages are ignored.
         """
         try:
-            if str(_field(message, "target_type") or "").lower() != "mcp_server":
-                return False
-            command = str(_field(message, "command_type") or "").upper()
-            if command not in ("BLOCK", "UNBLOCK"):
-                return False
             params = _field(message, "parameters")
-            name = _field(params, "mcp_server") if params is not None else None
-            name = name or _field(message, "mcp_server")
-            config_id = _field(message, "target_mcp_server_config_id")
+            fields = {name: _text(_field(message, name))
+                      for name in ("target_type", "command_type", "target_mcp_server_config_id", "mcp_server")}
+            fields["parameters"] = None if params is None else {"mcp_server": _text(_field(params, "mcp_server"))}
         except Exception:
             return False
-        if not name and config_id is None:
-            return False
-        with self._lock:
-            before = (len(self._names), len(self._config_ids))
-            for key, bucket in ((name, self._names), (config_id, self._config_ids)):
-                if key is None or key == "":
-                    continue
-                if command == "BLOCK":
-                    bucket.add(str(key))
-                else:
-                    bucket.discard(str(key))
-            return before != (len(self._names), len(self._config_ids))
+        inner = self._inner
+        return bool(native_call(lambda _n: inner.apply_message(fields)))
 
     def is_blocked(self, mcp_server: Optional[str] = None, mcp_server_config_id: Any = None) -> bool:
         """Whether the server (by name or config id) is blocked."""
-        with self._lock:
-            return (mcp_server is not None and str(mcp_server) in self._names) or (
-                mcp_server_config_id is not None and str(mcp_server_config_id) in self._config_ids)
+        name = None if mcp_server is None else str(mcp_server)
+        config_id = None if mcp_server_config_id is None else str(mcp_server_config_id)
+        inner = self._inner
+        return bool(native_call(lambda _n: inner.is_blocked(name, config_id)))
 
     def reset(self) -> None:
         """Unblock everything."""
-        with self._lock:
-            self._names.clear()
-            self._config_ids.clear()
+        inner = self._inner
+        native_call(lambda _n: inner.reset())
 
     @property
     def blocked_servers(self) -> List[str]:
         """Blocked server names, sorted."""
-        with self._lock:
-            return sorted(self._names)
+        inner = self._inner
+        return list(native_call(lambda _n: inner.blocked_servers()))

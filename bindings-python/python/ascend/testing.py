@@ -14,23 +14,60 @@ Use it in your own tests to run real governed actions end to end, with no accoun
             assert client.get_action_status(result.action_id).decision == Decision.ALLOWED
 
 The server is the same Rust code as the ``ascend-dev`` binary (SQLite, ``:memory:`` by default), started on a free
-loopback port on the SDK's own runtime; several can run at once. It scores with the same pre-scorer as the client
-(``ascend.prescore``): ``query`` (35) is allowed, ``transaction``/``data_modification``/``system_operation`` wait
-for a human unless you move the thresholds.
+loopback port; several can run at once. It lives in a separate extension module, ``ascend._devserver``, imported on
+the first :meth:`DevServer.start` (``import ascend`` never loads it, so the client carries no server code). It
+scores with the same pre-scorer as the client (``ascend.prescore``): ``query`` (35) is allowed,
+``transaction``/``data_modification``/``system_operation`` wait for a human unless you move the thresholds.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import threading
 import urllib.request
-from typing import Any, Dict, Optional, Union
+from types import ModuleType
+from typing import Any, Callable, Dict, Optional, TypeVar, Union
 
-from ._native_loader import native_call
+from ._native_loader import _forward_log, load_native, translate_errors
 from .client import AscendClient
 
 __all__ = ["DevServer"]
 
+DEVSERVER_MODULE = "ascend._devserver"
+
 ActionId = Union[str, int]
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_loaded: Optional[ModuleType] = None
+
+
+def load_devserver() -> ModuleType:
+    """Import the dev server extension once (after the client extension, whose ``NativeError`` it raises), with its
+    log records going where the client's go; ``ImportError`` with a hint when it is missing."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    load_native()
+    with _lock:
+        if _loaded is None:
+            try:
+                module = importlib.import_module(DEVSERVER_MODULE)
+            except ImportError as exc:
+                raise ImportError(
+                    "ascend._devserver (the in-process dev server of ascend.testing) is not available; build the "
+                    "wheel with `make python` (bindings-python/build.sh), which packs it next to ascend._native"
+                ) from exc
+            module.set_log_handler(_forward_log)
+            _loaded = module
+    return _loaded
+
+
+def _call(fn: Callable[[ModuleType], T]) -> T:
+    """``fn(dev server extension module)`` with its errors translated to SDK exceptions."""
+    with translate_errors():
+        return fn(load_devserver())
 
 
 class DevServer:
@@ -60,14 +97,14 @@ class DevServer:
         if self._native is not None and self._native.running:
             raise RuntimeError("this DevServer is already running")
         params = dict(self._params)
-        self._native = native_call(lambda n: n.DevServer(params))
+        self._native = _call(lambda m: m.DevServer(params))
         return self
 
     def stop(self) -> None:
         """Stop serving: open long polls end at once, in-flight requests finish. Idempotent."""
         if self._native is not None:
             native = self._native
-            native_call(lambda n: native.stop())
+            _call(lambda m: native.stop())
 
     def __enter__(self) -> DevServer:
         return self.start()
@@ -116,14 +153,14 @@ class DevServer:
         """Approve a pending action, as a human reviewer would; the comment becomes the decision's ``reason``.
         Returns the action. ``ConflictError`` when it is not pending, ``NotFoundError`` when it does not exist."""
         native = self._started()
-        text: str = native_call(lambda n: native.approve(str(action_id), comment))
+        text: str = _call(lambda m: native.approve(str(action_id), comment))
         result: Dict[str, Any] = json.loads(text)
         return result
 
     def deny(self, action_id: ActionId, reason: str) -> Dict[str, Any]:
         """Deny a pending action with ``reason``. Returns the action (errors as for :meth:`approve`)."""
         native = self._started()
-        text: str = native_call(lambda n: native.deny(str(action_id), reason))
+        text: str = _call(lambda m: native.deny(str(action_id), reason))
         result: Dict[str, Any] = json.loads(text)
         return result
 

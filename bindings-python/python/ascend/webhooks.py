@@ -21,7 +21,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
 from ._native_loader import native_call
 from .exceptions import ValidationValueError, WebhookVerificationError
@@ -29,7 +29,8 @@ from .exceptions import ValidationValueError, WebhookVerificationError
 __all__ = ["DEFAULT_REPLAY_CAPACITY", "ReplayCache", "VerifiedMessage", "sign", "verify", "verify_signature"]
 
 Headers = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
-Secrets = Union[str, Sequence[str]]
+#: One secret (``str``, or ``bytes`` that are one key, D25) or a list/tuple of them (rotation).
+Secrets = Union[str, bytes, bytearray, List[Union[str, bytes, bytearray]], Tuple[Union[str, bytes, bytearray], ...]]
 #: A point in time: unix seconds (``int``/``float``, rounded down) or a ``datetime`` (naive means UTC).
 Instant = Union[int, float, datetime]
 
@@ -122,10 +123,6 @@ def _header_pairs(headers: Headers) -> List[Tuple[str, str]]:
     return [(str(k), str(v)) for k, v in items]
 
 
-def _secrets(secret: Secrets) -> List[str]:
-    return [secret] if isinstance(secret, str) else [str(s) for s in secret]
-
-
 def _unix(value: Instant, name: str) -> int:
     """Unix seconds (rounded down) of an int, float or datetime (naive = UTC)."""
     if isinstance(value, datetime):
@@ -150,18 +147,19 @@ def verify(payload: bytes, headers: Headers, secret: Secrets, tolerance_seconds:
            now_unix: Optional[int] = None) -> Dict[str, Any]:
     """Verify a delivery and return the event; :class:`WebhookVerificationError` (``.code``) when it does not verify.
 
-    ``secret`` may be a list to support rotation (any one matching signature suffices). ``tolerance_seconds``: the
-    largest accepted difference between the signed timestamp and now, both directions. ``scheme`` pins the scheme
-    (default: detected from the headers). ``replay_cache`` records the ids of verified events and refuses a second
-    delivery (``WEBHOOK_REPLAYED``). ``now`` (unix seconds or a datetime; ``now_unix`` is the older spelling) pins
-    the clock, for tests. An unknown scheme or a negative tolerance is a ``ValidationError``.
+    ``secret`` is a ``str`` or ``bytes`` (one key, used verbatim), or a list/tuple of them to support rotation (any
+    one matching signature suffices); anything else is a ``ValidationError`` naming ``secret`` (D25).
+    ``tolerance_seconds``: the largest accepted difference between the signed timestamp and now, both directions.
+    ``scheme`` pins the scheme (default: detected from the headers). ``replay_cache`` records the ids of verified
+    events and refuses a second delivery (``WEBHOOK_REPLAYED``). ``now`` (unix seconds or a datetime; ``now_unix``
+    is the older spelling) pins the clock, for tests. An unknown scheme or a negative tolerance
+    is a ``ValidationError``.
     """
     body = _payload_bytes(payload)
-    secrets = _secrets(secret)
     pairs = _header_pairs(headers)
     pinned_now = _now(now, now_unix)
     cache = None if replay_cache is None else replay_cache._native
-    text: str = native_call(lambda n: n.webhook_verify(body, pairs, secrets, float(tolerance_seconds), pinned_now,
+    text: str = native_call(lambda n: n.webhook_verify(body, pairs, secret, float(tolerance_seconds), pinned_now,
                                                        scheme, cache))
     event: Dict[str, Any] = json.loads(text)
     return event
@@ -173,10 +171,9 @@ def verify_signature(payload: bytes, headers: Headers, secret: Secrets, toleranc
     """Check the signature and the timestamp window only: the body is not parsed and no replay cache is consulted
     (for payloads that are not ASCEND events). Same arguments and errors as :func:`verify`."""
     body = _payload_bytes(payload)
-    secrets = _secrets(secret)
     pairs = _header_pairs(headers)
     pinned_now = _now(now, now_unix)
-    text: str = native_call(lambda n: n.webhook_verify_signature(body, pairs, secrets, float(tolerance_seconds),
+    text: str = native_call(lambda n: n.webhook_verify_signature(body, pairs, secret, float(tolerance_seconds),
                                                                  pinned_now, scheme))
     data = json.loads(text)
     return VerifiedMessage(scheme=data["scheme"], msg_id=data.get("msg_id"), timestamp_unix=data["timestamp_unix"])
@@ -194,7 +191,6 @@ def sign(payload: bytes, secret: Secrets, msg_id: Optional[str] = None, timestam
     ``timestamp``: unix seconds or a datetime (default now). Bad arguments are ``ValidationError``\\ s naming them.
     """
     body = _payload_bytes(payload)
-    secrets = _secrets(secret)
     ts = None if timestamp is None else _unix(timestamp, "timestamp")
-    pairs: List[Tuple[str, str]] = native_call(lambda n: n.webhook_sign(body, secrets, msg_id, ts, scheme))
+    pairs: List[Tuple[str, str]] = native_call(lambda n: n.webhook_sign(body, secret, msg_id, ts, scheme))
     return dict(pairs)

@@ -5,6 +5,7 @@
 //! a row here, the core method, and one conformance case (docs/BINDING_CONTRACT.md).
 
 pub mod args;
+pub mod records;
 pub mod table;
 
 pub use table::{method, Kind, MethodSpec, ParamSpec, ParamType, Returns, METHODS};

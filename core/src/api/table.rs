@@ -418,6 +418,77 @@ pub static METHODS: &[MethodSpec] = &[
     local("spool_pending", &[], R::Int),
     local("deliver_webhook_event", &[opaque("event", Object), p("action_id", Id), p("status", Str)], R::Bool),
     local("close", &[], R::Unit),
+    // Host governance (govern/): the MCP governed-tool flow and the wrappers' checks, which each binding's decorators
+    // and wrappers call (not on the Python drop-in client).
+    net("govern_tool_call", TOOL_CALL, R::Json),
+    net("evaluate_tool_call", TOOL_CALL, R::Json),
+    on(
+        net(
+            "await_tool_approval",
+            &[
+                req("action_id", Id),
+                p("approval_request_id", Id),
+                def("timeout", Float, "300.0"),
+                def("poll_interval", Float, "5.0"),
+                p("tool_name", Str),
+            ],
+            R::Json,
+        ),
+        "action_id",
+    ),
+    on(
+        net(
+            "finish_tool_call",
+            &[p("action_id", Id), def("has_result", Bool, "false"), p("error", Str), p("duration_ms", Float)],
+            R::Json,
+        ),
+        "action_id",
+    ),
+    net(
+        "govern_command",
+        &[
+            req("command", Any),
+            def("shell", Bool, "false"),
+            p("cwd", Str),
+            def("allow_shell", Bool, "false"),
+            def("auto_approve_safe", Bool, "true"),
+            p("blocked_commands", StringList),
+            def("timeout", Float, "5.0"),
+            def("always_ask", Bool, "false"),
+            p("min_risk_level", Str),
+            def("require_approval", Bool, "false"),
+        ],
+        R::Json,
+    ),
+    net(
+        "govern_code",
+        &[
+            req("code", Str),
+            def("mode", Str, "\"eval\""),
+            p("risk_level", Str),
+            p("max_severity", Str),
+            def("finding_count", Int, "0"),
+        ],
+        R::Json,
+    ),
+];
+
+/// Parameters of `govern_tool_call` / `evaluate_tool_call` (`govern::ToolCall`).
+const TOOL_CALL: &[ParamSpec] = &[
+    req("action_type", Str),
+    req("resource", Str),
+    p("tool_name", Str),
+    opaque("arguments", Object),
+    def("positional_count", Int, "0"),
+    opaque("keyword_args", Object),
+    opaque("metadata", Object),
+    p("risk_level", Str),
+    def("require_human_approval", Bool, "false"),
+    def("include_tool_name", Bool, "true"),
+    def("include_arguments", Bool, "true"),
+    def("wait_for_approval", Bool, "true"),
+    def("approval_timeout_seconds", Float, "300.0"),
+    def("approval_poll_interval_seconds", Float, "5.0"),
 ];
 
 /// The method called `name`.

@@ -78,29 +78,27 @@ impl Client {
     /// Replays the spool in order; returns how many entries were delivered. Stops at the first failure.
     pub async fn replay_spool(&self) -> Result<usize> {
         let _g = self.inner.replaying.lock().await;
-        let pending = self.inner.spool.pending()?;
-        let mut delivered = 0;
-        for entry in pending {
-            let method = Method::from_bytes(entry.method.as_bytes()).unwrap_or(Method::POST);
-            let mut req = Request::new(method, entry.path.clone()).body(entry.body.clone());
-            req.idempotency_key = Some(entry.idempotency_key.clone());
-            match self.send(req).await {
-                Ok(_) => {}
-                Err(e) if e.is_unreachable() || e.code == ErrorCode::RateLimited => return Err(e),
-                Err(e) => {
-                    // The server answered and refused the record: keep it (nothing is dropped silently) and stop.
-                    tracing::warn!(seq = entry.seq, code = %e.code, "spool replay refused by the server");
-                    return Err(e);
+        self.inner
+            .spool
+            .replay(|entry| {
+                let (seq, method) = (entry.seq, Method::from_bytes(entry.method.as_bytes()).unwrap_or(Method::POST));
+                let mut req = Request::new(method, entry.path).body(entry.body);
+                req.idempotency_key = Some(entry.idempotency_key);
+                async move {
+                    let refused = |e: &Error| !(e.is_unreachable() || e.code == ErrorCode::RateLimited);
+                    // A refusal keeps the record (nothing is dropped silently) and stops the replay.
+                    self.send(req).await.map(drop).inspect_err(|e| {
+                        if refused(e) {
+                            tracing::warn!(seq, code = %e.code, "spool replay refused by the server");
+                        }
+                    })
                 }
-            }
-            self.inner.spool.ack(entry.seq)?;
-            delivered += 1;
-        }
-        Ok(delivered)
+            })
+            .await
     }
 
     pub(crate) async fn replay_spool_quietly(&self) {
-        if self.inner.spool.pending().map(|p| p.is_empty()).unwrap_or(true) {
+        if !self.inner.spool.has_pending().unwrap_or(false) {
             return;
         }
         match self.replay_spool().await {

@@ -33,7 +33,8 @@ impl Client {
         path: &str,
         input: impl FnOnce() -> ActionInput,
     ) -> Result<AuthorizationDecision> {
-        let verdict = failmode::decide(self.inner.cfg.fail_mode, error.clone(), || self.prescore(&input()));
+        let threshold = self.local_auto_approve_below();
+        let verdict = failmode::decide(self.inner.cfg.fail_mode, error.clone(), threshold, || self.prescore(&input()));
         match verdict {
             Verdict::Raise(e) => Err(e),
             Verdict::Decide(d) => {
@@ -72,7 +73,7 @@ impl Client {
             }
         };
         self.replay_spool_quietly().await;
-        let d = Self::decision_from(&reply);
+        let d = Self::decision_from(&reply)?;
         tracing::info!(action_id = %d.action_id, decision = %d.decision, risk_score = ?d.risk_score, "action evaluated");
         if req.wait_for_decision && d.decision == Decision::Pending && !d.action_id.is_empty() {
             let timeout = req.timeout.filter(|t| *t > 0.0).unwrap_or(60.0);
@@ -183,27 +184,42 @@ impl Client {
             }
         };
         self.replay_spool_quietly().await;
-        Ok(Self::mcp_decision(&reply))
+        Self::mcp_decision(&reply)
     }
 
-    pub(crate) fn mcp_decision(reply: &Reply) -> AuthorizationDecision {
+    /// The MCP endpoint's reply (PROTOCOL §5.b.1) read under D23: `success: false` or a denial denies,
+    /// `requires_approval` makes it PENDING, and only a well-typed approval allows. A reply with none of these
+    /// (the peer allows there) is a `SERVER_ERROR`.
+    pub(crate) fn mcp_decision(reply: &Reply) -> Result<AuthorizationDecision> {
         let body = &reply.body;
-        let mut d = Self::decision_from(reply);
-        let has_verdict =
-            ["decision", "status"].iter().any(|k| body.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
-        let success_false = body.get("success") == Some(&Value::Bool(false));
+        let reading = read_verdict(body).map_err(|why| Self::malformed(reply, &why))?;
+        let success_false = match body.get("success") {
+            Some(Value::Bool(b)) => !*b,
+            None | Some(Value::Null) => false,
+            Some(other) => {
+                let why = format!("`success` is {}, not a boolean", crate::model::decision::json_kind(other));
+                return Err(Self::malformed(reply, &why));
+            }
+        };
         let requires_approval = match body.get("requires_approval") {
             Some(Value::Bool(b)) => *b,
             Some(Value::Null) | None => false,
             Some(_) => true,
         };
-        if success_false {
-            d.decision = Decision::Denied;
-        } else if d.decision != Decision::Denied && requires_approval {
-            d.decision = Decision::Pending;
-        } else if !has_verdict {
-            d.decision = Decision::Allowed;
-        }
+        let verdict = reading.as_ref().map(|r| r.decision);
+        let decision = if success_false || verdict == Some(Decision::Denied) {
+            Decision::Denied
+        } else if crate::model::decision::carries_error(body) {
+            return Err(Self::malformed(reply, "the reply carries an error and no denial"));
+        } else if requires_approval {
+            Decision::Pending
+        } else {
+            verdict.ok_or_else(|| Self::malformed(reply, "the reply carries no verdict (`decision`/`status`)"))?
+        };
+        let mut d = AuthorizationDecision::from_json(body);
+        d.set_request_correlation_id(&reply.correlation_id);
+        let conflict = reading.and_then(|r| r.conflict);
+        d.apply_reading(&VerdictReading { decision, conflict });
         if d.decision == Decision::Denied {
             d.reason.get_or_insert_with(|| "denied".into());
             d.risk_score.get_or_insert(100.0);
@@ -213,6 +229,55 @@ impl Client {
         if body.get("execution_allowed").is_none() {
             d.execution_allowed = d.decision == Decision::Allowed;
         }
-        d
+        Ok(d)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ActionRequest, Decision};
+    use crate::{Client, ClientParams};
+    use serde_json::json;
+
+    fn client(url: &str, dir: &std::path::Path, threshold: Option<f64>) -> Client {
+        Client::new(ClientParams {
+            api_key: Some("k".into()),
+            api_url: Some(url.into()),
+            agent_id: Some("a".into()),
+            fail_mode: Some("local".into()),
+            max_retries: Some(0),
+            audit_spool_path: Some(dir.join("s.jsonl")),
+            local_auto_approve_below: threshold,
+            env: Some(Default::default()),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    /// D17: LOCAL uses the constructor's threshold until `register()` learns the registry's, which then wins.
+    #[test]
+    fn local_threshold_from_constructor_then_registry() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([
+                {"match": {"path": "/api/v1/actions/submit"}, "respond": {"fault": "reset"}},
+                {"match": {"path": "/api/registry/agents"}, "respond": {"status": 200,
+                    "body": {"agent_id": "a", "thresholds": {"auto_approve_below": 90}}}},
+                {"match": {"path": "/api/v1/actions/submit"}, "respond": {"fault": "reset"}},
+            ]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let c = client(&server.url, dir.path(), Some(30.0));
+        assert_eq!(c.local_auto_approve_below(), 30.0);
+        let run = |c: &Client| {
+            let mut req = ActionRequest::new("query", "db");
+            req.wait_for_decision = false;
+            crate::lane::block_on(c.evaluate_action(req))
+        };
+        let d = run(&c).unwrap();
+        assert_eq!(d.decision, Decision::Denied, "score 35 is not below the constructor's 30");
+        crate::lane::block_on(c.register("automation", None, None, None)).unwrap();
+        assert_eq!(c.local_auto_approve_below(), 90.0);
+        assert_eq!(run(&c).unwrap().decision, Decision::Allowed, "score 35 is below the registry's 90");
     }
 }

@@ -79,6 +79,8 @@ pub(crate) struct Inner {
     pub waiters: Mutex<HashMap<String, Arc<Notify>>>,
     pub delivered: Mutex<HashMap<String, String>>,
     pub replaying: tokio::sync::Mutex<()>,
+    /// The agent's auto-approve threshold as the registry reported it (D17), once `register()` learned it.
+    pub registry_threshold: Mutex<Option<f64>>,
     pub escalations: tokio::sync::broadcast::Sender<Escalation>,
 }
 
@@ -161,6 +163,7 @@ impl Client {
                 waiters: Mutex::new(HashMap::new()),
                 delivered: Mutex::new(HashMap::new()),
                 replaying: tokio::sync::Mutex::new(()),
+                registry_threshold: Mutex::new(None),
                 escalations: tokio::sync::broadcast::channel(ESCALATION_BUFFER).0,
             }),
         })
@@ -184,6 +187,13 @@ impl Client {
     /// The durable spool.
     pub fn spool(&self) -> &Spool {
         &self.inner.spool
+    }
+
+    /// Fail mode LOCAL's auto-approve threshold (D17): the registry's value once `register()` learned it, else
+    /// the constructor's `local_auto_approve_below` (default 70).
+    pub fn local_auto_approve_below(&self) -> f64 {
+        let learned = *self.inner.registry_threshold.lock().unwrap_or_else(|p| p.into_inner());
+        learned.unwrap_or(self.inner.cfg.local_auto_approve_below)
     }
 
     /// Whether `register()` succeeded.
@@ -222,10 +232,21 @@ impl Client {
         Ok(self.send(req).await?.body)
     }
 
-    fn decision_from(reply: &Reply) -> AuthorizationDecision {
-        let mut d = AuthorizationDecision::from_json(&reply.body);
+    /// A governed reply as a decision, or a `SERVER_ERROR` when it carries no usable verdict (D23).
+    fn decision_from(reply: &Reply) -> Result<AuthorizationDecision> {
+        let mut d = AuthorizationDecision::from_reply(&reply.body).map_err(|why| Self::malformed(reply, &why))?;
         d.set_request_correlation_id(&reply.correlation_id);
-        d
+        Ok(d)
+    }
+
+    /// D23: a 2xx reply with no usable verdict. A server answer (its 2xx status is kept), never unreachability,
+    /// so fail mode never turns it into an allow.
+    pub(crate) fn malformed(reply: &Reply, why: &str) -> Error {
+        tracing::error!(status = reply.status, reason = why, "malformed governed reply; no verdict taken from it");
+        Error::new(ErrorCode::ServerError, format!("Malformed response: {why}"))
+            .with_status(reply.status)
+            .with_correlation_id(Some(reply.correlation_id.clone()))
+            .with_detail("malformed_response", Value::Bool(true))
     }
 }
 

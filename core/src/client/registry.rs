@@ -21,6 +21,7 @@ impl Client {
         match self.raw(Request::new(Method::POST, "/api/registry/agents").body(body)).await {
             Ok(v) => {
                 self.inner.registered.store(true, Ordering::SeqCst);
+                self.learn_threshold(&v);
                 *self.inner.registration_info.lock().unwrap_or_else(|p| p.into_inner()) = Some(v.clone());
                 Ok(v)
             }
@@ -33,6 +34,24 @@ impl Client {
                     Err(e)
                 }
             }
+        }
+    }
+
+    /// Keeps the agent's auto-approve threshold from a registry reply (`auto_approve_below` at the top level, under
+    /// `agent` or under `thresholds`) for fail mode LOCAL (D17). A value that is not a number in 0..=100 is ignored.
+    fn learn_threshold(&self, reply: &Value) {
+        let found = [
+            reply.get("auto_approve_below"),
+            reply.pointer("/agent/auto_approve_below"),
+            reply.pointer("/thresholds/auto_approve_below"),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|v| !v.is_null());
+        let Some(v) = found else { return };
+        match v.as_f64().filter(|t| crate::failmode::valid_threshold(*t)) {
+            Some(t) => *self.inner.registry_threshold.lock().unwrap_or_else(|p| p.into_inner()) = Some(t),
+            None => tracing::warn!("the registry's auto_approve_below is not a number in 0..=100; ignored"),
         }
     }
 
@@ -168,17 +187,25 @@ impl Client {
                 fail_mode,
                 error: None,
             },
-            Err(e) => ConnectionTest {
-                connected: false,
-                status: "error".into(),
-                latency_ms: None,
-                api_version: None,
-                environment: None,
-                organization: None,
-                agent_id: self.agent_id().map(str::to_string),
-                fail_mode,
-                error: Some(e.display_with_code()),
-            },
+            Err(e) => ConnectionTest::failure(self.agent_id().map(str::to_string), fail_mode, e.display_with_code()),
+        }
+    }
+}
+
+impl ConnectionTest {
+    /// The result of a failed connection test, for every binding (also when the call itself could not run): the
+    /// success's attributes (Q28 fixed), `unknown` where no deployment info was read, the error's text.
+    pub fn failure(agent_id: Option<String>, fail_mode: impl Into<String>, error: impl Into<String>) -> ConnectionTest {
+        ConnectionTest {
+            connected: false,
+            status: "error".into(),
+            latency_ms: None,
+            api_version: Some("unknown".into()),
+            environment: Some("unknown".into()),
+            organization: None,
+            agent_id,
+            fail_mode: fail_mode.into(),
+            error: Some(error.into()),
         }
     }
 }

@@ -20,7 +20,13 @@ impl Client {
             req.attempt_timeout = Some(self.inner.cfg.timeout + Duration::from_secs_f64(w));
         }
         let reply = self.send(req).await?;
-        Ok((Self::decision_from(&reply), reply.long_poll_max))
+        // D23: a status reply about another action is not an answer about this one.
+        if let Some(other) = crate::model::decision::reply_ids(&reply.body).into_iter().find(|id| id != action_id) {
+            let shown: String = other.chars().take(64).collect();
+            return Err(Self::malformed(&reply, &format!("the status reply is for action {shown}, not {action_id}"))
+                .with_detail("reply_action_id", Value::String(shown)));
+        }
+        Ok((Self::decision_from(&reply)?, reply.long_poll_max))
     }
 
     /// Hands a verified webhook event to the client: a `wait_for_decision` on its action wakes at once and

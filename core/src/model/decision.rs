@@ -65,6 +65,81 @@ pub fn normalise_status(s: &str) -> Normalised {
     }
 }
 
+/// The keys of a reply that carry its verdict (D5, D23).
+pub const VERDICT_KEYS: &[&str] = &["decision", "status"];
+
+/// The verdict fields of a reply read strictly (DECISIONS D23): what they say, and whether they disagreed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerdictReading {
+    /// The decision; DENIED when the fields conflict.
+    pub decision: Decision,
+    /// `decision=allowed, status=rejected` when the verdict fields disagreed (the safe reading, DENIED, won).
+    pub conflict: Option<String>,
+}
+
+/// The JSON type of a value, for messages that must not echo what a server sent.
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A verdict string that counts as given: D5's "null or empty falls back" also covers whitespace only.
+fn verdict_str(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// D23: reads `decision` and `status` strictly. `Ok(None)`: an object with no verdict (every field absent, null or
+/// empty). `Err(why)`: the reply is not an object, or a verdict field is not a string. Fields that disagree give
+/// DENIED with the conflict described (never ALLOWED); an unknown string counts as PENDING (D5).
+pub fn read_verdict(payload: &Value) -> Result<Option<VerdictReading>, String> {
+    let obj = payload.as_object().ok_or_else(|| format!("the reply is {}, not a JSON object", json_kind(payload)))?;
+    let mut seen: Vec<(&str, Decision)> = Vec::new();
+    for key in VERDICT_KEYS {
+        match obj.get(*key) {
+            None | Some(Value::Null) => {}
+            Some(Value::String(s)) if s.trim().is_empty() => {}
+            Some(Value::String(s)) => seen.push((key, normalise_status(s).decision)),
+            Some(other) => return Err(format!("`{key}` is {}, not a string", json_kind(other))),
+        }
+    }
+    let Some(&(_, first)) = seen.first() else { return Ok(None) };
+    if seen.iter().all(|(_, d)| *d == first) {
+        return Ok(Some(VerdictReading { decision: first, conflict: None }));
+    }
+    let conflict = seen.iter().map(|(k, d)| format!("{k}={}", d.as_str())).collect::<Vec<_>>().join(", ");
+    Ok(Some(VerdictReading { decision: Decision::Denied, conflict: Some(conflict) }))
+}
+
+/// D23: whether a 2xx reply carries an `error` (anything but absent, null, `false` or an empty string).
+pub fn carries_error(payload: &Value) -> bool {
+    match payload.get("error") {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// The action ids a reply names (`action_id`, `id`; present and not null), as text.
+pub fn reply_ids(payload: &Value) -> Vec<String> {
+    ["action_id", "id"]
+        .iter()
+        .filter_map(|k| match payload.get(*k) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => Some(other.to_string()),
+        })
+        .collect()
+}
+
 /// The governed verdict for one action.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthorizationDecision {
@@ -154,8 +229,8 @@ impl AuthorizationDecision {
         };
 
         // D5: a null or empty `decision` falls back to `status`.
-        let decision_src = truthy_str(obj.get("decision"));
-        let status_src = truthy_str(obj.get("status"));
+        let decision_src = verdict_str(obj.get("decision"));
+        let status_src = verdict_str(obj.get("status"));
         let source = decision_src.clone().or_else(|| status_src.clone());
         let normalised = match &source {
             Some(s) => normalise_status(s),
@@ -215,6 +290,45 @@ impl AuthorizationDecision {
             promoted,
             raw: payload.clone(),
         }
+    }
+
+    /// D23: parses a governed reply, refusing one with no usable verdict. `Err(why)` when the reply is not an
+    /// object, a verdict field is not a string, no verdict field is given, or an `error` accompanies anything but
+    /// a denial. Conflicting verdict fields give DENIED (logged, `metadata.verdict_conflict`). A decision that is
+    /// not ALLOWED never has `execution_allowed` (D24: it can only restrict).
+    pub fn from_reply(payload: &Value) -> Result<AuthorizationDecision, String> {
+        let reading = read_verdict(payload)?.ok_or_else(|| {
+            if carries_error(payload) {
+                "the reply carries an error and no verdict".to_string()
+            } else {
+                "the reply carries no verdict (`decision`/`status`)".to_string()
+            }
+        })?;
+        if carries_error(payload) && reading.decision != Decision::Denied {
+            return Err("the reply carries an error next to a verdict that is not a denial".into());
+        }
+        let mut d = AuthorizationDecision::from_json(payload);
+        d.apply_reading(&reading);
+        Ok(d)
+    }
+
+    /// Applies a strict reading: the conflict rule of D23 and `execution_allowed` only on ALLOWED.
+    pub fn apply_reading(&mut self, reading: &VerdictReading) {
+        if let Some(c) = &reading.conflict {
+            tracing::warn!(action_id = %self.action_id, fields = %c, "conflicting verdict fields; treating as DENIED");
+            self.metadata.insert("verdict_conflict".into(), Value::String(c.clone()));
+            self.reason.get_or_insert_with(|| "conflicting_verdict".into());
+        }
+        self.decision = reading.decision;
+        if self.decision != Decision::Allowed {
+            self.execution_allowed = false;
+        }
+    }
+
+    /// Whether a host may run the action (DECISIONS D24): the verdict permits execution and `execution_allowed`
+    /// does not forbid it. `execution_allowed` only ever restricts: it never permits a denied or pending decision.
+    pub fn permits_execution(&self) -> bool {
+        self.decision.permits_execution() && self.execution_allowed
     }
 
     /// `.status` of PROTOCOL §6.2, derived from the decision.
@@ -383,5 +497,40 @@ mod tests {
         assert_eq!(d.metadata["cvss_score"], json!(1));
         assert_eq!(d.promoted("cvss_score"), Some(&json!(7.5)));
         assert_eq!(d.metadata["raw_status"], "rejected");
+    }
+
+    /// D23: only a clear, well-typed approval allows.
+    #[test]
+    fn d23_strict_verdicts() {
+        let ok = |v: Value| AuthorizationDecision::from_reply(&v);
+        assert_eq!(ok(json!({"id": 5, "status": " Approved "})).unwrap().decision, Decision::Allowed);
+        for bad in [
+            json!({}),
+            json!(null),
+            json!([]),
+            json!(true),
+            json!("approved"),
+            json!({"error": "x"}),
+            json!({"decision": 1}),
+            json!({"status": ["approved"]}),
+            json!({"decision": null, "status": null}),
+            json!({"decision": "", "status": " "}),
+            json!({"status": "approved", "error": "boom"}),
+            json!({"decision": true, "status": "approved"}),
+        ] {
+            assert!(ok(bad.clone()).is_err(), "{bad}");
+        }
+        let d = ok(json!({"decision": "allowed", "status": "rejected", "execution_allowed": true})).unwrap();
+        assert_eq!(d.decision, Decision::Denied);
+        assert!(!d.execution_allowed);
+        assert_eq!(d.metadata["verdict_conflict"], "decision=allowed, status=denied");
+        assert_eq!(ok(json!({"status": "denied", "error": "policy"})).unwrap().decision, Decision::Denied);
+        for s in ["ok", "granted", "\u{430}pproved", "approved\u{200b}"] {
+            let d = ok(json!({"status": s, "execution_allowed": true})).unwrap();
+            assert_eq!(d.decision, Decision::Pending, "{s}");
+            assert!(!d.execution_allowed, "{s}");
+        }
+        assert_eq!(reply_ids(&json!({"id": 5, "action_id": "6"})), vec!["6".to_string(), "5".to_string()]);
+        assert!(carries_error(&json!({"error": {"code": 1}})) && !carries_error(&json!({"error": false})));
     }
 }

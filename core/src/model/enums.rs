@@ -6,7 +6,9 @@ use std::fmt;
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
         pub enum $name { $($(#[$vm])* $variant),+ }
 
         impl $name {
@@ -73,6 +75,14 @@ wire_enum!(
     CircuitState { Closed = "closed", Open = "open", HalfOpen = "half_open" }
 );
 
+impl Decision {
+    /// Whether this verdict lets an action run: ALLOWED, AUTO_APPROVED or EXECUTED (never PENDING or DENIED).
+    /// The one place that says which verdicts permit execution (DECISIONS D24).
+    pub fn permits_execution(self) -> bool {
+        matches!(self, Decision::Allowed | Decision::AutoApproved | Decision::Executed)
+    }
+}
+
 #[allow(clippy::derivable_impls)]
 impl Default for FailMode {
     fn default() -> Self {
@@ -91,5 +101,11 @@ mod tests {
         assert_eq!(RiskLevel::parse("moderate"), None);
         assert_eq!(Decision::Allowed.to_string(), "allowed");
         assert_eq!(Decision::Allowed.name(), "ALLOWED");
+    }
+
+    #[test]
+    fn only_approving_verdicts_permit_execution() {
+        let permitted: Vec<_> = Decision::ALL.iter().filter(|d| d.permits_execution()).collect();
+        assert_eq!(permitted, [&Decision::Allowed, &Decision::AutoApproved, &Decision::Executed]);
     }
 }

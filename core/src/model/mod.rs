@@ -5,7 +5,7 @@ pub mod enums;
 pub mod records;
 pub mod request;
 
-pub use decision::{normalise_status, AuthorizationDecision, ProjectionSink};
+pub use decision::{normalise_status, read_verdict, AuthorizationDecision, ProjectionSink, VerdictReading};
 pub use enums::*;
 pub use records::*;
 pub use request::*;

@@ -34,7 +34,7 @@ pub use headers::{
     WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP, X_ASCEND_SIGNATURE, X_REQUEST_TIMESTAMP, X_SIGNATURE,
 };
 pub use replay::{ReplayCache, DEFAULT_REPLAY_CAPACITY};
-pub use secret::WHSEC_PREFIX;
+pub use secret::{AsWebhookSecret, SecretInput, SecretRef, WebhookSecret, WHSEC_PREFIX};
 
 use crate::clock::{iso_timestamp, Clock, SystemClock};
 use crate::{Error, ErrorCode, Result};
@@ -177,10 +177,10 @@ fn check_window(msg: &VerifiedMessage, now: i64, tolerance: i64, tolerance_secs:
 ///
 /// `body` must be the raw request body, byte for byte. `headers` are (name, value) pairs, names
 /// case-insensitive. `secrets` are tried in order (several for rotation).
-pub fn verify_signature(
+pub fn verify_signature<S: AsWebhookSecret>(
     body: &[u8],
     headers: &[(String, String)],
-    secrets: &[String],
+    secrets: &[S],
     opts: &VerifyOptions,
 ) -> Result<VerifiedMessage> {
     secret::check_secrets(secrets)?;
@@ -203,10 +203,10 @@ pub fn verify_signature(
 /// [`refuse_non_bytes`]). `headers` are (name, value) pairs, names case-insensitive. `secrets` are tried in
 /// order (several for rotation). See the module documentation for the order of the checks and the error
 /// codes.
-pub fn verify(
+pub fn verify<S: AsWebhookSecret>(
     body: &[u8],
     headers: &[(String, String)],
-    secrets: &[String],
+    secrets: &[S],
     opts: &VerifyOptions,
 ) -> Result<WebhookEvent> {
     let msg = verify_signature(body, headers, secrets, opts)?;
@@ -290,7 +290,7 @@ pub fn sign(
 /// Like [`sign`] with several secrets (during a rotation): Standard Webhooks sends one `v1,` entry per secret
 /// and Stripe-style one `v1=` item per secret. ASCEND v1 (`X-Signature`) carries one signature only, so it
 /// takes exactly one secret.
-pub fn sign_rotated<S: AsRef<str>>(
+pub fn sign_rotated<S: AsWebhookSecret>(
     body: &[u8],
     secrets: &[S],
     scheme: Scheme,
@@ -336,7 +336,7 @@ pub fn sign_rotated<S: AsRef<str>>(
                 Some(s) => iso_timestamp(s * 1_000_000),
                 None => iso_timestamp(SystemClock.now_unix_micros()),
             };
-            let sig = ascend::x_signature(secret.as_ref(), &ts_iso, body);
+            let sig = ascend::x_signature(secret.as_secret(), &ts_iso, body);
             Ok(vec![(headers::X_REQUEST_TIMESTAMP.into(), ts_iso), (headers::X_SIGNATURE.into(), sig)])
         }
         Scheme::AscendStripeStyle => {

@@ -3,13 +3,13 @@
 
 use super::crypto::{hmac_parts, matches_any};
 use super::headers::{self, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
-use super::secret::{standard_key, B64};
+use super::secret::{standard_key, AsWebhookSecret, B64};
 use super::{no_match, Scheme, VerifiedMessage};
 use crate::Result;
 use base64::Engine;
 
 /// Verifies the signature headers of a Standard Webhooks delivery (not the timestamp window).
-pub(crate) fn verify<S: AsRef<str>>(
+pub(crate) fn verify<S: AsWebhookSecret>(
     body: &[u8],
     headers: &[(String, String)],
     secrets: &[S],
@@ -34,7 +34,7 @@ pub(crate) fn verify<S: AsRef<str>>(
     let ts = headers::parse_unix_seconds(WEBHOOK_TIMESTAMP, ts_raw)?;
     let (tags, v1_count) = headers::parse_standard_signatures(headers::get_all(headers, WEBHOOK_SIGNATURE))?;
     for (i, secret) in secrets.iter().enumerate() {
-        let key = standard_key(secret.as_ref(), i)?;
+        let key = standard_key(secret.as_secret(), i)?;
         let tag = hmac_parts(&key, &[id.as_bytes(), b".", ts_raw.as_bytes(), b".", body]);
         if matches_any(&tag, &tags) {
             return Ok(VerifiedMessage {
@@ -50,11 +50,11 @@ pub(crate) fn verify<S: AsRef<str>>(
 }
 
 /// The `webhook-signature` value for `body`: one `v1,<base64>` entry per secret, space-separated.
-pub(crate) fn signature_header<S: AsRef<str>>(secrets: &[S], id: &str, ts: i64, body: &[u8]) -> Result<String> {
+pub(crate) fn signature_header<S: AsWebhookSecret>(secrets: &[S], id: &str, ts: i64, body: &[u8]) -> Result<String> {
     let ts = ts.to_string();
     let mut out = String::new();
     for (i, secret) in secrets.iter().enumerate() {
-        let key = standard_key(secret.as_ref(), i)?;
+        let key = standard_key(secret.as_secret(), i)?;
         let tag = hmac_parts(&key, &[id.as_bytes(), b".", ts.as_bytes(), b".", body]);
         if i > 0 {
             out.push(' ');

@@ -106,7 +106,7 @@ fn ascend_v1_raw_body_and_canonical_fallback() {
     let body = r#"{"b": 1, "a": "é", "n": {"z": 1.0, "y": [true, null]}, "big": 1e16, "small": 1e-05, "emoji": "😀", "type": "action.approved"}"#;
     let canonical = crate::canonical::canonicalize_bytes(body.as_bytes()).unwrap();
     let ts = "2026-01-01T00:00:00.123456+00:00";
-    let sig = ascend::x_signature("sek", ts, &canonical);
+    let sig = ascend::x_signature(super::SecretRef::Text("sek"), ts, &canonical);
     let h = hs(&[("x-request-timestamp", ts), ("x-signature", &sig)]);
     let now = 1_767_225_600;
     let e = verify(body.as_bytes(), &h, &secrets(&["sek"]), &at(now)).unwrap();
@@ -209,4 +209,33 @@ fn event_json_projection() {
                "timestamp": "2026-01-01T00:00:00Z", "data": {"action_id": 42, "status": "approved"},
                "scheme": "standard_webhooks", "signed_at_unix": 5, "action_id": "42", "decision_status": "approved"})
     );
+}
+
+/// D25: a bytes secret is one key. Signing with it and verifying with the same bytes (or the same text) works in
+/// every scheme, and none of the 256 one-byte keys an attacker could try forges a signature it accepts.
+#[test]
+fn d25_bytes_secret_is_one_key_and_one_byte_keys_forge_nothing() {
+    let genuine: &[u8] = b"my-long-secret";
+    let body = br#"{"type": "action.approved", "id": "evt_1", "data": {"action_id": 5}}"#;
+    for scheme in [Scheme::StandardWebhooks, Scheme::AscendV1, Scheme::AscendStripeStyle] {
+        let opts = VerifyOptions { now_unix: Some(KAT_TS), scheme: Some(scheme), ..VerifyOptions::default() };
+        let id = (scheme == Scheme::StandardWebhooks).then_some("msg_1");
+        let headers = sign_rotated(body, &[genuine], scheme, id, Some(KAT_TS)).unwrap();
+        assert!(verify_signature(body, &headers, &[genuine], &opts).is_ok(), "{scheme:?}: genuine bytes");
+        // The same key as text verifies too (a plain text secret is its UTF-8 bytes).
+        assert!(verify_signature(body, &headers, &["my-long-secret"], &opts).is_ok(), "{scheme:?}: as text");
+        for b in 0..=255u8 {
+            for forged_key in [vec![b], b.to_string().into_bytes()] {
+                let forged = sign_rotated(body, &[forged_key.as_slice()], scheme, id, Some(KAT_TS)).unwrap();
+                let e = verify_signature(body, &forged, &[genuine], &opts).unwrap_err();
+                assert_eq!(e.code, ErrorCode::WebhookNoMatchingSignature, "{scheme:?}: key {forged_key:?} forged");
+            }
+        }
+    }
+    // Bytes are never decoded as `whsec_` base64: the bytes of "whsec_AAEC" are not the key [0, 1, 2].
+    let opts = VerifyOptions { now_unix: Some(KAT_TS), ..VerifyOptions::default() };
+    let h = sign(body, "whsec_AAEC", Scheme::StandardWebhooks, Some("msg_1"), Some(KAT_TS)).unwrap();
+    assert!(verify_signature(body, &h, &[b"whsec_AAEC".as_slice()], &opts).is_err());
+    assert!(verify_signature(body, &h, &[[0u8, 1, 2].as_slice()], &opts).is_ok());
+    assert!(verify_signature(body, &h, &[WebhookSecret::Bytes(vec![0, 1, 2])], &opts).is_ok());
 }

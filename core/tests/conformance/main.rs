@@ -4,6 +4,7 @@
 
 mod common;
 mod cvss;
+mod govern;
 mod prescore;
 mod protocol;
 mod pure_core;
@@ -36,6 +37,8 @@ fn run_case(suite: &str, case: &Value) -> Result<(), String> {
         "prescore" => prescore::run(case),
         "webhooks" => webhooks::run(case),
         "canonical" | "normalise" => pure_core::run(suite, case),
+        "classify" => govern::run(case),
+        "govern" if case.get("input").is_some() => govern::run(case),
         _ => protocol::run(case),
     }
 }

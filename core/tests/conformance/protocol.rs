@@ -47,6 +47,7 @@ fn params(case: &Value, ctx: &mut Ctx, overrides: Option<&Map<String, Value>>) -
         debug: None,
         audit_spool_path: None,
         prescore_rules_path: None,
+        local_auto_approve_below: c.get("local_auto_approve_below").and_then(Value::as_f64),
         env: Some(
             case.get("env")
                 .and_then(Value::as_object)

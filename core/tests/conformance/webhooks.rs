@@ -10,11 +10,15 @@
 //!   Result: `{"scheme", "msg_id", "timestamp_unix"}`.
 //! * `sign`: `body`/`body_b64`, `secrets` (or `secret`), `scheme`, `msg_id`, `timestamp_unix`. Result:
 //!   `{"headers": {name: value}}`.
+//! * `secret_arg` (in `verify`/`verify_signature` inputs and in a `sign` spec) replaces `secrets`/`secret` with one
+//!   `secret` argument given as a host value (D25): a string is text, `{"$bytes_utf8": s}` / `{"$bytes_hex": h}`
+//!   bytes, an array a list, `{"$tuple": [...]}` a tuple, anything else that JSON value itself (a number, a
+//!   boolean, null, an object), which the binding must refuse with `VALIDATION_ERROR` naming `secret`.
 //! * `sign_verify`: `sign` with `input.sign` (`secrets`, `scheme`, `msg_id`, `timestamp_unix`) then `verify`
 //!   with the rest of `input`. Result: `{"headers": ..., "event": ...}`.
 
 use crate::common::check_pure;
-use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions};
+use ascend_core::webhook::{self, ReplayCache, Scheme, SecretInput, VerifyOptions, WebhookSecret};
 use ascend_core::Error;
 use base64::Engine;
 use serde_json::{json, Map, Value};
@@ -83,6 +87,45 @@ fn strings(v: Option<&Value>) -> Result<Vec<String>, String> {
     }
 }
 
+/// `secret_arg` as the core's [`SecretInput`] (see the module documentation).
+fn secret_input(v: &Value) -> Result<SecretInput, String> {
+    let list = |a: &[Value]| a.iter().map(scalar).collect::<Result<Vec<_>, _>>().map(SecretInput::List);
+    match v {
+        Value::Array(a) => list(a),
+        Value::Object(m) if m.contains_key("$tuple") => list(m["$tuple"].as_array().ok_or("$tuple is an array")?),
+        other => scalar(other),
+    }
+}
+
+fn scalar(v: &Value) -> Result<SecretInput, String> {
+    Ok(match v {
+        Value::String(s) => SecretInput::Text(s.clone()),
+        Value::Object(m) if m.contains_key("$bytes_utf8") => {
+            SecretInput::Bytes(m["$bytes_utf8"].as_str().ok_or("$bytes_utf8 is a string")?.as_bytes().to_vec())
+        }
+        Value::Object(m) if m.contains_key("$bytes_hex") => SecretInput::Bytes(
+            hex::decode(m["$bytes_hex"].as_str().ok_or("$bytes_hex is a string")?).map_err(|e| e.to_string())?,
+        ),
+        Value::Object(m) if m.contains_key("$tuple") => SecretInput::Other("tuple".into()),
+        Value::Array(_) => SecretInput::Other("list".into()),
+        Value::Object(_) => SecretInput::Other("dict".into()),
+        Value::Null => SecretInput::Other("NoneType".into()),
+        Value::Bool(_) => SecretInput::Other("bool".into()),
+        Value::Number(n) if n.is_f64() => SecretInput::Other("float".into()),
+        Value::Number(_) => SecretInput::Other("int".into()),
+    })
+}
+
+/// The secrets of `input`: `secret_arg` through the core's D25 rule when present, else `secrets` (+ `secret`).
+fn secrets_of(input: &Value) -> Result<Result<Vec<WebhookSecret>, Error>, String> {
+    if let Some(arg) = input.get("secret_arg") {
+        return Ok(secret_input(arg)?.into_secrets("secret"));
+    }
+    let mut all = strings(input.get("secrets"))?;
+    all.extend(strings(input.get("secret"))?);
+    Ok(Ok(all.into_iter().map(WebhookSecret::Text).collect()))
+}
+
 fn scheme(v: Option<&Value>) -> Result<Option<Scheme>, String> {
     v.and_then(Value::as_str).map(|s| Scheme::parse(s).ok_or(format!("unknown scheme {s}"))).transpose()
 }
@@ -104,7 +147,10 @@ fn verify_signature(input: &Value) -> Result<Result<Value, Error>, String> {
         replay_cache: None,
         scheme: scheme(input.get("scheme"))?,
     };
-    let secrets = strings(input.get("secrets"))?;
+    let secrets = match secrets_of(input)? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
     Ok(webhook::verify_signature(&body(input)?, &headers(input)?, &secrets, &opts)
         .map(|m| json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})))
 }
@@ -113,7 +159,10 @@ fn verify(input: &Value) -> Result<Result<Value, Error>, String> {
     bytes_only(input)?;
     let body = body(input)?;
     let headers = headers(input)?;
-    let secrets = strings(input.get("secrets"))?;
+    let secrets = match secrets_of(input)? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
     let tolerance = input.get("tolerance_seconds").and_then(Value::as_f64).unwrap_or(300.0);
     let now = input.get("now_unix").and_then(Value::as_i64);
     let replay = strings(input.get("replay"))?;
@@ -141,8 +190,10 @@ fn verify(input: &Value) -> Result<Result<Value, Error>, String> {
 
 fn sign(spec: &Value, input: &Value) -> Result<Result<Value, Error>, String> {
     let body = body(input)?;
-    let mut secrets = strings(spec.get("secrets"))?;
-    secrets.extend(strings(spec.get("secret"))?);
+    let secrets = match secrets_of(spec)? {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
     let scheme = scheme(spec.get("scheme"))?.ok_or("sign needs a scheme")?;
     let msg_id = spec.get("msg_id").and_then(Value::as_str);
     let ts = spec.get("timestamp_unix").and_then(Value::as_i64);

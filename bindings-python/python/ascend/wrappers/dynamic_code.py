@@ -17,10 +17,10 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, TypeVar, cast
 
-from ..exceptions import ConnectionError as AscendConnectionError
-from ..exceptions import OWKAIError
-from ..exceptions import TimeoutError as AscendTimeoutError
+from .._native_loader import native_call
 from .ast_analyzer import ASTAnalysisResult, ASTAnalyzer
+from .subprocess import GovernanceError as _CommandGovernanceError
+from .subprocess import _ask_ascend
 
 __all__ = [
     "SafeEvaluator",
@@ -66,7 +66,10 @@ class DangerousCodeError(SafeEvalError):
 
 
 class GovernanceError(SafeEvalError):
-    """ASCEND did not allow the evaluation (or could not be asked, in closed mode)."""
+    """ASCEND did not allow the evaluation (or the client raised: its fail mode applied). ``decision`` is the client's
+    decision when ASCEND answered."""
+
+    decision: Any = None
 
 
 class TimeoutError(SafeEvalError):  # this module's own timeout (peer API)
@@ -130,23 +133,17 @@ class SafeEvaluator:
             self._govern(code, mode, analysis, risk_level)
         return analysis
 
-    def _govern(self, code: str, mode: str, analysis: ASTAnalysisResult, risk_level: Optional[str]) -> None:
+    def _govern(self, code: str, mode: str, analysis: ASTAnalysisResult, risk_level: Optional[str]) -> Any:
+        """Ask ASCEND (``ascend_core::govern::code``) and evaluate only on a decision that permits execution (D24).
+        The client's fail mode applies; ``fail_mode`` of this evaluator is kept for the peer's signature only."""
+        severity, count = analysis.max_severity, len(analysis.findings)
+        request = native_call(lambda n: n.code_request(code, mode, risk_level, severity, count))
         try:
-            decision = self.client.evaluate_action(
-                action_type=f"code.{mode}", resource="dynamic_code",
-                parameters={"code": code[:1000], "code_length": len(code), "mode": mode},
-                risk_indicators={"dynamic_code": True, "local_risk_level": risk_level or analysis.max_severity or "low",
-                                 "finding_count": len(analysis.findings)},
-                wait_for_decision=False)
-        except (AscendConnectionError, AscendTimeoutError) as exc:  # ASCEND unreachable
-            if self.fail_mode == "open":
-                _log.warning("ASCEND unreachable, ASCEND_EVAL_FAIL_MODE=open, evaluating: %s", exc)
-                return
-            raise GovernanceError(f"ASCEND unreachable (fail mode closed): {exc}") from exc
-        except OWKAIError as exc:
-            raise GovernanceError(f"Governance check failed: {exc}") from exc
-        if not getattr(decision, "execution_allowed", False):
-            raise GovernanceError(f"Dynamic code not allowed ({decision.decision}): {decision.reason or 'no reason'}")
+            return _ask_ascend(self.client, request, "dynamic code")
+        except _CommandGovernanceError as exc:
+            refused = GovernanceError(str(exc))
+            refused.decision = exc.decision
+            raise refused from exc.__cause__
 
     def eval(self, code: str, context: Optional[Dict[str, Any]] = None) -> Any:
         """Evaluate an expression."""

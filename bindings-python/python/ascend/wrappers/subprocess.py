@@ -1,9 +1,15 @@
 """Governed drop-in for :mod:`subprocess` (PROTOCOL §8.6).
 
-Before a command runs: ``shell=True`` is refused unless allowed; the command is classified locally
-(critical/high/medium/low); locally blocked commands are refused; "low" commands are auto-approved when
-``auto_approve_safe``; otherwise, with a client, ASCEND is asked (``action_type="system.subprocess"``) and the command
-runs only when ``execution_allowed``. Without a client, closed mode refuses critical and high commands.
+Before a command runs, the Rust core plans it (``ascend_core::govern::command``): ``shell=True`` is refused unless
+allowed; the command is classified (critical/high/medium/low); locally blocked commands are refused; "low" commands
+are auto-approved when ``auto_approve_safe``; otherwise, with a client, ASCEND is asked
+(``action_type="system.subprocess"``) and the command runs only when the client's decision permits execution
+(DECISIONS D24: ALLOWED, with ``execution_allowed`` only ever restricting).
+
+The wrapper has no fail mode of its own: the client's applies (D4/D17/D18), so an unreachable server in OPEN mode
+gives a spooled ALLOWED decision, and a decision wait that runs out (PENDING, not yet approved) never runs the command.
+``fail_mode`` here only says what happens *without* a client: ``closed`` refuses critical and high commands, ``open``
+runs every command that is not refused.
 
 Environment (read at import): ``ASCEND_SUBPROCESS_FAIL_MODE`` (closed), ``ASCEND_SUBPROCESS_AUTO_APPROVE_LOW``
 (true), ``ASCEND_SUBPROCESS_ALLOW_SHELL`` (false).
@@ -14,8 +20,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
-import shlex
 import subprocess as _subprocess
 import threading
 from dataclasses import dataclass, field
@@ -28,11 +32,11 @@ from subprocess import (
     SubprocessError,
     TimeoutExpired,
 )
-from typing import Any, Callable, Dict, List, Optional, Sequence, Set, TypeVar, Union, cast
+from typing import Any, Callable, Dict, Optional, Sequence, Set, TypeVar, Union, cast
 
-from ..exceptions import ConnectionError as AscendConnectionError
+from .._govern import command_text, permits_execution
+from .._native_loader import native_call
 from ..exceptions import OWKAIError
-from ..exceptions import TimeoutError as AscendTimeoutError
 
 __all__ = [
     "run",
@@ -59,31 +63,11 @@ _log = logging.getLogger("ascend.wrappers.subprocess")
 F = TypeVar("F", bound=Callable[..., Any])
 Command = Union[str, bytes, "os.PathLike[str]", Sequence[Any]]
 
-#: Risk level -> regular expressions matched against the full command line (first level that matches wins).
-COMMAND_PATTERNS: Dict[str, List[str]] = {
-    "critical": [
-        r"\brm\s+(-[a-zA-Z]*[rf][a-zA-Z]*\s+)+/(\s|$|\*)", r"\bmkfs(\.\w+)?\b", r"\bdd\b.*\bof=/dev/",
-        r":\(\)\s*\{.*\};\s*:", r"\b(shutdown|reboot|halt|poweroff)\b", r">\s*/dev/sd[a-z]",
-        r"\bchmod\s+(-R\s+)?[0-7]*777\s+/(\s|$)", r"\b(curl|wget)\b.*\|\s*(ba|z|)sh\b",
-    ],
-    "high": [
-        r"\brm\b", r"\bsudo\b", r"\bsu\b", r"\bchmod\b", r"\bchown\b", r"\bkill(all)?\b", r"\bpkill\b",
-        r"\b(curl|wget|nc|ncat|netcat|ssh|scp|rsync|ftp|telnet)\b", r"\bcrontab\b", r"\bsystemctl\b",
-        r"\biptables\b", r"\buseradd\b|\busermod\b|\bpasswd\b", r"\bdocker\b", r"\bkubectl\b",
-    ],
-    "medium": [
-        r"\b(mv|cp|ln|mkdir|rmdir|touch|tee)\b", r"\b(pip|pip3|npm|yarn|apt|apt-get|yum|brew)\b",
-        r"\bgit\s+(push|reset|clean|checkout)\b", r"\b(python|python3|node|ruby|perl|bash|sh|zsh)\b", r">",
-    ],
-    "low": [
-        r"\b(ls|cat|echo|pwd|whoami|date|head|tail|grep|wc|sort|uniq|which|env|printenv|true|false|uname|id)\b",
-    ],
-}
-_COMPILED = {level: [re.compile(p) for p in patterns] for level, patterns in COMMAND_PATTERNS.items()}
-
-
 class GovernanceError(Exception):
-    """ASCEND (or local policy) did not allow the command."""
+    """ASCEND (or local policy) did not allow the command. ``decision`` is the client's decision when ASCEND was
+    asked and answered (``None`` otherwise); ``__cause__`` is the client's error when it raised."""
+
+    decision: Any = None
 
 
 class ShellNotAllowedError(GovernanceError):
@@ -126,70 +110,63 @@ def configure(client: Any = None, fail_mode: Optional[str] = None, auto_approve_
         _settings.timeout = timeout
 
 
-def _command_line(command: Any) -> str:
-    if isinstance(command, (str, bytes, os.PathLike)):
-        text = os.fsdecode(command) if not isinstance(command, str) else command
-        return text
-    return " ".join(os.fsdecode(part) if isinstance(part, (bytes, os.PathLike)) else str(part) for part in command)
-
-
-def _command_name(command: Any) -> str:
-    if isinstance(command, (str, bytes, os.PathLike)):
-        try:
-            parts = shlex.split(_command_line(command))
-        except ValueError:
-            parts = _command_line(command).split()
-    else:
-        parts = [_command_line([p]) for p in command]
-    return os.path.basename(parts[0]) if parts else ""
+def __getattr__(name: str) -> Any:
+    """``COMMAND_PATTERNS`` (the peer's public table): risk level -> regular expressions, read from the core's
+    classifier (``ascend_core::govern::classify``), which is the one that classifies."""
+    if name == "COMMAND_PATTERNS":
+        return {level: list(patterns) for level, patterns in native_call(lambda n: n.command_patterns())}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def classify_command_risk(command: Any) -> str:
     """``critical`` | ``high`` | ``medium`` | ``low`` for a command string or argument list (unknown -> medium)."""
-    line = _command_line(command)
-    for level in ("critical", "high", "medium", "low"):
-        if any(p.search(line) for p in _COMPILED[level]):
-            return level
-    return "medium"
+    text = command_text(command)
+    level, _name = native_call(lambda n: n.classify_command(text))
+    return str(level)
 
 
-def _govern(args: Any, shell: bool = False, cwd: Any = None) -> None:
-    """Raise :class:`GovernanceError` unless the command may run."""
-    if shell and not _settings.allow_shell:
-        raise ShellNotAllowedError("shell=True is not allowed (set ASCEND_SUBPROCESS_ALLOW_SHELL=true or "
-                                   "configure(allow_shell=True))")
-    name = _command_name(args)
-    forced = getattr(_forced, "spec", None)
-    risk = classify_command_risk(args)
-    if forced is not None and forced.get("risk_level"):
-        risk = max(risk, forced["risk_level"], key=lambda lvl: ("low", "medium", "high", "critical").index(lvl))
-    if name in _settings.blocked_commands:
-        raise GovernanceError(f"Command '{name}' is blocked by local policy")
-    if risk == "low" and _settings.auto_approve_safe and forced is None:
-        return
-    client = _settings.client
-    if client is None:
-        if _settings.fail_mode != "open" and risk in ("critical", "high"):
-            raise GovernanceError(f"Command '{name}' is {risk} risk and no ASCEND client is configured")
-        return
-    indicators = {"subprocess_execution": True, "shell_mode": bool(shell), "local_risk_level": risk}
-    if forced is not None and forced.get("require_approval"):
-        indicators["requires_approval"] = True
+def _refusal(kind: str, message: str) -> GovernanceError:
+    return ShellNotAllowedError(message) if kind == "shell_not_allowed" else GovernanceError(message)
+
+
+def _ask_ascend(client: Any, request: Dict[str, Any], what: str) -> Any:
+    """Ask ``client.evaluate_action(**request)`` and return the decision when it permits execution (D24); else
+    raise :class:`GovernanceError`. Errors of the client (its fail mode already applied) never run anything."""
     try:
-        decision = client.evaluate_action(
-            action_type="system.subprocess", resource=name,
-            parameters={"command": _command_line(args)[:1000], "shell": bool(shell),
-                        "cwd": None if cwd is None else os.fspath(cwd)},
-            risk_indicators=indicators, timeout=_settings.timeout)
-    except (AscendConnectionError, AscendTimeoutError) as exc:  # ASCEND unreachable
-        if _settings.fail_mode == "open":
-            _log.warning("ASCEND unreachable, subprocess fail mode open, running %r: %s", name, exc)
-            return
-        raise GovernanceError(f"ASCEND unreachable (fail mode closed), refusing '{name}': {exc}") from exc
+        decision = client.evaluate_action(**request)
     except OWKAIError as exc:
-        raise GovernanceError(f"Governance check failed for '{name}': {exc}") from exc
-    if not getattr(decision, "execution_allowed", False):
-        raise GovernanceError(f"Command '{name}' not allowed ({decision.decision}): {decision.reason or 'no reason'}")
+        raise GovernanceError(f"ASCEND did not allow {what}; not run ({type(exc).__name__}, after the client's "
+                              f"fail mode): {exc}") from exc
+    if not permits_execution(decision):
+        refused = GovernanceError(f"{what[0].upper()}{what[1:]} not allowed ({getattr(decision, 'decision', None)}): "
+                                  f"{getattr(decision, 'reason', None) or 'no reason'}")
+        refused.decision = decision
+        raise refused
+    return decision
+
+
+def _govern(args: Any, shell: bool = False, cwd: Any = None) -> Dict[str, Any]:
+    """Raise :class:`GovernanceError` unless the command may run; else the core's plan (and ``decision`` when ASCEND
+    was asked)."""
+    forced = getattr(_forced, "spec", None)
+    options = {"allow_shell": _settings.allow_shell, "auto_approve_safe": _settings.auto_approve_safe,
+               "blocked_commands": sorted(_settings.blocked_commands), "has_client": _settings.client is not None,
+               "run_unasked_without_client": _settings.fail_mode == "open", "timeout": _settings.timeout,
+               "shell": bool(shell), "cwd": None if cwd is None else os.fspath(cwd)}
+    if forced is not None:
+        options.update(always_ask=True, min_risk_level=forced.get("risk_level"),
+                       require_approval=bool(forced.get("require_approval")))
+    text = command_text(args)
+    plan = native_call(lambda n: n.plan_command(text, options))
+    if plan["plan"] == "refuse":
+        raise _refusal(plan["kind"], plan["message"])
+    if plan["plan"] == "run":
+        if plan["reason"] == "no_client":
+            _log.info("No ASCEND client configured: running %r (%s risk) without asking", plan["command_name"],
+                      plan["risk_level"])
+        return dict(plan)
+    decision = _ask_ascend(_settings.client, plan["request"], f"command '{plan['command_name']}'")
+    return {**plan, "decision": decision}
 
 
 def run(args: Any, *, stdin: Any = None, input: Any = None, stdout: Any = None, stderr: Any = None,

@@ -1,0 +1,106 @@
+/**
+ * The mechanical mapping between the camelCase facade and the core's snake_case method table: argument objects
+ * (top-level names only; values, and so the keys inside opaque `context`/`metadata`/`parameters`, pass through
+ * unchanged) and results (top-level keys of typed records camelCased; server JSON returned as sent).
+ */
+import { fromProjection, type ErrorProjection } from "./errors";
+
+/** One row of the core's method table. */
+export interface MethodSpec {
+  name: string;
+  returns: string;
+  target: string | null;
+  cancellable: boolean;
+  params: { name: string; type: string; required: boolean; opaque: boolean }[];
+}
+
+/** Options every method takes. */
+export interface CallOptions {
+  /** Ends the call (within milliseconds) with an `AbortError`. */
+  signal?: AbortSignal | null;
+}
+
+/** `action_type` -> `actionType`. */
+export function camel(s: string): string {
+  return s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+}
+
+/** `actionType` -> `action_type`. */
+export function snake(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** Parameters that also take milliseconds (`timeoutMs` -> `timeout` in seconds). */
+const MS_TWINS: Record<string, string> = { timeoutMs: "timeout", pollIntervalMs: "poll_interval" };
+
+/** Options object (camelCase) -> the core's keyword arguments (snake_case). `signal` is not an argument. */
+export function toArgs(spec: MethodSpec, options: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (options == null) return out;
+  if (typeof options !== "object" || Array.isArray(options)) {
+    throw new TypeError(`${camel(spec.name)}: options must be an object`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (key === "signal" || value === undefined) continue;
+    const twin = MS_TWINS[key];
+    if (twin !== undefined) {
+      out[twin] = typeof value === "number" ? value / 1000 : value;
+    } else {
+      out[snake(key)] = value;
+    }
+  }
+  if (spec.name === "evaluate_actions" && Array.isArray(out.actions)) {
+    // Each item is the options object of evaluateAction.
+    out.actions = out.actions.map((a: unknown) => (isPlainObject(a) ? snakeKeys(a) : a));
+  }
+  return out;
+}
+
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Top-level keys camelCased; values untouched. */
+export function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[camel(k)] = o[k];
+  return out;
+}
+
+/** Top-level keys snake_cased; values untouched. */
+export function snakeKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) out[snake(k)] = o[k];
+  return out;
+}
+
+/** The core's JSON result -> the facade's value, by the method's return kind. */
+export function fromResult(returns: string, value: unknown): unknown {
+  switch (returns) {
+    case "json":
+    case "bool":
+    case "int":
+      return value;
+    case "unit":
+      return undefined;
+    case "webhook_list":
+      return Array.isArray(value) ? value.map((v) => (isPlainObject(v) ? camelKeys(v) : v)) : value;
+    case "bulk_result": {
+      if (!isPlainObject(value)) return value;
+      const out = camelKeys(value);
+      if (Array.isArray(value.results)) {
+        out.results = value.results.map((item: unknown) => {
+          if (!isPlainObject(item)) return item;
+          const r = camelKeys(item);
+          if (isPlainObject(item.decision)) r.decision = camelKeys(item.decision);
+          if (isPlainObject(item.error)) r.error = fromProjection(item.error as unknown as ErrorProjection);
+          return r;
+        });
+      }
+      return out;
+    }
+    default:
+      // decision and the other typed records
+      return isPlainObject(value) ? camelKeys(value) : value;
+  }
+}

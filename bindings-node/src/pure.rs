@@ -1,0 +1,227 @@
+//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign and the replay
+//! cache. No network and no waiting, so they run synchronously on the calling thread (microseconds each; a
+//! pre-score with a rules file also reads and validates that file).
+
+use crate::errors::{guard, parse_json, validation};
+use ascend_core::model::AuthorizationDecision;
+use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
+use ascend_core::webhook::{self, Scheme, VerifyOptions};
+use ascend_core::Error;
+use napi_derive::napi;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text.
+#[napi]
+pub fn normalise_decision(json: String) -> napi::Result<String> {
+    guard(|| Ok(AuthorizationDecision::from_json(&parse_json("json", &json)?).to_json().to_string()))
+}
+
+/// Python-compatible canonical JSON of PROTOCOL §2.5.
+#[napi]
+pub fn canonical_json(json_text: String) -> napi::Result<String> {
+    guard(|| ascend_core::canonical::canonicalize_text(&json_text))
+}
+
+/// Request signature of a body (PROTOCOL §2.5) as the transport computes it; `null` when the body is not signed.
+#[napi]
+pub fn sign_request(secret: String, timestamp: String, json_text: String) -> napi::Result<Option<String>> {
+    guard(|| {
+        let canon = ascend_core::canonical::canonicalize_text(&json_text)?;
+        let parsed: Value = serde_json::from_str(&json_text).unwrap_or(Value::Null);
+        Ok(ascend_core::canonical::is_signable(Some(&parsed))
+            .then(|| ascend_core::canonical::sign(&secret, &timestamp, &canon)))
+    })
+}
+
+fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
+    match rules_path {
+        None => Ok(Prescorer::builtin().clone()),
+        Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
+    }
+}
+
+fn thresholds(text: Option<&str>) -> Result<Thresholds, Error> {
+    match text {
+        None => Ok(Thresholds::default()),
+        Some(t) => Thresholds::from_json(&parse_json("thresholds", t)?),
+    }
+}
+
+/// One action (snake_case JSON) -> the core's pre-score projection; optional thresholds JSON and rules file.
+/// Checked in the order of the Rust conformance runner: rules file, thresholds, then the action.
+#[napi]
+pub fn prescore(json: String, thresholds_json: Option<String>, rules_path: Option<String>) -> napi::Result<String> {
+    guard(|| {
+        let scorer = scorer(rules_path.as_deref())?;
+        let thresholds = thresholds(thresholds_json.as_deref())?;
+        let input = ActionInput::from_json(&parse_json("action", &json)?)?;
+        Ok(scorer.score(&input, &thresholds).to_json().to_string())
+    })
+}
+
+/// A JSON list of actions -> a JSON list of pre-score projections (input order), one scorer for all.
+#[napi]
+pub fn prescore_batch(
+    json: String,
+    thresholds_json: Option<String>,
+    rules_path: Option<String>,
+) -> napi::Result<String> {
+    guard(|| {
+        let scorer = scorer(rules_path.as_deref())?;
+        let thresholds = thresholds(thresholds_json.as_deref())?;
+        let Value::Array(items) = parse_json("actions", &json)? else {
+            return Err(validation("actions", "Must be a list", "actions must be a list of action objects"));
+        };
+        let actions = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Value::Array(scorer.score_batch(&actions, &thresholds).iter().map(|s| s.to_json()).collect()).to_string())
+    })
+}
+
+/// CVSS v3.1 vector -> `{base_score, temporal_score, environmental_score, severity, vector, ...}` as JSON text.
+#[napi]
+pub fn cvss_score(vector: String) -> napi::Result<String> {
+    guard(|| Ok(prescore::cvss::score(&vector)?.to_json().to_string()))
+}
+
+fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
+    name.map(|s| {
+        Scheme::parse(s).ok_or_else(|| {
+            validation(
+                "scheme",
+                "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
+                format!("unknown webhook scheme {s:?}"),
+            )
+        })
+    })
+    .transpose()
+}
+
+fn tolerance(seconds: f64) -> Result<Duration, Error> {
+    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
+        return Err(validation(
+            "tolerance_seconds",
+            "Must be a finite number of seconds >= 0",
+            "toleranceSeconds must be a non-negative number",
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// The core's thread-safe webhook replay cache.
+#[napi]
+pub struct ReplayCache {
+    inner: Arc<webhook::ReplayCache>,
+}
+
+#[napi]
+impl ReplayCache {
+    #[napi(constructor)]
+    pub fn new(capacity: Option<i64>) -> napi::Result<Self> {
+        guard(|| {
+            let capacity = usize::try_from(capacity.unwrap_or(10_000))
+                .ok()
+                .filter(|c| *c >= 1)
+                .ok_or_else(|| validation("capacity", "Must be >= 1", "replay cache capacity must be at least 1"))?;
+            Ok(ReplayCache { inner: Arc::new(webhook::ReplayCache::new(capacity)) })
+        })
+    }
+
+    /// Number of ids held (including expired ones not yet purged).
+    #[napi(getter)]
+    pub fn size(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// Records `msg_id` until `expires_at_unix` unless it is live; `true` when it was new, `false` for a replay.
+    #[napi]
+    pub fn check_and_insert(&self, msg_id: String, now_unix: i64, expires_at_unix: i64) -> bool {
+        self.inner.check_and_insert(&msg_id, now_unix, expires_at_unix)
+    }
+
+    /// Whether `msg_id` is recorded and not expired at `now_unix`.
+    #[napi]
+    pub fn has(&self, msg_id: String, now_unix: i64) -> bool {
+        self.inner.contains(&msg_id, now_unix)
+    }
+
+    /// Removes `msg_id`; returns whether it was recorded.
+    #[napi]
+    pub fn forget(&self, msg_id: String) -> bool {
+        self.inner.forget(&msg_id)
+    }
+
+    /// Forgets every id.
+    #[napi]
+    pub fn clear(&self) {
+        self.inner.clear()
+    }
+}
+
+/// Verifies a webhook delivery (raw body bytes, header pairs, one or more secrets); returns the event as JSON
+/// text. `verify_only`: the signature and time window only (`{scheme, msg_id, timestamp_unix}`).
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn webhook_verify(
+    body: &[u8],
+    headers: Vec<Vec<String>>,
+    secrets: Vec<String>,
+    tolerance_seconds: f64,
+    now_unix: Option<i64>,
+    scheme_name: Option<String>,
+    replay_cache: Option<&ReplayCache>,
+    signature_only: Option<bool>,
+) -> napi::Result<String> {
+    guard(|| {
+        let headers: Vec<(String, String)> = headers
+            .into_iter()
+            .map(|mut pair| {
+                if pair.len() != 2 {
+                    return Err(validation("headers", "Must be name/value pairs", "headers must be name/value pairs"));
+                }
+                let value = pair.pop().unwrap_or_default();
+                Ok((pair.pop().unwrap_or_default(), value))
+            })
+            .collect::<Result<_, _>>()?;
+        let opts = VerifyOptions {
+            tolerance: tolerance(tolerance_seconds)?,
+            now_unix,
+            replay_cache: replay_cache.map(|c| c.inner.clone()),
+            scheme: scheme(scheme_name.as_deref())?,
+        };
+        if signature_only.unwrap_or(false) {
+            let m = webhook::verify_signature(body, &headers, &secrets, &opts)?;
+            return Ok(json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})
+                .to_string());
+        }
+        Ok(webhook::verify(body, &headers, &secrets, &opts)?.to_json().to_string())
+    })
+}
+
+/// The refusal for a body that is not raw bytes (`kind` names what was passed), as a thrown projection.
+#[napi]
+pub fn webhook_refuse_body(kind: String) -> napi::Result<()> {
+    guard(|| Err(webhook::refuse_non_bytes(&kind)))
+}
+
+/// Signature headers for a payload (name/value pairs), for `scheme` (default Standard Webhooks).
+#[napi]
+pub fn webhook_sign(
+    body: &[u8],
+    secrets: Vec<String>,
+    msg_id: Option<String>,
+    timestamp: Option<i64>,
+    scheme_name: Option<String>,
+) -> napi::Result<Vec<Vec<String>>> {
+    guard(|| {
+        let scheme =
+            scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
+        let pairs = webhook::sign_rotated(body, &secrets, scheme, msg_id.as_deref(), timestamp)?;
+        Ok(pairs.into_iter().map(|(k, v)| vec![k, v]).collect())
+    })
+}
