@@ -38,21 +38,21 @@ fn raised(v: Verdict) -> Error {
 #[test]
 fn local_threshold_is_exclusive() {
     let err = unreachable();
-    let below = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW - 0.01));
+    let below = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW - 0.01), LOCAL_AUTO_APPROVE_BELOW);
     assert_eq!(below.decision, Decision::Allowed);
     assert!(below.execution_allowed);
     assert_eq!(below.reason, None);
     assert_eq!(below.metadata["raw_status"], "approved");
     assert!(below.comments.as_deref().unwrap().contains(" below threshold"), "{:?}", below.comments);
 
-    let at = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW));
+    let at = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW), LOCAL_AUTO_APPROVE_BELOW);
     assert_eq!(at.decision, Decision::Denied);
     assert!(!at.execution_allowed);
     assert_eq!(at.reason.as_deref(), Some("local_prescore"));
     assert_eq!(at.metadata["raw_status"], "denied");
     assert!(at.comments.as_deref().unwrap().contains("at or above"), "{:?}", at.comments);
 
-    let above = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW + 0.01));
+    let above = failmode::local_decision(&err, &score_of(LOCAL_AUTO_APPROVE_BELOW + 0.01), LOCAL_AUTO_APPROVE_BELOW);
     assert_eq!(above.decision, Decision::Denied);
     assert!(!above.execution_allowed);
 }
@@ -60,7 +60,7 @@ fn local_threshold_is_exclusive() {
 #[test]
 fn local_decision_records_the_score_and_the_error() {
     let err = unreachable();
-    let d = failmode::local_decision(&err, &score_of(12.5));
+    let d = failmode::local_decision(&err, &score_of(12.5), LOCAL_AUTO_APPROVE_BELOW);
     assert!(d.action_id.starts_with("fail_local_"), "{}", d.action_id);
     assert_eq!(d.risk_score, Some(12.5));
     assert_eq!(d.risk_level, Some(score_of(12.5).risk_level));
@@ -89,43 +89,53 @@ fn open_decision_is_a_marked_allow() {
 fn every_5xx_is_unreachability_and_4xx_is_an_answer() {
     for status in [500, 502, 503, 504, 599] {
         let e = Error::new(ErrorCode::ServerError, "boom").with_status(status);
-        let d = decided(failmode::decide(FailMode::Open, e, || panic!("OPEN does not score")));
+        let d =
+            decided(failmode::decide(FailMode::Open, e, LOCAL_AUTO_APPROVE_BELOW, || panic!("OPEN does not score")));
         assert_eq!(d.decision, Decision::Allowed, "{status}");
     }
     for status in [400, 404, 409, 422, 499] {
         let e = Error::new(ErrorCode::ServerError, "answer").with_status(status);
-        let e = raised(failmode::decide(FailMode::Open, e, || panic!("not unreachable")));
+        let e = raised(failmode::decide(FailMode::Open, e, LOCAL_AUTO_APPROVE_BELOW, || panic!("not unreachable")));
         assert_eq!(e.status_code, Some(status));
     }
     // A malformed 2xx is a server answer: never allowed by OPEN or LOCAL (D4, D23).
     let e = Error::new(ErrorCode::ServerError, "malformed").with_status(200);
-    raised(failmode::decide(FailMode::Open, e, || panic!("not unreachable")));
+    raised(failmode::decide(FailMode::Open, e, LOCAL_AUTO_APPROVE_BELOW, || panic!("not unreachable")));
     let e = Error::new(ErrorCode::ServerError, "malformed").with_status(200);
-    raised(failmode::decide(FailMode::Local, e, || panic!("not unreachable")));
+    raised(failmode::decide(FailMode::Local, e, LOCAL_AUTO_APPROVE_BELOW, || panic!("not unreachable")));
 }
 
 #[test]
 fn the_table_by_mode() {
     // CLOSED raises every unreachability, unchanged.
-    let e = raised(failmode::decide(FailMode::Closed, unreachable(), || panic!("CLOSED does not score")));
+    let e = raised(failmode::decide(FailMode::Closed, unreachable(), LOCAL_AUTO_APPROVE_BELOW, || {
+        panic!("CLOSED does not score")
+    }));
     assert_eq!(e.code, ErrorCode::ConnectionError);
     // LOCAL scores lazily and decides with the threshold.
-    let d = decided(failmode::decide(FailMode::Local, unreachable(), || score_of(10.0)));
+    let d = decided(failmode::decide(FailMode::Local, unreachable(), LOCAL_AUTO_APPROVE_BELOW, || score_of(10.0)));
     assert_eq!(d.decision, Decision::Allowed);
     assert_eq!(d.metadata["fail_mode"], "local");
-    let d = decided(failmode::decide(FailMode::Local, unreachable(), || score_of(90.0)));
+    let d = decided(failmode::decide(FailMode::Local, unreachable(), LOCAL_AUTO_APPROVE_BELOW, || score_of(90.0)));
     assert_eq!(d.decision, Decision::Denied);
     // The breaker being open is unreachability too.
-    let d = decided(failmode::decide(FailMode::Open, Error::new(ErrorCode::CircuitOpen, "open"), || score_of(0.0)));
+    let d = decided(failmode::decide(
+        FailMode::Open,
+        Error::new(ErrorCode::CircuitOpen, "open"),
+        LOCAL_AUTO_APPROVE_BELOW,
+        || score_of(0.0),
+    ));
     assert_eq!(d.metadata["error_code"], "CIRCUIT_OPEN");
     // A decision wait that ran out is raised in every mode.
     for mode in [FailMode::Open, FailMode::Local] {
         let e = Error::new(ErrorCode::Timeout, "wait").with_detail("decision_wait", json!(true));
-        raised(failmode::decide(mode, e, || panic!("a decision wait is not unreachability")));
+        raised(failmode::decide(mode, e, LOCAL_AUTO_APPROVE_BELOW, || panic!("a decision wait is not unreachability")));
     }
     // Errors that are answers are raised in every mode.
     for code in [ErrorCode::AuthError, ErrorCode::ValidationError, ErrorCode::RateLimited] {
-        raised(failmode::decide(FailMode::Open, Error::new(code, "answer"), || panic!("not unreachable")));
+        raised(failmode::decide(FailMode::Open, Error::new(code, "answer"), LOCAL_AUTO_APPROVE_BELOW, || {
+            panic!("not unreachable")
+        }));
     }
 }
 
