@@ -7,7 +7,7 @@ include uniffi.mk
 CARGO ?= cargo
 PYTHON ?= python3
 
-.PHONY: test lint rust-test devserver-e2e examples-test conformance-index bench fmt demo
+.PHONY: test lint rust-test devserver-e2e examples-test conformance-index bench fmt demo mutants
 
 test: lint rust-test python-test node-test uniffi-test devserver-e2e examples-test
 
@@ -38,6 +38,11 @@ bench:
 	bash bench/python/run.sh
 	$(MAKE) node-bench
 	$(MAKE) uniffi-bench
+
+# Mutation testing of the safety core with cargo-mutants (installed into target/tools when missing); not part of
+# `make test` (hours on 2 cores). MUTANTS_ARGS="--in-diff" for changed lines only; see scripts/mutants.sh.
+mutants:
+	bash scripts/mutants.sh $(MUTANTS_ARGS)
 
 # The first guide end to end: builds ascend-dev and (if .venv lacks it) the wheel, starts the server on a free
 # loopback port with --deny-at 98, runs examples/python/first_governed_action.py, stops the server.
