@@ -412,4 +412,16 @@ json_methods!(
     spool_pending,
     /// Hands a verified webhook event (`{"event": {...}}`) to waiters, so a wait ends without its next poll.
     deliver_webhook_event,
+    /// The governed-tool flow in one call (`core/src/govern`): run / denied / pending / unavailable.
+    govern_tool_call,
+    /// The governed-tool flow's first phase: the decision, never waiting.
+    evaluate_tool_call,
+    /// The governed-tool flow's approval wait, on the client's clock.
+    await_tool_approval("action_id"),
+    /// Logs a governed tool call's completion or failure (never raises).
+    finish_tool_call("action_id"),
+    /// Plans and governs a shell command (D24: runs only on ALLOWED).
+    govern_command,
+    /// Governs a dynamic-code evaluation (D24).
+    govern_code,
 );
