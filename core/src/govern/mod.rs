@@ -6,6 +6,7 @@ pub mod classify;
 pub mod code;
 pub mod command;
 pub mod kill_switch;
+pub mod pure;
 pub mod tool;
 pub mod verdict;
 
