@@ -241,8 +241,10 @@ impl AuthorizationDecision {
         }
         let raw_status = status_src.or(decision_src);
 
+        // An empty string is no risk level, as null is (the peer reads `risk_level` only "if truthy").
         let (risk_level, risk_level_raw) = match obj.get("risk_level") {
-            Some(Value::String(s)) if !s.is_empty() => match RiskLevel::parse(s) {
+            Some(Value::String(s)) if s.is_empty() => (None, None),
+            Some(Value::String(s)) => match RiskLevel::parse(s) {
                 Some(l) if l.as_str() == s => (Some(l), None),
                 Some(l) => (Some(l), Some(s.clone())),
                 None => (None, Some(s.clone())),
