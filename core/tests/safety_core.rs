@@ -339,3 +339,23 @@ fn only_an_unknown_status_is_warned_about() {
     assert!(warned("zz_unknown_marker"));
     assert!(!warned("approved"));
 }
+
+// Bug: a malformed-reply message that no longer names the JSON type it got (`json_kind` returning "" or junk).
+#[test]
+fn malformed_verdicts_name_the_field_and_the_type() {
+    use ascend_core::model::decision::json_kind;
+    use ascend_core::model::read_verdict;
+    for (v, kind) in [
+        (json!(null), "null"),
+        (json!(true), "a boolean"),
+        (json!(1), "a number"),
+        (json!("s"), "a string"),
+        (json!([]), "an array"),
+        (json!({}), "an object"),
+    ] {
+        assert_eq!(json_kind(&v), kind, "{v}");
+    }
+    assert_eq!(read_verdict(&json!(true)), Err("the reply is a boolean, not a JSON object".to_string()));
+    assert_eq!(read_verdict(&json!({"status": ["approved"]})), Err("`status` is an array, not a string".to_string()));
+    assert_eq!(read_verdict(&json!({"decision": 1})), Err("`decision` is a number, not a string".to_string()));
+}
