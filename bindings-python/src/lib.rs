@@ -9,6 +9,7 @@ mod client;
 mod convert;
 mod errors;
 mod govern;
+mod levels;
 mod logging;
 mod pure;
 mod tables;
