@@ -9,6 +9,7 @@ mod client;
 mod convert;
 mod errors;
 mod govern;
+mod levels;
 mod logging;
 mod pure;
 mod tables;
@@ -37,6 +38,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(govern::command_patterns, m)?)?;
     m.add_function(wrap_pyfunction!(govern::plan_command, m)?)?;
     m.add_function(wrap_pyfunction!(govern::code_request, m)?)?;
+    m.add_function(wrap_pyfunction!(govern::govern_call, m)?)?;
     m.add_function(wrap_pyfunction!(govern::connection_failure, m)?)?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;

@@ -8,7 +8,8 @@
 //! threads). Records made on a thread inside an entry point do not wake the forwarder (the entry point drains
 //! them). The forwarder is restarted lazily after `fork()`.
 
-use ascend_core::log::{LogLevel, LogRecord};
+use crate::levels::{core_level, py_level};
+use ascend_core::log::LogRecord;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use std::collections::VecDeque;
@@ -37,29 +38,6 @@ static HANDLER: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
 static FORWARDER_PID: AtomicU32 = AtomicU32::new(0);
 /// Set by an `atexit` hook: the forwarder stops attaching to a finalizing interpreter.
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
-
-/// Python `logging` level of a core level.
-fn py_level(level: LogLevel) -> i32 {
-    match level {
-        LogLevel::Error => 40,
-        LogLevel::Warn => 30,
-        LogLevel::Info => 20,
-        LogLevel::Debug => 10,
-        LogLevel::Trace => 5,
-    }
-}
-
-/// The most verbose core level a Python logger at `level` still shows (`None`: nothing).
-fn core_level(level: i32) -> Option<LogLevel> {
-    match level {
-        i32::MIN..=5 => Some(LogLevel::Trace),
-        6..=10 => Some(LogLevel::Debug),
-        11..=20 => Some(LogLevel::Info),
-        21..=30 => Some(LogLevel::Warn),
-        31..=40 => Some(LogLevel::Error),
-        _ => None,
-    }
-}
 
 /// The Python logger's effective level source: records below it are neither formatted nor queued (the core
 /// filters before formatting).
