@@ -12,6 +12,25 @@ import { DevServer } from "../dist/esm/testing.mjs";
 import { HERE, PKG, REPO } from "./support.mjs";
 import { DEV_SERVER_OPTIONS } from "./integrations-support.mjs";
 
+// A child process that fails on any attempt to resolve a framework, then loads the package and both adapters.
+const NO_FRAMEWORK = `const Module = require("node:module");
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (/^(@modelcontextprotocol\\/|ai$|ai\\/|zod)/.test(request)) throw new Error("framework loaded: " + request);
+  return resolve.call(this, request, ...rest);
+};
+const sdk = require("./dist/cjs/index.js");
+const loadedBefore = Object.keys(require.cache).filter((f) => f.includes("integrations"));
+const mcp = require("./dist/cjs/integrations/mcp.js");
+const ai = require("./dist/cjs/integrations/ai.js");
+const deps = Object.keys(require.cache).filter((f) => f.includes("node_modules"));
+console.log(JSON.stringify({ loadedBefore, deps, mcp: typeof mcp.governMcpServer, ai: typeof ai.governedTool, client: typeof sdk.AscendClient }));`;
+
+test("ascend-sdk loads no adapter, and the adapters load no framework (optional peer dependencies)", () => {
+  const out = JSON.parse(execFileSync(process.execPath, ["-e", NO_FRAMEWORK], { cwd: PKG, encoding: "utf8", timeout: 60_000 }));
+  assert.deepEqual(out, { loadedBefore: [], deps: [], mcp: "function", ai: "function", client: "function" });
+});
+
 const TSC_STRICT = ["--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--types", "node", "--skipLibCheck"];
 
 test("the adapters' types work with the frameworks' own types (tsc --noEmit --strict)", () => {
