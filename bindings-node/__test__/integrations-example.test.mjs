@@ -58,8 +58,8 @@ test("examples/node/mcp_server.mts type-checks and its --demo passes against the
     const env = { ...process.env, ASCEND_API_URL: dev.url, ASCEND_API_KEY: dev.apiKey, ASCEND_AGENT_ID: "billing-agent" };
     const { stdout } = await promisify(execFile)(process.execPath, [join(dir, "mcp_server.mjs"), "--demo"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
     assert.match(stdout, /\[ok\] lookup_report: ran: report q3: 3 rows/);
-    assert.match(stdout, /\[ok\] refund_customer: not run: Action \d+ awaits human approval in ASCEND/);
-    assert.match(stdout, /\[ok\] run_command: not run: Action denied: /);
+    assert.match(stdout, /\[ok\] refund_customer: not run: .*awaits human approval in ASCEND \(ASCEND action \d+\)/);
+    assert.match(stdout, /\[ok\] run_command: not run: .*denied.*Risk score 95/);
     assert.match(stdout, /MCP DEMO OK/);
   } catch (e) {
     assert.fail(`${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);

@@ -10,13 +10,13 @@ import { z } from "zod";
 import { AscendClient, FailMode, ValidationError } from "../dist/esm/index.mjs";
 import { DevServer } from "../dist/esm/testing.mjs";
 import { GOVERNANCE_META_KEY, governMcpServer } from "../dist/esm/integrations/mcp.mjs";
-import { DEV_SERVER_OPTIONS, actionRecord, actionsOf, closedPort, pendingActionOf, sentExtra } from "./integrations-support.mjs";
+import { DEV_SERVER_OPTIONS, TOOL_CALL_PARAMS, actionRecord, actionsOf, closedPort, pendingActionOf, sentExtra } from "./integrations-support.mjs";
 
 const require = createRequire(import.meta.url);
 
 const TOOLS = {
-  lookup: { resource: "reports" },
-  refund: { resource: (args) => `customer_financial_records` + (args.customerId === "acct-1" ? "" : `/${args.customerId}`), description: (args) => `refund ${args.amount} to ${args.customerId}` },
+  lookup: { actionType: "query", resource: "reports" },
+  refund: { actionType: "refund", resource: (args) => `customer_financial_records` + (args.customerId === "acct-1" ? "" : `/${args.customerId}`), description: (args) => `refund ${args.amount} to ${args.customerId}` },
   shell: { actionType: "execute_command", resource: "root_shell" },
 };
 
@@ -67,6 +67,9 @@ let dev;
 const open = [];
 before(async () => {
   dev = await DevServer.start(DEV_SERVER_OPTIONS);
+  // ASCEND applies its MCP server registry to calls that carry mcp_server_name: these servers are registered.
+  const admin = dev.client({ agentId: "mcp-registrar" });
+  for (const serverName of ["billing-mcp", "files-mcp", "late-mcp"]) await admin.registerMcpServer({ serverName });
 });
 after(async () => {
   for (const c of open) await c.close();
@@ -99,7 +102,7 @@ describe("governMcpServer with a real MCP client", () => {
     assert.equal(text(result), "report q3: ok");
     assert.deepEqual(runs, [["lookup", "q3"]]);
     const [action] = await actionsOf(ascend, "mcp-allowed");
-    assert.equal(action.action_type, "lookup");
+    assert.equal(action.action_type, "query");
     assert.equal(action.resource, "reports");
     const record = await actionRecord(dev, action.id);
     assert.deepEqual(record.request.action_details, { report: "q3" });
@@ -109,19 +112,28 @@ describe("governMcpServer with a real MCP client", () => {
     assert.deepEqual(executions(record), [["action.completed", { success: true, has_result: true }]]);
   });
 
-  test("a tool without an input schema (legacy tool()) is governed too", async () => {
+  test("a tool without an input schema (legacy tool()) is governed too; actionType defaults to tool_call", async () => {
     const { ascend, mcp, runs } = await governed("mcp-ping", { tools: { ...TOOLS, ping: { resource: "reports" } } });
-    assert.equal(text(await mcp.callTool({ name: "ping" })), "pong");
-    assert.deepEqual(runs, [["ping"]]);
+    const result = await mcp.callTool({ name: "ping" });
     const [action] = await actionsOf(ascend, "mcp-ping");
-    assert.equal(action.action_type, "ping");
+    assert.equal(action.action_type, "tool_call");
+    // tool_call on reports scores 60 (allowed); with mcp_server_name sent as such, ASCEND adds the MCP crossing (70:
+    // pending, not run).
+    if (action.decision === "allowed") {
+      assert.equal(text(result), "pong");
+      assert.deepEqual(runs, [["ping"]]);
+    } else {
+      assert.equal(action.decision, "pending");
+      assert.equal(result.isError, true);
+      assert.deepEqual(runs, []);
+    }
   });
 
   test("denied (default onDenied 'return'): a tool error result with the reason and the action id; never runs", async () => {
     const { ascend, mcp, runs } = await governed("mcp-denied");
     const result = await mcp.callTool({ name: "shell", arguments: { command: "rm -rf /" } });
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Action denied: Risk score 95(\.0)? is at or above the denial threshold 90/);
+    assert.match(text(result), /denied.*Risk score 95(\.0)? is at or above the denial threshold 90/);
     const [action] = await actionsOf(ascend, "mcp-denied");
     assert.deepEqual(result._meta[GOVERNANCE_META_KEY], { outcome: "denied", action_id: String(action.id), error_code: "MCP_ACTION_DENIED" });
     assert.deepEqual(runs, []);
@@ -160,7 +172,7 @@ describe("governMcpServer with a real MCP client", () => {
     await dev.deny(await pendingActionOf(ascend, "mcp-pending-deny"), "not this one");
     const result = await call;
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Action denied: /);
+    assert.match(text(result), /denied.*not this one/);
     assert.equal(result._meta[GOVERNANCE_META_KEY].outcome, "denied");
     assert.deepEqual(runs, []);
   });
@@ -171,7 +183,8 @@ describe("governMcpServer with a real MCP client", () => {
     const [action] = await actionsOf(ascend, "mcp-pending-return");
     assert.equal(action.decision, "pending");
     assert.equal(result.isError, true);
-    assert.match(text(result), new RegExp(`^Action ${action.id} awaits human approval in ASCEND; the tool refund has not run`));
+    assert.match(text(result), /refund tool was not run: the call awaits human approval in ASCEND/);
+    assert.ok(text(result).includes(`ASCEND action ${action.id}`), text(result));
     assert.deepEqual(result._meta[GOVERNANCE_META_KEY], { outcome: "pending", action_id: String(action.id), error_code: "APPROVAL_TIMEOUT" });
     assert.deepEqual(runs, []);
   });
@@ -180,7 +193,8 @@ describe("governMcpServer with a real MCP client", () => {
     const { mcp, runs } = await governed("mcp-pending-timeout", { approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 0.3 });
     const result = await mcp.callTool({ name: "refund", arguments: { customerId: "acct-1", amount: 5 } });
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Approval timeout for action: \d+/);
+    assert.match(text(result), /awaits human approval in ASCEND \(ASCEND action \d+\)/);
+    assert.equal(result._meta[GOVERNANCE_META_KEY].error_code, "APPROVAL_TIMEOUT");
     assert.deepEqual(runs, []);
   });
 
@@ -191,14 +205,14 @@ describe("governMcpServer with a real MCP client", () => {
     const result = await mcp.callTool({ name: "lookup", arguments: { report: "q3" } });
     await ascend.close();
     assert.equal(result.isError, true);
-    assert.match(text(result), /^ASCEND governance service unavailable: /);
+    assert.match(text(result), /CONNECTION_ERROR/);
     assert.deepEqual(result._meta[GOVERNANCE_META_KEY], { outcome: "unavailable", action_id: null, error_code: "GOVERNANCE_UNAVAILABLE" });
     assert.deepEqual(runs, []);
   });
 
   test("a tool's own error result is recorded as a failed execution and reaches the client unchanged", async () => {
     const ascend = dev.client({ agentId: "mcp-tool-error" });
-    const server = governMcpServer(new McpServer({ name: "files-mcp", version: "1.0.0" }), { client: ascend, resource: "reports" });
+    const server = governMcpServer(new McpServer({ name: "files-mcp", version: "1.0.0" }), { client: ascend, actionType: "query", resource: "reports" });
     server.registerTool("read", { inputSchema: { path: z.string() } }, async ({ path }) => ({ content: [{ type: "text", text: `no such file: ${path}` }], isError: true }));
     const mcp = await connect(server);
     open.push(mcp);
@@ -226,6 +240,17 @@ describe("governMcpServer with a real MCP client", () => {
     assert.deepEqual((await actionsOf(ascend, "mcp-late")).map((a) => [a.action_type, a.decision]), [["execute_command", "denied"], ["execute_command", "denied"]]);
     const record = await actionRecord(dev, (await actionsOf(ascend, "mcp-late"))[1].id);
     assert.equal(record.request.context.tool_name, "sh");
+  });
+
+  test("a server missing from ASCEND's MCP registry is denied", { skip: !TOOL_CALL_PARAMS.has("mcp_server_name") && "the core's tool call does not send mcp_server_name as such yet (only in context.metadata), so ASCEND applies no registry" }, async () => {
+    const ascend = dev.client({ agentId: "mcp-unregistered" });
+    const { server, runs } = billingServer({ client: ascend, tools: TOOLS }, { name: "rogue-mcp" });
+    const mcp = await connect(server);
+    open.push(mcp);
+    const result = await mcp.callTool({ name: "lookup", arguments: { report: "q3" } });
+    assert.equal(result.isError, true);
+    assert.match(text(result), /not registered/);
+    assert.deepEqual(runs, []);
   });
 
   test("options are checked when the server is wrapped, naming the field; task tools are refused", () => {
@@ -260,7 +285,7 @@ describe("the client from the environment", () => {
       assert.equal(text(await mcp.callTool({ name: "lookup", arguments: { report: "env" } })), "report env: ok");
       assert.deepEqual(runs, [["lookup", "env"]]);
       const [action] = await actionsOf(dev.client({ agentId: "mcp-from-env" }), "mcp-from-env");
-      assert.equal(action.action_type, "lookup");
+      assert.equal(action.action_type, "query");
     } finally {
       delete process.env.ASCEND_API_URL;
       delete process.env.ASCEND_API_KEY;

@@ -40,7 +40,8 @@ export async function closedPort() {
   return port;
 }
 
-const TOOL_CALL_PARAMS = new Set(METHODS.find((m) => m.name === "govern_tool_call").params.map((p) => p.name));
+/** The parameters of the core's govern_tool_call (from the method table the package was built with). */
+export const TOOL_CALL_PARAMS = new Set(METHODS.find((m) => m.name === "govern_tool_call").params.map((p) => p.name));
 
 /** What the core's flow sent as `mcp_server_name` / `description`: the top-level field when the core's tool call
  * takes it as a parameter, else `context.metadata`'s (where the adapters put it until then). */

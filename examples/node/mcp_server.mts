@@ -10,17 +10,23 @@
 //   cd examples/node && npm install
 //   ASCEND_API_URL=http://127.0.0.1:8787 ASCEND_API_KEY=owkai_demo ASCEND_AGENT_ID=billing-agent node mcp_server.mts --demo
 // (Node >= 22.18 runs .mts files as they are; on older Node use `npx tsx mcp_server.mts --demo`.)
+//
+// Every call carries mcp_server_name "billing-mcp"; ASCEND refuses servers missing from its MCP registry (--demo
+// registers this one; otherwise `ascend-dev mcp add billing-mcp` or `client.registerMcpServer`).
 import { fileURLToPath } from "node:url";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { z } from "zod";
+import { AscendClient, ConflictError } from "ascend-sdk";
 import { governMcpServer } from "ascend-sdk/integrations/mcp";
+
+const SERVER_NAME = "billing-mcp";
 
 /** The server: three tools, each governed with its own action type and resource. */
 export function billingServer(): McpServer {
-  const server = governMcpServer(new McpServer({ name: "billing-mcp", version: "1.0.0" }), {
+  const server = governMcpServer(new McpServer({ name: SERVER_NAME, version: "1.0.0" }), {
     // Do not hold the model while a reviewer decides: tell it which action awaits approval.
     onPending: "return",
     tools: {
@@ -58,8 +64,21 @@ function textOf(result: ToolResult): string {
   return parts.filter((c) => c.type === "text").map((c) => c.text ?? "").join(" ");
 }
 
-/** Calls each tool through an MCP client connected to this file run as a stdio server. */
+/** Adds this server to ASCEND's MCP registry (once). */
+async function register(): Promise<void> {
+  const ascend = new AscendClient(); // from ASCEND_API_URL / ASCEND_API_KEY
+  try {
+    await ascend.registerMcpServer({ serverName: SERVER_NAME, displayName: "Billing (example)" });
+  } catch (e) {
+    if (!(e instanceof ConflictError)) throw e; // already registered
+  } finally {
+    await ascend.close();
+  }
+}
+
+/** Registers the server, then calls each tool through an MCP client connected to this file run as a stdio server. */
 async function demo(): Promise<number> {
+  await register();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   const transport = new StdioClientTransport({ command: process.execPath, args: [...process.execArgv, fileURLToPath(import.meta.url)], env, stderr: "inherit" });
@@ -75,10 +94,10 @@ async function demo(): Promise<number> {
   };
   try {
     const { tools } = await client.listTools();
-    console.log(`billing-mcp tools: ${tools.map((t) => t.name).join(", ")}`);
+    console.log(`${SERVER_NAME} tools: ${tools.map((t) => t.name).join(", ")}`);
     await call("lookup_report", { report: "q3" }, "ran", /^report q3: 3 rows$/);
-    await call("refund_customer", { customerId: "acct-12345", amount: 250 }, "stopped", /^Action \d+ awaits human approval in ASCEND/);
-    await call("run_command", { command: "rm -rf /var/billing" }, "stopped", /^Action denied: /);
+    await call("refund_customer", { customerId: "acct-12345", amount: 250 }, "stopped", /awaits human approval in ASCEND \(ASCEND action \d+\)/);
+    await call("run_command", { command: "rm -rf /var/billing" }, "stopped", /denied/);
   } finally {
     await client.close();
   }

@@ -12,15 +12,15 @@
  *
  * Only `execute` changes: it asks ASCEND first (the core's governed-tool flow), runs the original only when allowed,
  * and records its end; the description, input schema and every other field stay the tool's own, so the model sees the
- * same tool. A stopped call (denied, approval not given in time, governance unreachable) throws the SDK error by
- * default, which the AI SDK hands to the model as a tool error so the run goes on; `onDenied: "return"` makes the
- * reason the tool's result instead. This module imports nothing from `ai`.
+ * same tool. A stopped call (denied, approval not given in time, governance unreachable) resolves by default with the
+ * reason as the tool's result (the core's text for the model); `onDenied: "throw"` throws the SDK error instead, which
+ * the AI SDK hands to the model as a tool error. Either way the run goes on. This module imports nothing from `ai`.
  */
 import { ValidationError } from "../errors";
 import { isPlainObject } from "../methods";
 import { ask, resolveGovernance, type GovernanceOptions, type ResolvedGovernance, type Stopped, type ToolGovernance } from "./govern";
 
-export { outcomeError, pendingMessage, type FromArguments, type GovernanceOptions, type OnDenied, type OnPending, type ToolGovernance, type ToolOutcome } from "./govern";
+export { type FromArguments, type GovernanceOptions, type OnDenied, type OnPending, type ToolGovernance, type ToolOutcome } from "./govern";
 
 /** An AI SDK tool (what `tool()` returns), as far as this module uses it. */
 export interface ToolLike {
@@ -70,7 +70,7 @@ function wrap<T extends ToolLike>(where: string, tool: T, toolName: string, g: R
   if (isAsyncGeneratorFunction(execute)) {
     // A streaming tool: the AI SDK reads every yielded value as a preliminary result and the last one as the output.
     governed = async function* (this: unknown, input: unknown, options: unknown): AsyncGenerator<unknown, void, undefined> {
-      const verdict = await ask(g, { toolName, args: input, signal: signalOf(options) });
+      const verdict = await ask(g, { toolName, args: input, signal: signalOf(options) }, toolName);
       if (!verdict.run) {
         yield stopped(g, verdict);
         return;
@@ -89,7 +89,7 @@ function wrap<T extends ToolLike>(where: string, tool: T, toolName: string, g: R
     };
   } else {
     governed = async function (this: unknown, input: unknown, options: unknown): Promise<unknown> {
-      const verdict = await ask(g, { toolName, args: input, signal: signalOf(options) });
+      const verdict = await ask(g, { toolName, args: input, signal: signalOf(options) }, toolName);
       if (!verdict.run) return stopped(g, verdict);
       let value: unknown;
       try {
@@ -109,7 +109,7 @@ function wrap<T extends ToolLike>(where: string, tool: T, toolName: string, g: R
 
 /**
  * An AI SDK tool whose calls are governed by ASCEND. Give `name` (the tool's key in `tools`) or `actionType`; each
- * defaults to the other, and `resource` defaults to the name. `onDenied` defaults to `"throw"`, `onPending` to
+ * defaults to the other, and `resource` defaults to the name. `onDenied` defaults to `"return"`, `onPending` to
  * `"wait"`.
  */
 export function governedTool<T extends ToolLike>(tool: T, options: AiGovernanceOptions = {}): T {

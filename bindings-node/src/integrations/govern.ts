@@ -1,8 +1,9 @@
 /**
  * What the framework adapters (`ascend-sdk/integrations/mcp`, `ascend-sdk/integrations/ai`) share: their options,
  * the lazily created client, and one governed tool call. Every decision is the core's governed-tool flow
- * (`governToolCall`: context shape, redaction, PENDING waits, fail mode; `finishToolCall`: completion records); this
- * module only turns the flow's outcome into what the framework expects. It imports no framework.
+ * (`governToolCall`: context shape, redaction, PENDING waits, fail mode, the text the model reads when a tool does not
+ * run; `finishToolCall`: completion records); this module turns the options into the flow's arguments and its
+ * outcome into run / return / throw. It imports no framework.
  */
 import { AscendClient } from "../client";
 import { AuthorizationError, TimeoutError, ValidationError, type AscendError } from "../errors";
@@ -13,27 +14,29 @@ import { isPlainObject, snake } from "../methods";
 export type FromArguments = string | ((args: Record<string, unknown>, call: { toolName: string }) => string);
 
 /**
- * What a stopped tool call (denied, approval not given in time, governance unreachable) does: `"throw"` (alias
- * `"raise"`, the Python option's name) throws the SDK error, which the framework hands to the model as a tool error;
- * `"return"` resolves with the reason as the tool's result.
+ * What a stopped tool call (denied, approval not given in time, governance unreachable) does: `"return"` (default)
+ * gives the model the reason as the tool's (error) result and the run goes on; `"throw"` (alias `"raise"`, the Python
+ * option's name) throws the SDK error: `AuthorizationError` (`errorCode` `MCP_ACTION_DENIED`,
+ * `GOVERNANCE_UNAVAILABLE`) or `TimeoutError` (`APPROVAL_TIMEOUT`).
  */
-export type OnDenied = "throw" | "raise" | "return";
+export type OnDenied = "return" | "throw" | "raise";
 
 /**
- * A PENDING decision: `"wait"` waits for the human decision (up to `approvalTimeoutSeconds`) and runs the tool only if
- * it is approved; `"return"` does not wait: the tool does not run and resolves with a message that names the action id.
+ * A PENDING decision: `"wait"` (default) waits for the human decision (up to `approvalTimeoutSeconds`) and runs the
+ * tool only if it is approved; `"return"` does not wait: the tool does not run and the model is told that the call
+ * awaits approval, with the action id.
  */
 export type OnPending = "wait" | "return";
 
 /** Governance options of one tool (the Python options, camelCased). */
 export interface ToolGovernance {
-  /** `action_type` sent to ASCEND (default: the tool's name). */
+  /** `action_type` sent to ASCEND (default: see each adapter). */
   actionType?: string;
   /** `resource` sent to ASCEND (default: the tool's name). */
   resource?: FromArguments;
-  /** What the action does, for reviewers. */
+  /** What the call does, in words, for reviewers. */
   description?: FromArguments;
-  /** Default `"throw"`. */
+  /** Default `"return"`. */
   onDenied?: OnDenied;
   /** Default `"wait"`. */
   onPending?: OnPending;
@@ -65,7 +68,7 @@ export interface ResolvedGovernance {
   actionType: string | undefined;
   resource: FromArguments | undefined;
   description: FromArguments | undefined;
-  onDenied: "throw" | "return";
+  onDenied: "return" | "throw";
   onPending: OnPending;
   approvalTimeoutSeconds: number | undefined;
   approvalPollIntervalSeconds: number | undefined;
@@ -82,6 +85,8 @@ export interface ToolOutcome {
   error_code?: string;
   message?: string;
   cause?: string;
+  /** What the model is told when the tool does not run (when the core provides it). */
+  tool_message?: string | null;
 }
 
 function invalid(where: string, field: string, problem: string): ValidationError {
@@ -98,7 +103,7 @@ function clientFromEnvironment(): AscendClient {
 
 const FROM_ARGUMENTS_FIELDS = ["resource", "description"] as const;
 
-/** Checks the options (errors name the field, before any call) and fills in the defaults. */
+/** Checks the options (errors name the field, before any call) and fills in the defaults from `base`. */
 export function resolveGovernance(where: string, options: GovernanceOptions | undefined, base?: ResolvedGovernance): ResolvedGovernance {
   if (options !== undefined && !isPlainObject(options)) throw invalid(where, "options", "must be an object");
   const o: GovernanceOptions = options ?? {};
@@ -116,14 +121,14 @@ export function resolveGovernance(where: string, options: GovernanceOptions | un
       throw invalid(where, field, "must be a string or a function of the tool's arguments");
     }
   }
-  if (o.onDenied !== undefined && !["throw", "raise", "return"].includes(o.onDenied)) {
-    throw invalid(where, "onDenied", 'must be "throw" (or "raise") or "return"');
+  if (o.onDenied !== undefined && !["return", "throw", "raise"].includes(o.onDenied)) {
+    throw invalid(where, "onDenied", 'must be "return" or "throw" (or "raise")');
   }
   if (o.onPending !== undefined && !["wait", "return"].includes(o.onPending)) {
     throw invalid(where, "onPending", 'must be "wait" or "return"');
   }
   if (o.metadata !== undefined && !isPlainObject(o.metadata)) throw invalid(where, "metadata", "must be an object");
-  const onDenied = o.onDenied === undefined ? base?.onDenied ?? "throw" : o.onDenied === "return" ? "return" : "throw";
+  const onDenied = o.onDenied === undefined ? (base?.onDenied ?? "return") : o.onDenied === "return" ? "return" : "throw";
   return {
     client,
     actionType: o.actionType ?? base?.actionType,
@@ -160,8 +165,8 @@ function evaluate(value: FromArguments | undefined, fallback: string, args: Reco
 const TOOL_CALL_PARAMS = new Set((METHODS.find((m) => m.name === "govern_tool_call")?.params ?? []).map((p) => p.name));
 
 /**
- * `mcpServerName` and `description` go to the flow as its own parameters when the core's tool call has them, else
- * into `context.metadata` (`mcp_server_name`, `description`).
+ * `mcpServerName` and `description` go to the flow as its own parameters when the core's tool call has them (the
+ * method table says), else into `context.metadata` (`mcp_server_name`, `description`).
  */
 function placeExtras(extras: Record<string, string | undefined>, args: Record<string, unknown>, metadata: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(extras)) {
@@ -171,18 +176,26 @@ function placeExtras(extras: Record<string, string | undefined>, args: Record<st
   }
 }
 
-/** The SDK error for an outcome that stops the tool (the Python adapters raise the same classes). */
-export function outcomeError(outcome: ToolOutcome, toolName: string): AscendError {
-  const details = { outcome: outcome.outcome, action_id: outcome.action_id, tool_name: toolName, cause: outcome.cause ?? null };
-  const projection = { error_code: outcome.error_code, details };
-  const message = outcome.message ?? `tool ${toolName} was not run (${outcome.outcome})`;
-  return outcome.outcome === "pending" ? new TimeoutError(message, { code: "TIMEOUT", ...projection }) : new AuthorizationError(message, { code: "AUTHZ_DENIED", ...projection });
+/**
+ * What the model reads when the tool did not run: the core's `tool_message`; from a core that does not provide it
+ * yet, its `message` (for PENDING, a sentence with the action id instead of an approval timeout).
+ */
+function stoppedMessage(outcome: ToolOutcome, toolName: string): string {
+  if (typeof outcome.tool_message === "string" && outcome.tool_message !== "") return outcome.tool_message;
+  if (outcome.outcome === "pending") {
+    const id = outcome.action_id ?? "(no id)";
+    return `The ${toolName} tool was not run: the call awaits human approval in ASCEND (ASCEND action ${id}).`;
+  }
+  return outcome.message ?? `The ${toolName} tool was not run (${outcome.outcome}).`;
 }
 
-/** What the model reads when `onPending: "return"` left the action waiting for a reviewer. */
-export function pendingMessage(outcome: ToolOutcome, toolName: string): string {
-  const id = outcome.action_id ?? "(no id)";
-  return `Action ${id} awaits human approval in ASCEND; the tool ${toolName} has not run. Try again after a reviewer approves action ${id}.`;
+/** The SDK error of an outcome that stops the tool (the Python adapters raise the same classes and codes). */
+function outcomeError(outcome: ToolOutcome, toolName: string, toolMessage: string): AscendError {
+  const details: Record<string, unknown> = { outcome: outcome.outcome, action_id: outcome.action_id, tool_name: toolName, tool_message: toolMessage };
+  if (outcome.outcome === "unavailable") details.cause = outcome.cause ?? null;
+  const projection = { error_code: outcome.error_code, details };
+  const message = outcome.message ?? toolMessage;
+  return outcome.outcome === "pending" ? new TimeoutError(message, { code: "TIMEOUT", ...projection }) : new AuthorizationError(message, { code: "AUTHZ_DENIED", ...projection });
 }
 
 /** One call of a governed tool, as the adapter sees it. */
@@ -197,10 +210,13 @@ export interface ToolInvocation {
 /** How the tool ended: its value (and, for an MCP `isError` result, the failure it reported), or what it threw. */
 export type ToolEnd = { value: unknown; failure?: string | null } | { thrown: unknown };
 
-/** The flow's answer: run the tool (then report its end with `finish`), or do not (and present `message`). */
+/** The flow's answer: run the tool (then report its end with `finish`), or do not. */
 export type Verdict = { run: true; outcome: ToolOutcome; finish: (end: ToolEnd) => Promise<void> } | Stopped;
 
-/** A call the flow stopped: what the model reads and, unless it is a returned PENDING decision, the error to throw. */
+/**
+ * A call the flow stopped: the text for the model, and the SDK error to throw when `onDenied` is `"throw"` (`null` for
+ * a PENDING decision that `onPending: "return"` returns).
+ */
 export interface Stopped {
   run: false;
   outcome: ToolOutcome;
@@ -210,16 +226,15 @@ export interface Stopped {
 
 /**
  * Asks the core's flow (`governToolCall`) about one call. Errors the flow raises (a kill switch, invalid arguments,
- * a cancelled signal) are thrown; an outcome that stops the tool is returned with its message and, unless it is a
- * PENDING decision the options say to return, the SDK error to throw.
+ * a cancelled signal) are thrown; an outcome that stops the tool is returned.
  */
-export async function ask(g: ResolvedGovernance, call: ToolInvocation): Promise<Verdict> {
+export async function ask(g: ResolvedGovernance, call: ToolInvocation, defaultActionType: string): Promise<Verdict> {
   const args = argumentsAsJson(call.args);
   const toolName = call.toolName;
   const client = g.client();
   const metadata: Record<string, unknown> = { ...(g.metadata ?? {}) };
   const request: Record<string, unknown> = {
-    actionType: g.actionType ?? toolName,
+    actionType: g.actionType ?? defaultActionType,
     resource: evaluate(g.resource, toolName, args, toolName),
     toolName,
     arguments: args,
@@ -239,11 +254,9 @@ export async function ask(g: ResolvedGovernance, call: ToolInvocation): Promise<
     const started = performance.now();
     return { run: true, outcome, finish: (end) => finish(client, outcome, end, started) };
   }
-  if (outcome.outcome === "pending" && g.onPending === "return") {
-    return { run: false, outcome, message: pendingMessage(outcome, toolName), error: null };
-  }
-  const error = outcomeError(outcome, toolName);
-  return { run: false, outcome, message: error.message, error };
+  const message = stoppedMessage(outcome, toolName);
+  const returned = outcome.outcome === "pending" && g.onPending === "return";
+  return { run: false, outcome, message, error: returned ? null : outcomeError(outcome, toolName, message) };
 }
 
 /**
@@ -253,7 +266,7 @@ export async function ask(g: ResolvedGovernance, call: ToolInvocation): Promise<
 async function finish(client: AscendClient, outcome: ToolOutcome, end: ToolEnd, started: number): Promise<void> {
   const how =
     "thrown" in end
-      ? { error: end.thrown instanceof Error ? end.thrown.message : String(end.thrown) }
+      ? { error: end.thrown instanceof Error ? end.thrown.message || end.thrown.name : String(end.thrown) }
       : end.failure != null
         ? { error: end.failure }
         : { hasResult: end.value !== undefined && end.value !== null };
@@ -262,24 +275,4 @@ async function finish(client: AscendClient, outcome: ToolOutcome, end: ToolEnd, 
   } catch (e) {
     process.emitWarning(`ascend-sdk: completion record of action ${outcome.action_id} not sent: ${(e as Error).message}`, "AscendWarning");
   }
-}
-
-/** {@link ask}, then the tool on a `run` verdict, then its completion record. */
-export async function governCall<R>(
-  g: ResolvedGovernance,
-  call: ToolInvocation,
-  run: () => Promise<R>,
-  failureOf?: (value: R) => string | null,
-): Promise<{ run: true; value: R } | Stopped> {
-  const verdict = await ask(g, call);
-  if (!verdict.run) return verdict;
-  let value: R;
-  try {
-    value = await run();
-  } catch (e) {
-    await verdict.finish({ thrown: e });
-    throw e;
-  }
-  await verdict.finish({ value, failure: failureOf?.(value) ?? null });
-  return { run: true, value };
 }

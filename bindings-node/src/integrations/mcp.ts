@@ -17,12 +17,15 @@
  * result (`isError: true`, the reason as text, `_meta["ascend/governance"]` with the outcome and action id) that the
  * server sends to its client; the tool list and schemas are the server's own. This module imports nothing from the
  * MCP SDK: it patches the server instance's `registerTool` and `tool`.
+ *
+ * With `mcp_server_name`, ASCEND applies its MCP server registry (register the server there first:
+ * `client.registerMcpServer({ serverName })` or `ascend-dev mcp add`); unregistered servers are denied.
  */
 import { ValidationError } from "../errors";
 import { isPlainObject } from "../methods";
-import { governCall, resolveGovernance, type GovernanceOptions, type ResolvedGovernance, type ToolGovernance, type ToolOutcome } from "./govern";
+import { ask, resolveGovernance, type GovernanceOptions, type ResolvedGovernance, type ToolGovernance, type ToolOutcome } from "./govern";
 
-export { outcomeError, pendingMessage, type FromArguments, type GovernanceOptions, type OnDenied, type OnPending, type ToolGovernance, type ToolOutcome } from "./govern";
+export { type FromArguments, type GovernanceOptions, type OnDenied, type OnPending, type ToolGovernance, type ToolOutcome } from "./govern";
 
 /** Options of {@link governMcpServer}: defaults for every tool, per-tool overrides, and the server's name. */
 export interface McpGovernanceOptions extends GovernanceOptions {
@@ -45,6 +48,9 @@ export interface RegisteredToolLike {
 export interface McpServerLike {
   registerTool(name: string, config: never, callback: never): RegisteredToolLike;
 }
+
+/** The default `actionType` of a governed MCP tool call (as in the Python adapter). */
+export const DEFAULT_ACTION_TYPE = "tool_call";
 
 /** The `_meta` key of a stopped call's result. */
 export const GOVERNANCE_META_KEY = "ascend/governance";
@@ -85,9 +91,9 @@ function stoppedResult(message: string, outcome: ToolOutcome): Record<string, un
  * `tool` (also after `update({ callback })` or a rename). Task tools (`experimental.tasks.registerToolTask`) are
  * refused, since this adapter cannot govern them. Returns the same server.
  *
- * Defaults: `actionType` and `resource` are the tool's name, `onDenied` is `"return"` (the stopped call is a tool
- * error result; `"throw"` throws the SDK error, which the server also turns into a tool error result), `onPending` is
- * `"wait"`.
+ * Defaults: `actionType` is `"tool_call"`, `resource` the tool's name, `onDenied` `"return"` (the stopped call is a
+ * tool error result; `"throw"` throws the SDK error, which `McpServer` also sends as a tool error result, without
+ * `_meta`), `onPending` `"wait"`.
  */
 export function governMcpServer<S extends McpServerLike>(server: S, options: McpGovernanceOptions = {}): S {
   if (server === null || typeof server !== "object" || typeof server.registerTool !== "function") {
@@ -97,7 +103,7 @@ export function governMcpServer<S extends McpServerLike>(server: S, options: Mcp
   if (target[GOVERNED] === true) throw invalid("server", "is already governed");
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw invalid("options", "must be an object");
   const { mcpServerName, tools, ...defaults } = options;
-  const base = resolveGovernance(WHERE, { ...defaults, onDenied: defaults.onDenied ?? "return" });
+  const base = resolveGovernance(WHERE, defaults);
   const serverName = mcpServerName ?? serverInfoName(server);
   if (typeof serverName !== "string" || serverName.trim() === "") {
     throw invalid("mcpServerName", "is required: the server's name could not be read");
@@ -121,10 +127,20 @@ export function governMcpServer<S extends McpServerLike>(server: S, options: Mcp
         const extra = params[params.length - 1] as { signal?: AbortSignal } | undefined;
         const args = params.length >= 2 ? params[0] : undefined;
         const g = perTool.get(state.name) ?? base;
-        const r = await governCall(g, { toolName: state.name, args, mcpServerName: serverName, signal: extra?.signal }, async () => run.apply(this, params), reportedFailure);
-        if (r.run) return r.value;
-        if (g.onDenied === "throw" && r.error !== null) throw r.error;
-        return stoppedResult(r.message, r.outcome);
+        const verdict = await ask(g, { toolName: state.name, args, mcpServerName: serverName, signal: extra?.signal }, DEFAULT_ACTION_TYPE);
+        if (!verdict.run) {
+          if (g.onDenied === "throw" && verdict.error !== null) throw verdict.error;
+          return stoppedResult(verdict.message, verdict.outcome);
+        }
+        let result: unknown;
+        try {
+          result = await run.apply(this, params);
+        } catch (e) {
+          await verdict.finish({ thrown: e });
+          throw e;
+        }
+        await verdict.finish({ value: result, failure: reportedFailure(result) });
+        return result;
       };
     };
     registered.handler = wrap(registered.handler);
