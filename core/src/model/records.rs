@@ -417,3 +417,61 @@ pub struct ConnectionTest {
 pub fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
+
+/// The record kinds [`parse_record`] knows (the peer's model class names).
+pub const RECORD_KINDS: &[&str] = &[
+    "ActionDetails",
+    "AgentHealthStatus",
+    "AuditEvent",
+    "AuditLogResponse",
+    "KillSwitchStatus",
+    "PolicyEvaluationResult",
+    "ResourceClassification",
+    "Webhook",
+    "WebhookTestResult",
+];
+
+/// A raw server payload parsed as the record `kind` (one of [`RECORD_KINDS`]) and returned as its projection: the
+/// one place the models' defaults and fallbacks live (PROTOCOL §6.4), for bindings whose public models offer a
+/// `from_dict`-style constructor of their own. An unknown kind is a `VALIDATION_ERROR` naming `kind`.
+pub fn parse_record(kind: &str, raw: &Value) -> Result<Value, Error> {
+    Ok(match kind {
+        "ActionDetails" => to_json(&ActionDetails::from_json(raw)),
+        "AgentHealthStatus" => to_json(&AgentHealthStatus::from_json(raw)),
+        "AuditEvent" => to_json(&AuditEvent::from_json(raw)),
+        "AuditLogResponse" => to_json(&AuditLogResponse::from_json(raw)),
+        "KillSwitchStatus" => to_json(&KillSwitchStatus::from_json(raw)),
+        "PolicyEvaluationResult" => to_json(&PolicyEvaluationResult::from_json(raw)),
+        "ResourceClassification" => to_json(&ResourceClassification::from_json(raw)),
+        "Webhook" => to_json(&Webhook::from_json(raw)),
+        "WebhookTestResult" => to_json(&WebhookTestResult::from_json(raw)),
+        other => {
+            return Err(Error::validation(
+                "kind",
+                "Unknown record kind",
+                format!("no record kind '{other}' (one of: {})", RECORD_KINDS.join(", ")),
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod parse_record_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_kind_parses_an_empty_payload_with_its_defaults() {
+        for kind in RECORD_KINDS {
+            assert!(parse_record(kind, &json!({})).unwrap().is_object(), "{kind}");
+        }
+        assert_eq!(parse_record("PolicyEvaluationResult", &json!({})).unwrap()["decision"], "unknown");
+        assert_eq!(parse_record("AgentHealthStatus", &json!({})).unwrap()["status"], "unknown");
+        assert_eq!(parse_record("AuditLogResponse", &json!({"limit": 7})).unwrap()["page_size"], 7);
+    }
+
+    #[test]
+    fn unknown_kind_names_the_field() {
+        assert_eq!(parse_record("Nope", &json!({})).unwrap_err().to_json()["field"], "kind");
+    }
+}
