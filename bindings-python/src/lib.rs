@@ -9,6 +9,7 @@ mod client;
 mod convert;
 mod errors;
 mod govern;
+mod hooks;
 mod levels;
 mod logging;
 mod pure;
@@ -41,6 +42,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(govern::govern_call, m)?)?;
     m.add_function(wrap_pyfunction!(govern::connection_failure, m)?)?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
+    m.add_function(wrap_pyfunction!(pure::parse_record, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore_batch, m)?)?;
@@ -48,9 +50,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pure::webhook_verify, m)?)?;
     m.add_function(wrap_pyfunction!(pure::webhook_verify_signature, m)?)?;
     m.add_function(wrap_pyfunction!(pure::webhook_sign, m)?)?;
-    m.add_function(wrap_pyfunction!(logging::set_log_handler, m)?)?;
-    m.add_function(wrap_pyfunction!(logging::set_log_level_source, m)?)?;
-    m.add_function(wrap_pyfunction!(convert::set_decision_types, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::set_log_handler, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::set_log_level_source, m)?)?;
+    m.add_function(wrap_pyfunction!(hooks::set_decision_types, m)?)?;
     m.add_function(wrap_pyfunction!(pure::_decision_object, m)?)?;
     m.add("SDK_VERSION", ascend_core::SDK_VERSION)?;
     tables::register(m)?;

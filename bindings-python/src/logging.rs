@@ -53,14 +53,10 @@ pub fn refresh_level(py: Python<'_>) {
     }
 }
 
-/// `set_log_level_source(fn)`: `fn()` returns the effective level of the logger the handler writes to (read at
-/// every entry point). The first registration wins.
-#[pyfunction]
-pub fn set_log_level_source(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
-    crate::errors::guard(py, || {
-        let _ = LEVEL_SOURCE.set(py, r#fn);
-        Ok(())
-    })
+/// Registers `fn()`, which returns the effective level of the logger the handler writes to (read at every entry
+/// point). The first registration wins.
+pub fn set_level_source(py: Python<'_>, r#fn: Py<PyAny>) {
+    let _ = LEVEL_SOURCE.set(py, r#fn);
 }
 
 /// The queue, or `None` when it stays locked: after `fork()` a lock held by a thread of the parent is never
@@ -167,13 +163,9 @@ pub fn flush(py: Python<'_>) {
     }
 }
 
-/// `set_log_handler(fn)`: `fn(level, target, message, fields)` receives every core record from now on.
-#[pyfunction]
-pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
-    crate::errors::guard(py, || {
-        *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Some(r#fn);
-        Ok(())
-    })
+/// Registers `fn(level, target, message, fields)`, which receives every core record from now on.
+pub fn set_handler(r#fn: Py<PyAny>) {
+    *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Some(r#fn);
 }
 
 /// `atexit` hook: stop forwarding from the background thread.
