@@ -4,6 +4,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { generateText, stepCountIs, streamText, tool } from "ai";
 import { MockLanguageModelV4 } from "ai/test";
 import { z } from "zod";
@@ -168,6 +171,21 @@ describe("governed AI SDK tools under generateText", () => {
       assert.match(returned.first.find((p) => p.type === "tool-result").output, /CONNECTION_ERROR/);
     } finally {
       await client.close();
+    }
+  });
+
+  test("unreachable governance in OPEN mode: the core's fail mode allows, the tool runs, the records are spooled", async () => {
+    const port = await closedPort();
+    const spool = join(mkdtempSync(join(tmpdir(), "ascend-ai-spool-")), "spool.jsonl");
+    const client = new AscendClient({ apiKey: "k", apiUrl: `http://127.0.0.1:${port}`, agentId: "ai-open", failMode: FailMode.OPEN, maxRetries: 0, timeoutMs: 2000, auditSpoolPath: spool });
+    try {
+      const { runs, first } = await run("ai-open", "lookup", { report: "q3" }, { client });
+      assert.deepEqual(runs, [["lookup", "q3"]]);
+      assert.deepEqual(first.find((p) => p.type === "tool-result").output, { report: "q3", rows: 3 });
+      assert.equal(await client.spoolPending(), 2, "the fail-open decision and the tool's completion are in the spool");
+    } finally {
+      await client.close();
+      rmSync(dirname(spool), { recursive: true, force: true });
     }
   });
 
