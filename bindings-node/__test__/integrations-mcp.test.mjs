@@ -212,6 +212,25 @@ describe("governMcpServer with a real MCP client", () => {
     assert.deepEqual(runs, []);
   });
 
+  test("a blocked agent (kill switch): the flow's KillSwitchError, sent as a tool error result; never runs", async () => {
+    const own = await DevServer.start(DEV_SERVER_OPTIONS); // the kill switch is organisation-wide: a server of its own
+    try {
+      const ascend = own.client({ agentId: "mcp-killed" });
+      await ascend.registerMcpServer({ serverName: "billing-mcp" });
+      await ascend.triggerKillSwitch({ organizationId: 1, reason: "integration test of the kill switch" });
+      assert.equal((await ascend.pollKillSwitch()).blocked, true);
+      const { server, runs } = billingServer({ client: ascend, tools: TOOLS });
+      const mcp = await connect(server);
+      const result = await mcp.callTool({ name: "lookup", arguments: { report: "q3" } });
+      await mcp.close();
+      assert.equal(result.isError, true);
+      assert.match(text(result), /Kill switch is active/);
+      assert.deepEqual(runs, []);
+    } finally {
+      await own.close();
+    }
+  });
+
   test("a tool's own error result is recorded as a failed execution and reaches the client unchanged", async () => {
     const ascend = dev.client({ agentId: "mcp-tool-error" });
     const server = governMcpServer(new McpServer({ name: "files-mcp", version: "1.0.0" }), { client: ascend, actionType: "query", resource: "reports" });
