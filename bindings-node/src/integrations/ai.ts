@@ -76,16 +76,20 @@ function wrap<T extends ToolLike>(where: string, tool: T, toolName: string, g: R
         return;
       }
       let last: unknown;
+      let failed = false;
       try {
         for await (const value of execute.call(this, input, options) as AsyncIterable<unknown>) {
           last = value;
           yield value;
         }
       } catch (e) {
+        failed = true;
         await verdict.finish({ thrown: e });
         throw e;
+      } finally {
+        // Also when the consumer stops early: the last value seen is the output.
+        if (!failed) await verdict.finish({ value: last });
       }
-      await verdict.finish({ value: last });
     };
   } else {
     governed = async function (this: unknown, input: unknown, options: unknown): Promise<unknown> {
