@@ -127,7 +127,7 @@ describe("governed AI SDK tools under generateText", () => {
 
   test("pending: waits for the reviewer's approval in the dev server, then runs once", async () => {
     const client = dev.client({ agentId: "ai-pending" });
-    const running = run("ai-pending", "refund", { customerId: "acct-1", amount: 25, api_token: "tok-secret" }, { client, approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 30 });
+    const running = run("ai-pending", "refund", { customerId: "acct-1", amount: 25, api_token: "tok-secret" }, { client, approvalPollInterval: 0.05, approvalTimeout: 30 });
     const id = await pendingActionOf(client, "ai-pending");
     await dev.approve(id, { comment: "ok" });
     const { runs, first } = await running;
@@ -148,8 +148,8 @@ describe("governed AI SDK tools under generateText", () => {
     assert.ok(told.includes(`ASCEND action ${action.id})`), told);
   });
 
-  test("pending past approvalTimeoutSeconds: an approval timeout error (onDenied 'throw'), never a run", async () => {
-    const { runs, first } = await run("ai-pending-timeout", "refund", { customerId: "acct-1", amount: 5 }, { onDenied: "throw", approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 0.3 });
+  test("pending past approvalTimeout: an approval timeout error (onDenied 'throw'), never a run", async () => {
+    const { runs, first } = await run("ai-pending-timeout", "refund", { customerId: "acct-1", amount: 5 }, { onDenied: "throw", approvalPollInterval: 0.05, approvalTimeout: 0.3 });
     assert.deepEqual(runs, []);
     const err = first.find((p) => p.type === "tool-error").error;
     assert.ok(err instanceof TimeoutError);

@@ -152,7 +152,7 @@ describe("governMcpServer with a real MCP client", () => {
   });
 
   test("pending: waits for the reviewer's approval in the dev server, then runs once", async () => {
-    const { ascend, mcp, runs } = await governed("mcp-pending", { approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 30 });
+    const { ascend, mcp, runs } = await governed("mcp-pending", { approvalPollIntervalMs: 50, approvalTimeoutMs: 30_000 });
     const call = mcp.callTool({ name: "refund", arguments: { customerId: "acct-1", amount: 25, api_token: "tok-secret" } }, undefined, { timeout: 60_000 });
     const id = await pendingActionOf(ascend, "mcp-pending");
     assert.deepEqual(runs, [], "ran before approval");
@@ -169,7 +169,7 @@ describe("governMcpServer with a real MCP client", () => {
   });
 
   test("pending: a reviewer's denial stops it", async () => {
-    const { ascend, mcp, runs } = await governed("mcp-pending-deny", { approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 30 });
+    const { ascend, mcp, runs } = await governed("mcp-pending-deny", { approvalPollIntervalMs: 50, approvalTimeoutMs: 30_000 });
     const call = mcp.callTool({ name: "refund", arguments: { customerId: "acct-1", amount: 5 } }, undefined, { timeout: 60_000 });
     await dev.deny(await pendingActionOf(ascend, "mcp-pending-deny"), "not this one");
     const result = await call;
@@ -191,8 +191,8 @@ describe("governMcpServer with a real MCP client", () => {
     assert.deepEqual(runs, []);
   });
 
-  test("pending past approvalTimeoutSeconds: an approval timeout, never a run", async () => {
-    const { mcp, runs } = await governed("mcp-pending-timeout", { approvalPollIntervalSeconds: 0.05, approvalTimeoutSeconds: 0.3 });
+  test("pending past approvalTimeoutMs: an approval timeout, never a run", async () => {
+    const { mcp, runs } = await governed("mcp-pending-timeout", { approvalPollIntervalMs: 50, approvalTimeoutMs: 300 });
     const result = await mcp.callTool({ name: "refund", arguments: { customerId: "acct-1", amount: 5 } });
     assert.equal(result.isError, true);
     assert.match(text(result), /awaits human approval in ASCEND \(ASCEND action \d+\)/);
@@ -282,6 +282,9 @@ describe("governMcpServer with a real MCP client", () => {
     field(() => governMcpServer(server(), { resource: 42 }), "resource");
     field(() => governMcpServer(server(), { client: {} }), "client");
     field(() => governMcpServer(server(), { tools: { a: { description: [] } } }), "description");
+    field(() => governMcpServer(server(), { approvalTimeout: -1 }), "approvalTimeout");
+    field(() => governMcpServer(server(), { approvalPollIntervalMs: "5" }), "approvalPollIntervalMs");
+    field(() => governMcpServer(server(), { approvalTimeout: 1, approvalTimeoutMs: 1000 }), "approvalTimeoutMs");
     field(() => governMcpServer({}), "server");
     const s = governMcpServer(server(), { client: dev.client() });
     field(() => governMcpServer(s), "server");

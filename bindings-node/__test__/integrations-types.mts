@@ -12,7 +12,7 @@ export async function main(client: AscendClient, model: LanguageModel): Promise<
   const server: McpServer = governMcpServer(new McpServer({ name: "billing-mcp", version: "1.0.0" }), options);
   server.registerTool("refund", { inputSchema: { customerId: z.string() } }, async ({ customerId }) => ({ content: [{ type: "text", text: customerId }] }));
 
-  const aiOptions: AiGovernanceOptions = { client: () => client, name: "refund", onDenied: "raise", onPending: "return", approvalTimeoutSeconds: 60 };
+  const aiOptions: AiGovernanceOptions = { client: () => client, name: "refund", onDenied: "raise", onPending: "return", approvalTimeout: 60, approvalPollIntervalMs: 500 };
   const refund = governedTool(tool({ description: "Refund", inputSchema: z.object({ customerId: z.string() }), execute: async ({ customerId }) => ({ refunded: customerId }) }), aiOptions);
   const tools = governTools({ refund, lookup: tool({ inputSchema: z.object({ q: z.string() }), execute: async ({ q }) => q.length }) }, { tools: { lookup: { resource: "reports" } } });
   const result = await generateText({ model, tools, prompt: "go", stopWhen: stepCountIs(2) });

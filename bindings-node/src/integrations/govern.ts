@@ -22,7 +22,7 @@ export type FromArguments = string | ((args: Record<string, unknown>, call: { to
 export type OnDenied = "return" | "throw" | "raise";
 
 /**
- * A PENDING decision: `"wait"` (default) waits for the human decision (up to `approvalTimeoutSeconds`) and runs the
+ * A PENDING decision: `"wait"` (default) waits for the human decision (up to `approvalTimeout`) and runs the
  * tool only if it is approved; `"return"` does not wait: the tool does not run and the model is told that the call
  * awaits approval, with the action id.
  */
@@ -41,9 +41,13 @@ export interface ToolGovernance {
   /** Default `"wait"`. */
   onPending?: OnPending;
   /** How long `"wait"` waits for a human decision, in seconds (the core's default: 300). */
-  approvalTimeoutSeconds?: number;
+  approvalTimeout?: number;
+  /** {@link approvalTimeout} in milliseconds. */
+  approvalTimeoutMs?: number;
   /** How often it checks, in seconds (the core's default: 5). */
-  approvalPollIntervalSeconds?: number;
+  approvalPollInterval?: number;
+  /** {@link approvalPollInterval} in milliseconds. */
+  approvalPollIntervalMs?: number;
   /** Risk hint sent in the context (informational; the server decides). */
   riskLevel?: string;
   /** Human approval hint sent in the context (informational). */
@@ -70,8 +74,10 @@ export interface ResolvedGovernance {
   description: FromArguments | undefined;
   onDenied: "return" | "throw";
   onPending: OnPending;
-  approvalTimeoutSeconds: number | undefined;
-  approvalPollIntervalSeconds: number | undefined;
+  /** Seconds. */
+  approvalTimeout: number | undefined;
+  /** Seconds. */
+  approvalPollInterval: number | undefined;
   riskLevel: string | undefined;
   requireHumanApproval: boolean | undefined;
   metadata: Record<string, unknown> | undefined;
@@ -103,6 +109,18 @@ function clientFromEnvironment(): AscendClient {
 
 const FROM_ARGUMENTS_FIELDS = ["resource", "description"] as const;
 
+/** A duration option in seconds, given in seconds (`name`) or milliseconds (`nameMs`), not both. */
+function seconds(where: string, o: GovernanceOptions, name: "approvalTimeout" | "approvalPollInterval"): number | undefined {
+  const ms = `${name}Ms` as const;
+  const [s, m] = [o[name], o[ms]];
+  if (s !== undefined && m !== undefined) throw invalid(where, ms, `cannot be given with ${name}`);
+  const field = m !== undefined ? ms : name;
+  const v = m ?? s;
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw invalid(where, field, "must be a non-negative number");
+  return m !== undefined ? v / 1000 : v;
+}
+
 /** Checks the options (errors name the field, before any call) and fills in the defaults from `base`. */
 export function resolveGovernance(where: string, options: GovernanceOptions | undefined, base?: ResolvedGovernance): ResolvedGovernance {
   if (options !== undefined && !isPlainObject(options)) throw invalid(where, "options", "must be an object");
@@ -128,6 +146,8 @@ export function resolveGovernance(where: string, options: GovernanceOptions | un
     throw invalid(where, "onPending", 'must be "wait" or "return"');
   }
   if (o.metadata !== undefined && !isPlainObject(o.metadata)) throw invalid(where, "metadata", "must be an object");
+  const approvalTimeout = seconds(where, o, "approvalTimeout");
+  const approvalPollInterval = seconds(where, o, "approvalPollInterval");
   const onDenied = o.onDenied === undefined ? (base?.onDenied ?? "return") : o.onDenied === "return" ? "return" : "throw";
   return {
     client,
@@ -136,8 +156,8 @@ export function resolveGovernance(where: string, options: GovernanceOptions | un
     description: o.description ?? base?.description,
     onDenied,
     onPending: o.onPending ?? base?.onPending ?? "wait",
-    approvalTimeoutSeconds: o.approvalTimeoutSeconds ?? base?.approvalTimeoutSeconds,
-    approvalPollIntervalSeconds: o.approvalPollIntervalSeconds ?? base?.approvalPollIntervalSeconds,
+    approvalTimeout: approvalTimeout ?? base?.approvalTimeout,
+    approvalPollInterval: approvalPollInterval ?? base?.approvalPollInterval,
     riskLevel: o.riskLevel ?? base?.riskLevel,
     requireHumanApproval: o.requireHumanApproval ?? base?.requireHumanApproval,
     metadata: o.metadata ?? base?.metadata,
@@ -242,8 +262,8 @@ export async function ask(g: ResolvedGovernance, call: ToolInvocation, defaultAc
     riskLevel: g.riskLevel,
     requireHumanApproval: g.requireHumanApproval,
     waitForApproval: g.onPending === "wait",
-    approvalTimeoutSeconds: g.approvalTimeoutSeconds,
-    approvalPollIntervalSeconds: g.approvalPollIntervalSeconds,
+    approvalTimeoutSeconds: g.approvalTimeout,
+    approvalPollIntervalSeconds: g.approvalPollInterval,
     signal: call.signal ?? undefined,
   };
   const description = g.description === undefined ? undefined : evaluate(g.description, "", args, toolName);
