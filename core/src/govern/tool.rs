@@ -538,7 +538,8 @@ mod tests {
         );
         let pending = ToolOutcome::of(decision(Decision::Pending, None)).tool_message(&call).unwrap();
         assert!(pending.contains("awaits human approval") && pending.contains("action 7"), "{pending}");
-        let down = ToolOutcome::Unavailable(Error::new(ErrorCode::ConnectionError, "refused")).tool_message(&call).unwrap();
+        let down =
+            ToolOutcome::Unavailable(Error::new(ErrorCode::ConnectionError, "refused")).tool_message(&call).unwrap();
         assert!(down.contains("CONNECTION_ERROR"), "{down}");
     }
 }
