@@ -32,10 +32,17 @@ def _admin(server: Any, method: str, path: str, body: Optional[Dict[str, Any]] =
         return json.loads(response.read())
 
 
-def pending_actions(server: Any) -> List[Dict[str, Any]]:
-    """The actions waiting for a human on ``server``."""
-    actions: List[Dict[str, Any]] = _admin(server, "GET", "/api/admin/actions?status=pending")["actions"]
+def pending_actions(server: Any, agent_id: Optional[str] = None) -> List[Dict[str, Any]]:
+    """The actions waiting for a human on ``server`` (of ``agent_id`` when given)."""
+    query = "" if agent_id is None else f"&agent_id={agent_id}"
+    actions: List[Dict[str, Any]] = _admin(server, "GET", f"/api/admin/actions?status=pending{query}")["actions"]
     return actions
+
+
+def deny_pending(server: Any, agent_id: str) -> None:
+    """Denies what ``agent_id`` left waiting (so no later reviewer sees it)."""
+    for action in pending_actions(server, agent_id):
+        server.deny(str(action["action_id"]), "cleanup")
 
 
 def agent_actions(server: Any, agent_id: str) -> List[Dict[str, Any]]:
@@ -45,11 +52,11 @@ def agent_actions(server: Any, agent_id: str) -> List[Dict[str, Any]]:
 
 
 class Reviewer:
-    """A human reviewer in a thread: approves (or denies) the first action that waits, then stops. Bounded: gives up
-    after ``timeout`` seconds."""
+    """A human reviewer in a thread: approves (or denies) the first action of ``agent_id`` that waits, then stops.
+    Bounded: gives up after ``timeout`` seconds."""
 
-    def __init__(self, server: Any, approve: bool = True, timeout: float = 15.0) -> None:
-        self.server, self.approve, self.timeout = server, approve, timeout
+    def __init__(self, server: Any, agent_id: str, approve: bool = True, timeout: float = 15.0) -> None:
+        self.server, self.agent_id, self.approve, self.timeout = server, agent_id, approve, timeout
         self.reviewed: List[str] = []
         self.seen_pending: List[Dict[str, Any]] = []
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -57,10 +64,10 @@ class Reviewer:
     def _run(self) -> None:
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            waiting = pending_actions(self.server)
+            waiting = pending_actions(self.server, self.agent_id)
             if waiting:
                 action = waiting[0]
-                action_id = str(action.get("action_id") or action["id"])
+                action_id = str(action["action_id"])
                 self.seen_pending.append(action)
                 if self.approve:
                     self.server.approve(action_id, comment="ok by the reviewer thread")

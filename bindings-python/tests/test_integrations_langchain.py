@@ -11,33 +11,31 @@ import json
 from typing import Any, Optional, Type
 
 import pytest
+from langchain_core.messages import ToolMessage
+from langchain_core.tools import BaseTool, StructuredTool, ToolException, tool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from pydantic import BaseModel
 
-pytest.importorskip("langchain_core", reason="langchain-core is a test dependency installed by bindings-python/build.sh")
-
-from langchain_core.messages import ToolMessage  # noqa: E402
-from langchain_core.tools import BaseTool, StructuredTool, ToolException, tool  # noqa: E402
-from langchain_core.utils.function_calling import convert_to_openai_tool  # noqa: E402
-from pydantic import BaseModel  # noqa: E402
-
-from ascend.exceptions import AuthorizationError, TimeoutError  # noqa: E402
-from ascend.integrations import _common  # noqa: E402
-from ascend.integrations.langchain import GovernanceToolException, governed_tool  # noqa: E402
-from conftest import requires_native  # noqa: E402
-from integration_support import (  # noqa: E402, F401
+import integration_support as support
+from ascend.exceptions import AuthorizationError, TimeoutError
+from ascend.integrations import _common
+from ascend.integrations.langchain import GovernanceToolException, governed_tool
+from conftest import requires_native
+from integration_support import (
     ALLOWED_TYPE,
     FAST_POLL,
     PENDING_TYPE,
     Calls,
     Reviewer,
     agent_actions,
-    calls,
-    denying,
-    dev,
+    deny_pending,
     pending_actions,
     unreachable_client,
 )
 
 pytestmark = requires_native
+# The shared fixtures (integration_support), under their names here.
+dev, denying, calls = support.dev, support.denying, support.calls
 
 
 def call(name: str, args: Any, call_id: str = "call_1") -> dict:
@@ -124,7 +122,7 @@ def test_denied_raises_when_configured_and_never_runs(denying, calls):
 def test_pending_waits_for_the_human_then_runs(dev, calls):
     governed = governed_tool(lookup_tool(calls), action_type=PENDING_TYPE, client=dev.client(agent_id="lc-pending"),
                              **FAST_POLL)
-    with Reviewer(dev) as reviewer:
+    with Reviewer(dev, "lc-pending") as reviewer:
         message = governed.invoke(call("lookup_customer", {"customer_id": 8}))
     assert reviewer.reviewed, "the reviewer saw no pending action"
     assert message.status == "success" and message.content == "customer 8"
@@ -134,7 +132,7 @@ def test_pending_waits_for_the_human_then_runs(dev, calls):
 def test_pending_human_denial_never_runs(dev, calls):
     governed = governed_tool(lookup_tool(calls), action_type=PENDING_TYPE, client=dev.client(agent_id="lc-deny"),
                              **FAST_POLL)
-    with Reviewer(dev, approve=False) as reviewer:
+    with Reviewer(dev, "lc-deny", approve=False) as reviewer:
         message = governed.invoke(call("lookup_customer", {"customer_id": 9}))
     assert reviewer.reviewed
     assert message.status == "error" and "not today" in message.content
@@ -146,11 +144,11 @@ def test_pending_return_tells_the_model_at_once_with_the_action_id(dev, calls):
                              on_pending="return")
     message = governed.invoke(call("lookup_customer", {"customer_id": 10}))
     assert message.status == "error" and "awaits human approval" in message.content
-    waiting = [str(a.get("action_id") or a["id"]) for a in pending_actions(dev)]
+    waiting = [str(a["action_id"]) for a in pending_actions(dev, "lc-return")]
     assert any(f"ASCEND action {action_id})" in message.content for action_id in waiting), (message.content, waiting)
     assert calls.runs == []
-    for action_id in waiting:  # leave the module's server clean for the reviewer tests
-        dev.deny(action_id, "cleanup")
+    assert len(waiting) == 1
+    deny_pending(dev, "lc-return")
 
 
 def test_pending_timeout_never_runs_and_follows_on_denied(dev, calls):
@@ -160,8 +158,7 @@ def test_pending_timeout_never_runs_and_follows_on_denied(dev, calls):
         governed.invoke(call("lookup_customer", {"customer_id": 11}))
     assert info.value.error_code == "APPROVAL_TIMEOUT"
     assert calls.runs == []
-    for action in pending_actions(dev):
-        dev.deny(str(action.get("action_id") or action["id"]), "cleanup")
+    deny_pending(dev, "lc-timeout")
 
 
 def test_unreachable_closed_never_runs(calls):

@@ -10,6 +10,7 @@ the message to the model, or raise.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -64,10 +65,8 @@ def to_plain(value: Any) -> Any:
     """A tool argument as JSON values for ASCEND: pydantic models by their JSON dump, the rest by ``json_safe``."""
     dump = getattr(value, "model_dump", None)
     if callable(dump) and not isinstance(value, type):
-        try:
+        with contextlib.suppress(Exception):  # not a pydantic model after all: converted below
             value = dump(mode="json")
-        except Exception:
-            pass
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -233,10 +232,8 @@ class Governance:
     def finish(self, verdict: Verdict, started: float, result: Any = None,
                error: Optional[BaseException] = None) -> None:
         """Reports how the tool ended (never raises: an undeliverable record is logged by the core)."""
-        try:
+        with contextlib.suppress(OWKAIError):
             self.client._invoke("finish_tool_call", self.finish_args(verdict, started, result, error))
-        except OWKAIError:
-            pass
 
     def run(self, tool_name: str, arguments: Mapping[str, Any], tool: Callable[[], Any],
             stop: Callable[[Verdict], Any]) -> Any:
@@ -272,10 +269,8 @@ class Governance:
     async def afinish(self, verdict: Verdict, started: float, result: Any = None,
                       error: Optional[BaseException] = None) -> None:
         """:meth:`finish` from asynchronous code."""
-        try:
+        with contextlib.suppress(OWKAIError):
             await self._ainvoke("finish_tool_call", self.finish_args(verdict, started, result, error))
-        except OWKAIError:
-            pass
 
     async def arun(self, tool_name: str, arguments: Mapping[str, Any], tool: Callable[[], Any],
                    stop: Callable[[Verdict], Any]) -> Any:

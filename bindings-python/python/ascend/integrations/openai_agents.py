@@ -15,7 +15,8 @@ first: the name, description and parameter schema are the ones ``function_tool``
 signature and docstring. The function runs only on ALLOWED. A call that does not run (denied, awaiting approval with
 ``on_pending="return"``, approval not in time, governance unreachable) returns the reason to the model as the tool's
 output and the run goes on; with ``on_denied="raise"`` the SDK's ``AuthorizationError`` / ``TimeoutError`` ends the
-run instead (it passes through the tool's ``failure_error_function``, which still handles the tool's own errors).
+run instead: it passes through the tool's ``failure_error_function`` (which still handles the tool's own errors), and
+the runner raises its ``UserError`` with our exception as ``__cause__``.
 """
 
 from __future__ import annotations
