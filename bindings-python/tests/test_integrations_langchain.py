@@ -62,7 +62,8 @@ def test_allowed_runs_the_tool_once_and_reports_the_call(dev, calls):
     client = dev.client(agent_id="lc-allowed")
     governed = governed_tool(lookup_tool(calls), action_type=ALLOWED_TYPE, client=client,
                              resource=lambda args: f"customers/{args['customer_id']}",
-                             description=lambda args: f"read customer {args['customer_id']}")
+                             description=lambda args: f"read customer {args['customer_id']}",
+                             metadata={"team": "support"}, risk_level="low")
     message = governed.invoke(call("lookup_customer", {"customer_id": 7}))
     assert isinstance(message, ToolMessage)
     assert message.status == "success" and message.content == "customer 7"
@@ -70,7 +71,9 @@ def test_allowed_runs_the_tool_once_and_reports_the_call(dev, calls):
     # What ASCEND was asked: the resource and description functions saw the tool's arguments.
     (action,) = agent_actions(dev, "lc-allowed")
     assert action["resource"] == "customers/7", action
-    assert "read customer 7" in json.dumps(action), action
+    assert action["description"] == "read customer 7", action
+    assert action["context"]["metadata"] == {"team": "support"} and action["context"]["risk_level"] == "low"
+    assert action["context"]["tool_name"] == "lookup_customer" and action["parameters"]["customer_id"] == 7
 
 
 def test_schema_signature_and_docstring_are_what_langchain_generates(dev, calls):
@@ -256,3 +259,21 @@ def test_bad_options_are_validation_errors_naming_the_field(options, field):
     with pytest.raises(ValidationError) as info:
         governed_tool(**options)
     assert field in info.value.field_errors, json.dumps(info.value.field_errors)
+
+
+def test_example_langchain_agent_runs_against_the_dev_server(dev):
+    """examples/python/langchain_agent.py: the lookup runs, the refund awaits a human and does not run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "examples/python/langchain_agent.py"
+    env = {**os.environ, "ASCEND_API_URL": dev.url, "ASCEND_API_KEY": dev.api_key, "ASCEND_AGENT_ID": "lc-example",
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "tool refund_order({'order_id': 'A-1001', 'amount': 42.0}) -> [error] The refund_order tool was not " \
+           "run: the call awaits human approval in ASCEND (ASCEND action" in done.stdout, done.stdout
+    assert len(pending_actions(dev, "lc-example")) == 1
+    deny_pending(dev, "lc-example")

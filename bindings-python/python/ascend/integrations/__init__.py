@@ -11,4 +11,6 @@ Every tool call asks ASCEND first through the core's governed-tool flow, and the
 package imports no framework; each submodule imports its own when it is imported.
 """
 
-__all__: list = []  # nothing to star-import: each framework has its own submodule
+from typing import List
+
+__all__: List[str] = []  # nothing to star-import: each framework has its own submodule

@@ -128,14 +128,16 @@ class Governance:
     applies to unreachable governance and to an approval that did not arrive in time. ``on_pending``: ``"wait"``
     waits up to ``approval_timeout`` seconds for a human, ``"return"`` tells the model at once that the call awaits
     approval (with the action id). ``client``: an ``AscendClient`` / ``AsyncAscendClient``, or ``None`` for
-    :func:`shared_client`.
+    :func:`shared_client`. ``metadata``, ``risk_level`` and ``require_human_approval`` go into the request's context
+    (hints; ASCEND decides).
     """
 
     def __init__(self, *, action_type: str, resource: Optional[ArgText] = None,
                  description: Optional[ArgText] = None, client: Optional[ClientBase] = None,
                  on_denied: str = "return", on_pending: str = "wait", mcp_server_name: Optional[str] = None,
                  approval_timeout: float = 300.0, approval_poll_interval: float = 5.0,
-                 metadata: Optional[Mapping[str, Any]] = None) -> None:
+                 metadata: Optional[Mapping[str, Any]] = None, risk_level: Optional[str] = None,
+                 require_human_approval: bool = False) -> None:
         _check_text("action_type", action_type, required=True)
         if callable(action_type):
             raise _invalid("action_type", "must be a non-empty string")
@@ -163,6 +165,8 @@ class Governance:
         self.approval_timeout = float(approval_timeout)
         self.approval_poll_interval = float(approval_poll_interval)
         self.metadata = dict(metadata) if metadata else None
+        self.risk_level = risk_level
+        self.require_human_approval = bool(require_human_approval)
 
     @property
     def client(self) -> ClientBase:
@@ -191,6 +195,7 @@ class Governance:
             "description": self._text("description", self.description, args, None),
             "tool_name": tool_name, "arguments": plain, "positional_count": 0, "keyword_args": plain,
             "metadata": to_plain(self.metadata) if self.metadata else None,
+            "risk_level": self.risk_level, "require_human_approval": self.require_human_approval,
             "mcp_server_name": self.mcp_server_name,
             "wait_for_approval": self.on_pending == "wait",
             "approval_timeout_seconds": self.approval_timeout,

@@ -177,6 +177,7 @@ def governed_tool(
     client: Union[AscendClient, AsyncAscendClient, None] = None, on_denied: str = "return",
     on_pending: str = "wait", approval_timeout: float = 300.0, approval_poll_interval: float = 5.0,
     mcp_server_name: Optional[str] = None, metadata: Optional[Mapping[str, Any]] = None,
+    risk_level: Optional[str] = None, require_human_approval: bool = False,
 ) -> Any:
     """Governs a LangChain tool: ``governed_tool(some_tool, action_type=...)`` returns a governed copy, and
     ``@governed_tool(action_type=...)`` decorates a tool (above ``@tool``) or a plain function (made a tool with
@@ -187,18 +188,19 @@ def governed_tool(
     the reason as the tool's error result; ``"raise"`` raises ``AuthorizationError``/``TimeoutError``.
     ``on_pending="wait"`` (default) waits up to ``approval_timeout`` seconds for a human; ``"return"`` tells the model
     at once that the call awaits approval, with the action id. ``client``: default, an ``AscendClient`` from the
-    environment, built on first use. ``mcp_server_name``: the MCP server the tool comes from, if any.
+    environment, built on first use. ``mcp_server_name``: the MCP server the tool comes from, if any. ``metadata``,
+    ``risk_level``, ``require_human_approval``: hints in the request's context (ASCEND decides).
     """
     gov = Governance(action_type=action_type, resource=resource, description=description, client=client,
                      on_denied=on_denied, on_pending=on_pending, approval_timeout=approval_timeout,
                      approval_poll_interval=approval_poll_interval, mcp_server_name=mcp_server_name,
-                     metadata=metadata)
+                     metadata=metadata, risk_level=risk_level, require_human_approval=require_human_approval)
 
     def apply(target: Union[BaseTool, Callable[..., Any]]) -> BaseTool:
         if isinstance(target, BaseTool):
             return _govern(target, gov)
         if callable(target):
-            return _govern(cast(BaseTool, make_tool(target)), gov)
+            return _govern(make_tool(target), gov)
         raise TypeError(f"governed_tool() takes a LangChain tool or a function, got {type(target).__name__}")
 
     return apply if tool is None else apply(tool)

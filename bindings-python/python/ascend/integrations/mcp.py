@@ -40,7 +40,7 @@ GOVERNANCE_ERROR_CODE = -32001
 DEFAULT_ACTION_TYPE = "tool_call"
 
 _OPTIONS = frozenset({"action_type", "resource", "description", "on_denied", "on_pending", "approval_timeout",
-                      "approval_poll_interval", "metadata"})
+                      "approval_poll_interval", "metadata", "risk_level", "require_human_approval"})
 
 
 def _is_error(result: Any) -> Optional[str]:
@@ -59,7 +59,8 @@ class AscendMCPMiddleware:
 
     ``mcp_server_name`` is sent with every call. ``action_type`` (default ``"tool_call"``), ``resource`` (default:
     the tool's name) and ``description`` (strings or functions of the call's arguments), ``on_denied``,
-    ``on_pending``, ``approval_timeout``, ``approval_poll_interval``, ``metadata`` and ``client`` are as in
+    ``on_pending``, ``approval_timeout``, ``approval_poll_interval``, ``metadata``, ``risk_level``,
+    ``require_human_approval`` and ``client`` are as in
     :func:`ascend.integrations.langchain.governed_tool`. ``tools`` overrides those options per tool name, e.g.
     ``tools={"refund": {"action_type": "transaction", "on_pending": "return"}}``.
     """
@@ -68,12 +69,14 @@ class AscendMCPMiddleware:
                  resource: Optional[ArgText] = None, description: Optional[ArgText] = None,
                  client: Union[AscendClient, AsyncAscendClient, None] = None, on_denied: str = "return",
                  on_pending: str = "wait", approval_timeout: float = 300.0, approval_poll_interval: float = 5.0,
-                 metadata: Optional[Mapping[str, Any]] = None,
+                 metadata: Optional[Mapping[str, Any]] = None, risk_level: Optional[str] = None,
+                 require_human_approval: bool = False,
                  tools: Optional[Mapping[str, Mapping[str, Any]]] = None) -> None:
         options: Dict[str, Any] = {
             "action_type": action_type, "resource": resource, "description": description, "on_denied": on_denied,
             "on_pending": on_pending, "approval_timeout": approval_timeout,
-            "approval_poll_interval": approval_poll_interval, "metadata": metadata}
+            "approval_poll_interval": approval_poll_interval, "metadata": metadata, "risk_level": risk_level,
+            "require_human_approval": require_human_approval}
         self.mcp_server_name = mcp_server_name
         self._default = Governance(client=client, mcp_server_name=mcp_server_name, **options)
         self._per_tool: Dict[str, Governance] = {}

@@ -56,7 +56,8 @@ def governed_function_tool(
     description: Optional[ArgText] = None, client: Union[AscendClient, AsyncAscendClient, None] = None,
     on_denied: str = "return", on_pending: str = "wait", approval_timeout: float = 300.0,
     approval_poll_interval: float = 5.0, mcp_server_name: Optional[str] = None,
-    metadata: Optional[Mapping[str, Any]] = None, **function_tool_kwargs: Any,
+    metadata: Optional[Mapping[str, Any]] = None, risk_level: Optional[str] = None,
+    require_human_approval: bool = False, **function_tool_kwargs: Any,
 ) -> Any:
     """``agents.function_tool`` with ASCEND governance; as a decorator (``@governed_function_tool(action_type=...)``)
     or called on a function. Options as in :func:`ascend.integrations.langchain.governed_tool`; the remaining
@@ -64,7 +65,7 @@ def governed_function_tool(
     gov = Governance(action_type=action_type, resource=resource, description=description, client=client,
                      on_denied=on_denied, on_pending=on_pending, approval_timeout=approval_timeout,
                      approval_poll_interval=approval_poll_interval, mcp_server_name=mcp_server_name,
-                     metadata=metadata)
+                     metadata=metadata, risk_level=risk_level, require_human_approval=require_human_approval)
     if on_denied == "raise":
         handler = function_tool_kwargs.get("failure_error_function", default_tool_error_function)
         if handler is not None:
