@@ -24,6 +24,7 @@ __all__ = [
     "command_patterns",
     "plan_command",
     "code_request",
+    "govern_call",
     "connection_failure",
     "normalise_decision",
     "_decision_object",
@@ -245,6 +246,10 @@ def code_request(
     code: str, mode: str, risk_level: Optional[str], max_severity: Optional[str], finding_count: int
 ) -> Dict[str, Any]:
     """The dynamic-code wrapper's ``evaluate_action`` keyword arguments (``govern::code::evaluation_request``)."""
+
+def govern_call(function: str, input: Dict[str, Any]) -> Any:
+    """Any pure host-governance function of the core by name (``govern::pure::call``): ``classify_command``,
+    ``permits_execution``, ``plan_command``, ``kill_switch``, ``redact``, ``tool_request``, ``code_request``."""
 
 def connection_failure(error: str, agent_id: Optional[str], fail_mode: str) -> Dict[str, Any]:
     """``test_connection``'s result when the call itself failed (``ConnectionTest::failure``)."""

@@ -370,19 +370,6 @@ pub struct BulkEvaluationResult {
     pub results: Vec<BulkActionResult>,
 }
 
-/// Projection of an error (`{code, class, message, status_code, correlation_id, details}`).
-pub fn error_to_json(e: &Error) -> Value {
-    serde_json::json!({
-        "code": e.code.as_str(),
-        "class": e.code.class_name(),
-        "error_code": e.code.peer_error_code(),
-        "message": e.message,
-        "status_code": e.status_code,
-        "correlation_id": e.correlation_id,
-        "details": Value::Object(e.details.clone()),
-    })
-}
-
 impl BulkEvaluationResult {
     /// The JSON projection of docs/BINDING_CONTRACT.md.
     pub fn to_json(&self) -> Value {
@@ -394,7 +381,7 @@ impl BulkEvaluationResult {
                     "action_type": r.action_type,
                     "resource": r.resource,
                     "decision": r.decision.as_ref().map(AuthorizationDecision::to_json),
-                    "error": r.error.as_ref().map(error_to_json),
+                    "error": r.error.as_ref().map(Error::to_json),
                     "succeeded": r.succeeded,
                 })
             })
