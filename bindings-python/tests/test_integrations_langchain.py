@@ -277,3 +277,21 @@ def test_example_langchain_agent_runs_against_the_dev_server(dev):
            "run: the call awaits human approval in ASCEND (ASCEND action" in done.stdout, done.stdout
     assert len(pending_actions(dev, "lc-example")) == 1
     deny_pending(dev, "lc-example")
+
+
+def test_structured_tool_subclass_sends_the_arguments_by_name(dev, calls):
+    class AuditedTool(StructuredTool):
+        pass
+
+    def transfer(account: str, amount: int) -> str:
+        """Move money."""
+        calls.record(account=account, amount=amount)
+        return "moved"
+
+    governed = governed_tool(AuditedTool.from_function(transfer), action_type=ALLOWED_TYPE,
+                             client=dev.client(agent_id="lc-subclass"))
+    assert isinstance(governed, AuditedTool)
+    assert governed.invoke(call("transfer", {"account": "acc_1", "amount": 3})).content == "moved"
+    (action,) = agent_actions(dev, "lc-subclass")
+    assert action["parameters"] == {"account": "acc_1", "amount": 3}, action["parameters"]
+    assert calls.runs == [{"account": "acc_1", "amount": 3}]

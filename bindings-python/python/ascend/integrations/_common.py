@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 from .._base import ClientBase
 from .._govern import json_safe
@@ -22,7 +23,7 @@ from ..aio import AsyncAscendClient
 from ..client import AscendClient
 from ..exceptions import AuthorizationError, OWKAIError, TimeoutError, ValidationError
 
-__all__ = ["STOP_MARK", "ArgText", "Governance", "Verdict", "shared_client"]
+__all__ = ["STOP_MARK", "ArgText", "Governance", "Verdict", "bound_arguments", "shared_client"]
 
 #: Attribute set (to ``True``) on the exceptions :meth:`Verdict.error` makes, so an adapter can tell governance's
 #: own errors from the tool's.
@@ -72,6 +73,26 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     return json_safe(value)
+
+
+def bound_arguments(func: Callable[..., Any], args: Tuple[Any, ...], kwargs: Mapping[str, Any]) -> Dict[str, Any]:
+    """A call's arguments by parameter name: ``**kwargs`` merged in, ``*args`` as ``arg<i>`` (also when the
+    signature cannot bind them)."""
+    try:
+        signature = inspect.signature(func)
+        bound = signature.bind_partial(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        return {**{f"arg{i}": v for i, v in enumerate(args)}, **kwargs}
+    out: Dict[str, Any] = {}
+    for name, value in bound.items():
+        kind = signature.parameters[name].kind
+        if kind is inspect.Parameter.VAR_KEYWORD:
+            out.update(value)
+        elif kind is inspect.Parameter.VAR_POSITIONAL:
+            out.update({f"arg{i}": v for i, v in enumerate(value)})
+        else:
+            out[name] = value
+    return out
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from langchain_core.tools import tool as make_tool
 
 from ..aio import AsyncAscendClient
 from ..client import AscendClient
-from ._common import ArgText, Governance, Verdict
+from ._common import ArgText, Governance, Verdict, bound_arguments
 
 __all__ = ["GovernanceToolException", "governed_tool"]
 
@@ -105,12 +105,8 @@ def _injected(tool: BaseTool) -> FrozenSet[str]:
 
 def _arguments(func: Callable[..., Any], args: Tuple[Any, ...], kwargs: Dict[str, Any],
                skip: FrozenSet[str]) -> Dict[str, Any]:
-    """The model's arguments of one call, by parameter name."""
-    try:
-        bound: Mapping[str, Any] = inspect.signature(func).bind_partial(*args, **kwargs).arguments
-    except (TypeError, ValueError):
-        bound = {**{f"arg{i}": v for i, v in enumerate(args)}, **kwargs}
-    return {name: value for name, value in bound.items() if name not in skip}
+    """The model's arguments of one call, by parameter name (run plumbing and injected arguments left out)."""
+    return {name: value for name, value in bound_arguments(func, args, kwargs).items() if name not in skip}
 
 
 def _govern_function(func: Callable[..., Any], tool: BaseTool, gov: Governance) -> Callable[..., Any]:

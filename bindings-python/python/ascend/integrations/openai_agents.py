@@ -30,7 +30,7 @@ from agents.tool import default_tool_error_function
 
 from ..aio import AsyncAscendClient
 from ..client import AscendClient
-from ._common import STOP_MARK, ArgText, Governance, Verdict
+from ._common import STOP_MARK, ArgText, Governance, Verdict, bound_arguments
 
 __all__ = ["governed_function_tool"]
 
@@ -76,12 +76,10 @@ def governed_function_tool(
             raise TypeError("governed_function_tool() takes a function (it builds the FunctionTool itself), got "
                             f"{type(target).__name__}")
         made: List[FunctionTool] = []
-        signature = inspect.signature(target)
-
         def call_info(args: Any, kwargs: Any) -> Tuple[str, Dict[str, Any]]:
             tool = made[0]
             names = set(tool.params_json_schema.get("properties", {}))
-            bound = signature.bind_partial(*args, **kwargs).arguments
+            bound = bound_arguments(target, args, kwargs)
             return tool.name, {k: v for k, v in bound.items() if k in names}
 
         if inspect.iscoroutinefunction(target):
