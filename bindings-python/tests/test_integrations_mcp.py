@@ -210,3 +210,26 @@ def test_example_demo_mode(registered):
            "awaits human approval in ASCEND (ASCEND action" in done.stdout, done.stdout
     assert len(pending_actions(registered, "mcp-demo")) == 1
     deny_pending(registered, "mcp-demo")
+
+
+def test_low_level_server_is_governed_too(registered, calls):
+    from mcp.server.lowlevel import Server
+    from mcp.types import CallToolResult, ListToolsResult, TextContent, Tool
+
+    async def list_tools(ctx: Any, params: Any) -> ListToolsResult:
+        return ListToolsResult(tools=[Tool(name="ping", input_schema={"type": "object", "properties": {}})])
+
+    async def call_tool(ctx: Any, params: Any) -> CallToolResult:
+        calls.record(tool=params.name)
+        return CallToolResult(content=[TextContent(type="text", text="pong")])
+
+    def make(name: str) -> Any:
+        server = Server(name, on_list_tools=list_tools, on_call_tool=call_tool)
+        govern_server(server, client=registered.client(agent_id=f"low-{name}"), action_type="query")
+        return server
+
+    (ok,) = call_tools(make("crm-mcp"), ("ping", {}))
+    (refused,) = call_tools(make("unregistered-low"), ("ping", {}))
+    assert not ok.is_error and text(ok) == "pong"
+    assert refused.is_error and "not run" in text(refused)
+    assert calls.runs == [{"tool": "ping"}]
