@@ -42,6 +42,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(govern::govern_call, m)?)?;
     m.add_function(wrap_pyfunction!(govern::connection_failure, m)?)?;
     m.add_function(wrap_pyfunction!(pure::normalise_decision, m)?)?;
+    m.add_function(wrap_pyfunction!(pure::parse_record, m)?)?;
     m.add_function(wrap_pyfunction!(pure::canonical_json, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore, m)?)?;
     m.add_function(wrap_pyfunction!(pure::prescore_batch, m)?)?;

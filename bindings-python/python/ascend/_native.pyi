@@ -27,6 +27,7 @@ __all__ = [
     "govern_call",
     "connection_failure",
     "normalise_decision",
+    "parse_record",
     "_decision_object",
     "set_decision_types",
     "set_log_level_source",
@@ -155,6 +156,11 @@ def set_decision_types(cls: type, decision_enum: type, risk_level_enum: type) ->
     """From now on ``invoke`` returns decisions as ``cls`` instances built natively (first registration wins)."""
 def _decision_object(json: str) -> Any:
     """Raw payload JSON -> what ``invoke`` returns for a decision (instance once types are registered)."""
+
+def parse_record(kind: str, json: str) -> str:
+    """A raw server payload (JSON text) parsed as the record ``kind`` (``ActionDetails``, ``KillSwitchStatus``, ...;
+    ``model::parse_record``); returns its projection as JSON text."""
+
 def normalise_decision(json: str) -> str:
     """Raw server payload (JSON object) -> ``AuthorizationDecision`` projection (D5/D6/D8/D12)."""
 

@@ -82,7 +82,8 @@ class DevServer:
     A context manager (``with DevServer() as server:``), or call :meth:`start` and :meth:`stop` yourself.
     """
 
-    def __init__(self, db: Union[str, "os.PathLike[str]"] = ":memory:", api_key: Optional[str] = None, admin_token: Optional[str] = None,
+    def __init__(self, db: Union[str, os.PathLike[str]] = ":memory:", api_key: Optional[str] = None,
+                 admin_token: Optional[str] = None,
                  deny_at: Optional[float] = None, auto_approve_below: Optional[float] = None,
                  require_registration: bool = False, port: int = 0) -> None:
         self._params: Dict[str, Any] = {
