@@ -12,6 +12,7 @@
 uniffi::setup_scaffolding!("ascend");
 
 pub mod client;
+pub mod govern;
 pub mod pure;
 mod spawn;
 pub mod testing;

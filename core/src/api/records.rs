@@ -62,6 +62,10 @@ pub struct ClientConfig {
     /// Pre-scoring rules file (JSON or TOML).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prescore_rules_path: Option<String>,
+    /// Fail mode LOCAL's auto-approve threshold (D17): a local pre-score strictly below it allows; 0–100,
+    /// default 70; the agent registry's value, once `register()` has learned it, takes precedence.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub local_auto_approve_below: Option<f64>,
 }
 
 impl From<ClientConfig> for ClientParams {
@@ -82,6 +86,7 @@ impl From<ClientConfig> for ClientParams {
             debug: c.debug,
             audit_spool_path: c.audit_spool_path.map(Into::into),
             prescore_rules_path: c.prescore_rules_path.map(Into::into),
+            local_auto_approve_below: c.local_auto_approve_below,
             ..ClientParams::default()
         }
     }

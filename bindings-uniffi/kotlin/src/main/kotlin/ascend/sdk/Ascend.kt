@@ -20,6 +20,15 @@ typealias WebhookReplayCache = ascend.sdk.bridge.WebhookReplayCache
 /** A manual clock for tests (time moves only when advanced). */
 typealias TestClock = ascend.sdk.bridge.TestClock
 
+/** What the command classifier says about a command: its [RiskLevel] and the program's name. */
+typealias CommandClassification = ascend.sdk.bridge.CommandClassification
+
+/** A text webhook secret (`whsec_<base64>` is decoded for Standard Webhooks, other text is its UTF-8 bytes). */
+fun WebhookSecret.Companion.text(secret: String): WebhookSecret = WebhookSecret.Text(secret)
+
+/** A bytes webhook secret: the HMAC key itself, ONE key in every scheme (D25), never a sequence of keys. */
+fun WebhookSecret.Companion.bytes(key: ByteArray): WebhookSecret = WebhookSecret.Bytes(key)
+
 /**
  * Verifies a webhook delivery: the raw [body] bytes as received, its [headers], and the accepted [secrets]
  * (several during a rotation). Returns the event; throws [AscendException.WebhookVerification] otherwise.
@@ -29,7 +38,79 @@ fun verifyWebhook(
     headers: Map<String, String>,
     secrets: List<String>,
     toleranceSeconds: Long = 300,
+): WebhookEvent = ascend.sdk.bridge.verifyWebhook(body, headers, secrets.map(WebhookSecret::Text), toleranceSeconds)
+
+/** [verifyWebhook] with secrets given as text or bytes ([WebhookSecret.Text], [WebhookSecret.Bytes]; D25). */
+@JvmName("verifyWebhookSecrets")
+fun verifyWebhook(
+    body: ByteArray,
+    headers: Map<String, String>,
+    secrets: List<WebhookSecret>,
+    toleranceSeconds: Long = 300,
 ): WebhookEvent = ascend.sdk.bridge.verifyWebhook(body, headers, secrets, toleranceSeconds)
+
+/** [verifyWebhook] with one secret given as bytes: the bytes are ONE key (D25). */
+fun verifyWebhook(
+    body: ByteArray,
+    headers: Map<String, String>,
+    secret: ByteArray,
+    toleranceSeconds: Long = 300,
+): WebhookEvent = ascend.sdk.bridge.verifyWebhook(body, headers, listOf(WebhookSecret.Bytes(secret)), toleranceSeconds)
+
+/**
+ * Signs a webhook [body] (for senders and tests): the headers to send, one signature per secret. [scheme] is
+ * `standard_webhooks` (default), `ascend_v1` or `ascend_stripe_style`.
+ */
+fun signWebhook(
+    body: ByteArray,
+    secrets: List<WebhookSecret>,
+    scheme: String = "standard_webhooks",
+    msgId: String? = null,
+    timestampUnix: Long? = null,
+): List<HeaderPair> = ascend.sdk.bridge.signWebhook(body, secrets, scheme, msgId, timestampUnix)
+
+/** [signWebhook] with text secrets. */
+@JvmName("signWebhookText")
+fun signWebhook(
+    body: ByteArray,
+    secrets: List<String>,
+    scheme: String = "standard_webhooks",
+    msgId: String? = null,
+    timestampUnix: Long? = null,
+): List<HeaderPair> = ascend.sdk.bridge.signWebhook(body, secrets.map(WebhookSecret::Text), scheme, msgId, timestampUnix)
+
+/** [signWebhook] with one bytes secret: ONE key (D25). */
+fun signWebhook(
+    body: ByteArray,
+    secret: ByteArray,
+    scheme: String = "standard_webhooks",
+    msgId: String? = null,
+    timestampUnix: Long? = null,
+): List<HeaderPair> = ascend.sdk.bridge.signWebhook(body, listOf(WebhookSecret.Bytes(secret)), scheme, msgId, timestampUnix)
+
+/** Classifies a shell command line with the core's classifier (`rm -rf /` is critical, unknown is medium). */
+fun classifyCommand(command: String): CommandClassification = ascend.sdk.bridge.classifyCommand(command)
+
+/** Classifies an argument vector (`listOf("rm", "-rf", "/tmp/x")`). */
+fun classifyCommand(argv: List<String>): CommandClassification = ascend.sdk.bridge.classifyArgv(argv)
+
+/**
+ * Whether a host may run the action of [decision] (D24): only ALLOWED / AUTO_APPROVED / EXECUTED permit it, and
+ * `executionAllowed == false` forbids it; `executionAllowed` never permits a denied or pending decision.
+ */
+fun permitsExecution(decision: DecisionResult): Boolean = ascend.sdk.bridge.permitsExecution(decision)
+
+/**
+ * Any pure governance function of the core by name (`classify_command`, `permits_execution`, `plan_command`,
+ * `kill_switch`, `redact`, `tool_request`, `code_request`) on snake_case JSON object text; its JSON result.
+ */
+fun governPure(function: String, inputJson: String): String = ascend.sdk.bridge.governPure(function, inputJson)
+
+/**
+ * The fail mode given as text (`closed`, `open`, `local`, any case), e.g. read from a configuration file;
+ * anything else throws [AscendException.Configuration] naming `fail_mode`.
+ */
+fun FailMode.Companion.parse(value: String): FailMode = ascend.sdk.bridge.parseFailMode(value)
 
 /** Local pre-score of one action (JSON object text) -> the score as JSON text; no network. */
 fun prescore(actionJson: String, thresholdsJson: String? = null, rulesPath: String? = null): String =
