@@ -3,10 +3,9 @@
 //! JSON entry point. Also the text form of the fail mode, for hosts that read their configuration from strings.
 
 use crate::spawn::guard;
-use ascend_core::api::records::{AscendError, DecisionResult};
+use ascend_core::api::records::AscendError;
 use ascend_core::govern::{self, Command};
-use ascend_core::model::{FailMode, RiskLevel};
-use serde_json::Value;
+use ascend_core::model::{AuthorizationDecision, FailMode, RiskLevel};
 
 /// What the command classifier says about a command.
 #[derive(uniffi::Record, Debug, Clone, PartialEq, Eq)]
@@ -40,8 +39,8 @@ pub fn classify_argv(argv: Vec<String>) -> CommandClassification {
 /// EXECUTED) and `execution_allowed` does not forbid it; `execution_allowed` never permits what the verdict does
 /// not.
 #[uniffi::export]
-pub fn permits_execution(decision: &DecisionResult) -> bool {
-    govern::permits_execution(decision.decision.as_str(), &Value::Bool(decision.execution_allowed))
+pub fn permits_execution(decision: &AuthorizationDecision) -> bool {
+    decision.permits_execution()
 }
 
 /// Any pure governance function of the core by name (`classify_command`, `permits_execution`, `plan_command`,

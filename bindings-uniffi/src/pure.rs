@@ -2,7 +2,7 @@
 //! decision normalisation. Each crossing is one coarse call; batches have their own entry point.
 
 use crate::spawn::guard;
-use ascend_core::api::records::{AscendError, DecisionResult};
+use ascend_core::api::records::AscendError;
 use ascend_core::model::AuthorizationDecision;
 use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
 use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions, WebhookSecret};
@@ -236,8 +236,8 @@ pub fn sign_request(secret: String, timestamp: String, json_text: String) -> Res
 
 /// A raw server payload (JSON) as the typed decision (D5/D6/D12 normalisation).
 #[uniffi::export]
-pub fn normalise_decision(payload_json: String) -> Result<DecisionResult, AscendError> {
-    guard(|| Ok(DecisionResult::from(&AuthorizationDecision::from_json(&parse_json("payload_json", &payload_json)?))))
+pub fn normalise_decision(payload_json: String) -> Result<AuthorizationDecision, AscendError> {
+    guard(|| Ok(AuthorizationDecision::from_json(&parse_json("payload_json", &payload_json)?)))
 }
 
 /// A raw server payload (JSON) -> the core's JSON projection of the decision (what conformance cases match).
@@ -248,13 +248,6 @@ pub fn decision_projection(payload_json: String) -> Result<String, AscendError> 
 
 /// The core's JSON projection of a typed decision (the keys every binding and conformance case share).
 #[uniffi::export]
-pub fn decision_to_json(decision: DecisionResult) -> String {
-    let mut d = AuthorizationDecision::from(&decision);
-    if let Ok(Value::Object(meta)) = serde_json::from_str::<Value>(&decision.metadata) {
-        d.metadata = meta;
-    }
-    if let Some(cid) = &decision.correlation_id {
-        d.set_request_correlation_id(cid);
-    }
-    d.to_json().to_string()
+pub fn decision_to_json(decision: &AuthorizationDecision) -> String {
+    decision.to_json().to_string()
 }
