@@ -4,7 +4,7 @@
 use crate::spawn::guard;
 use ascend_core::api::records::AscendError;
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
+use ascend_core::prescore;
 use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions, WebhookSecret};
 use ascend_core::Error;
 use serde_json::Value;
@@ -161,17 +161,6 @@ pub fn sign_webhook(
     })
 }
 
-fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
-    match rules_path {
-        None => Ok(Prescorer::builtin().clone()),
-        Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
-    }
-}
-
-fn thresholds(json: Option<&Value>) -> Result<Thresholds, Error> {
-    json.map_or(Ok(Thresholds::default()), Thresholds::from_json)
-}
-
 /// Local pre-score of one action (`{"action_type", "resource", ...}` JSON) -> the score projection (JSON).
 #[uniffi::export(default(thresholds_json = None, rules_path = None))]
 pub fn prescore(
@@ -181,9 +170,8 @@ pub fn prescore(
 ) -> Result<String, AscendError> {
     guard(|| {
         let input = parse_json("action_json", &action_json)?;
-        let scorer = scorer(rules_path.as_deref())?;
-        let t = thresholds(optional_json("thresholds", thresholds_json.as_deref())?.as_ref())?;
-        Ok(scorer.score(&ActionInput::from_json(&input)?, &t).to_json().to_string())
+        let t = optional_json("thresholds", thresholds_json.as_deref())?;
+        Ok(prescore::json::prescore(&input, t.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -196,18 +184,8 @@ pub fn prescore_batch(
 ) -> Result<String, AscendError> {
     guard(|| {
         let inputs = parse_json("actions", &actions_json)?;
-        let scorer = scorer(rules_path.as_deref())?;
-        let t = thresholds(optional_json("thresholds", thresholds_json.as_deref())?.as_ref())?;
-        let Value::Array(items) = inputs else {
-            return Err(Error::validation("actions", "Must be a list", "actions must be a list of action objects"));
-        };
-        let actions = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let scores = scorer.score_batch(&actions, &t);
-        Ok(Value::Array(scores.iter().map(|s| s.to_json()).collect()).to_string())
+        let t = optional_json("thresholds", thresholds_json.as_deref())?;
+        Ok(prescore::json::prescore_batch(&inputs, t.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
