@@ -118,6 +118,10 @@ class FakeClient:
             answer = answer(args)
         return json.loads(json.dumps(answer))  # what crosses is JSON, as in the real core
 
+    def with_options(self, options: Dict[str, Any]) -> FakeClient:
+        """The fake keeps no per-call options: the view is this client (its calls are recorded here)."""
+        return self
+
     def invoke(self, method: str, args: Any) -> Any:
         from ascend._base import encode_args
 

@@ -45,7 +45,7 @@ def test_stub_lists_the_agreed_contract():
                             "command_patterns", "connection_failure"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
-                                      "circuit_breaker", "clock_sleeps", "advance_clock"}
+                                      "circuit_breaker", "clock_sleeps", "advance_clock", "with_options"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
     devserver = stub_surface(DEVSERVER_STUB)
     assert set(devserver) == {"DevServer", "set_log_handler"}

@@ -16,6 +16,7 @@ from __future__ import annotations
 from . import cvss as cvss
 from . import webhooks as webhooks
 from ._deprecation import lazy_aliases
+from ._version import PEER_SDK_VERSION as PEER_SDK_VERSION
 from ._version import __sdk_version__ as __sdk_version__
 from ._version import __version__ as __version__
 from .agent import AuthorizedAgent
@@ -71,8 +72,8 @@ from .prescoring import prescore_batch as prescore_batch
 __author__ = "ASCEND by OW-AI"
 
 # Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, prescore_batch,
-# Thresholds, PreScore, cvss, webhooks, WebhookVerificationError, __sdk_version__) are importable but not
-# star-exported.
+# Thresholds, PreScore, cvss, webhooks, WebhookVerificationError, PEER_SDK_VERSION, __sdk_version__) are importable
+# but not star-exported. ``__version__`` is this package's version; ``PEER_SDK_VERSION`` the peer's ("2.7.1").
 __all__ = [
     "AscendClient",
     "FailMode",

@@ -77,10 +77,16 @@ class Client:
         ``Dict[str, str]`` used instead of ``os.environ`` for the env fallbacks). Any other key is a
         ``VALIDATION_ERROR`` naming it; a value of the wrong type a ``CONFIGURATION_ERROR`` naming the field.
         A client used in a forked child rebuilds its core client (new HTTP pool) on first use."""
+    def with_options(self, options: Mapping[str, Any]) -> Client:
+        """A view of this client whose calls use ``options`` (``timeout`` seconds, ``max_retries``, ``headers``: a
+        ``Dict[str, str]`` of extra request headers; merged over this view's own, the later winning). It shares the
+        connection pool, breaker, kill switch and spool. A bad option is a ``VALIDATION_ERROR`` naming
+        ``request_options.<key>``."""
     def invoke(self, method: str, args: Union[Mapping[str, Any], str]) -> Any:
         """Call client method ``method`` (Python name) with its keyword arguments (a mapping, or JSON text); returns
         the JSON result as Python objects. Arguments that are not plain JSON types go through
-        ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``)."""
+        ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``). The
+        reserved argument ``request_options`` (as for :meth:`with_options`) applies to this call only."""
     def invoke_async(self, method: str, args: Union[Mapping[str, Any], str]) -> Awaitable[Any]:
         """Same as :meth:`invoke`, as an awaitable bound to the running asyncio loop (pyo3-async-runtimes)."""
     def config(self) -> Dict[str, Any]:

@@ -7,17 +7,18 @@ the core.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     CircuitState,
     ClientBase,
     FailMode,
+    RequestOptions,
     connection_failure,
     deprecated,
     kwargs_of,
     submit_action_args,
+    to_action_page,
     to_bool,
     to_bulk,
     to_classification,
@@ -55,10 +56,13 @@ from .exceptions import TimeoutError as TimeoutError
 from .exceptions import ValidationError as ValidationError
 from .models import (
     ActionDetails,
+    ActionPage,
+    ActionSummary,
     AgentHealthStatus,
     AuditLogResponse,
     AuthorizationDecision,
     BulkEvaluationResult,
+    ConnectionStatus,
     KillSwitchStatus,
     PolicyEvaluationResult,
     ResourceClassification,
@@ -153,10 +157,12 @@ class AscendClient(ClientBase):
     fail_mode="closed", timeout=5, max_retries=3, enable_circuit_breaker=True, circuit_breaker_threshold=5,
     circuit_breaker_timeout=30, signing_secret=None, debug=False)``; keyword-only extensions ``audit_spool_path``,
     ``prescore_rules_path``, ``local_auto_approve_below`` (fail mode LOCAL's threshold until ``register()``
-    learns the agent's from the registry, D17; default 70) and ``app_info`` (the host application, appended to the
-    User-Agent). ``timeout``, ``max_retries`` and ``fail_mode`` left at their defaults fall back to
-    ``ASCEND_TIMEOUT``, ``ASCEND_MAX_RETRIES`` and ``ASCEND_FAIL_MODE``. Proceed with an action only when the
-    returned decision is ``Decision.ALLOWED``.
+    learns the agent's from the registry, D17; default 70), ``app_info`` (the host application, appended to the
+    User-Agent) and ``kill_switch_interval`` (start kill-switch polling at construction, every that many seconds;
+    D11). :meth:`with_options` gives a view with another ``timeout``/``max_retries`` or extra headers, and the
+    governed calls take ``request_options=`` for one call. ``timeout``, ``max_retries`` and ``fail_mode`` left at
+    their defaults fall back to ``ASCEND_TIMEOUT``, ``ASCEND_MAX_RETRIES`` and ``ASCEND_FAIL_MODE``. Proceed with
+    an action only when the returned decision is ``Decision.ALLOWED``.
     """
 
     def _call(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:
@@ -172,21 +178,86 @@ class AscendClient(ClientBase):
                         orchestration_depth: Optional[int] = None, mcp_server_name: Optional[str] = None,
                         model_id: Optional[str] = None, tool_name: Optional[str] = None,
                         description: Optional[str] = None,
-                        business_justification: Optional[str] = None) -> AuthorizationDecision:
-        """Submit an action for governance and return the decision (waits for a human while PENDING by default)."""
+                        business_justification: Optional[str] = None, *,
+                        request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Submit an action for governance and return the decision (waits for a human while PENDING by default).
+
+        Proceed with the action only when ``result.decision == Decision.ALLOWED``.
+
+        Args:
+            action_type: What the agent wants to do (``database_write``, ``query``, ...).
+            resource: What it acts on.
+            parameters: The action's parameters (JSON-serialisable).
+            context: Context for the reviewer (a dict or an ``ActionContext``).
+            resource_id: Id of the resource.
+            risk_indicators: Risk hints (a dict or ``RiskIndicators``).
+            wait_for_decision: While PENDING, wait for the human decision (default True).
+            timeout: Seconds to wait for that decision (default 60).
+            orchestration_session_id: Multi-agent session this action belongs to.
+            parent_action_id: The orchestrator's action that caused this one.
+            orchestration_depth: Depth in the orchestration tree.
+            mcp_server_name: MCP server the action goes through (see ``result.mcp_governance``).
+            model_id: Model that proposed the action (see ``result.model_governance``).
+            tool_name: Tool name (default ``resource``).
+            description: Text for the reviewer (default ``"<action_type> on <resource>"``).
+            business_justification: Why the agent needs this.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The :class:`AuthorizationDecision` (``decision``, ``action_id``, ``risk_score``, ``reason``, ...).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O).
+            TimeoutError: No human decision within ``timeout`` (in every fail mode, D4).
+            ConnectionError: ASCEND is unreachable and the fail mode is CLOSED (OPEN/LOCAL decide instead).
+            AuthenticationError: The API key was refused.
+            OWKAIError: Any other refusal by the server (subclass by cause).
+        """
         return self._call("evaluate_action", to_decision, kwargs_of(locals()))
 
     def wait_for_decision(self, action_id: str, timeout: float = 60, poll_interval: float = 2.0,
-                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None
-                          ) -> AuthorizationDecision:
-        """Poll an action until it is no longer PENDING; ``TimeoutError`` after ``timeout`` seconds (D4)."""
-        if on_escalated is not None:
-            return self._wait_with_callback(action_id, timeout, poll_interval, on_escalated)
-        return self._call("wait_for_decision", to_decision,
-                          {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval})
+                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None, *,
+                          request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Wait until an action is no longer PENDING (long-polls when the server supports it).
 
-    def get_action_status(self, action_id: str) -> AuthorizationDecision:
-        """Current decision of an action."""
+        Args:
+            action_id: The action (``result.action_id``).
+            timeout: Seconds to wait in total.
+            poll_interval: Seconds between polls when the server does not long-poll.
+            on_escalated: Called once with ``(action_id, decision)`` if the action is escalated.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The final :class:`AuthorizationDecision` (ALLOWED or DENIED).
+
+        Raises:
+            TimeoutError: Still PENDING after ``timeout`` (never turned into an allow, D4).
+            NotFoundError: No such action.
+            OWKAIError: Any other failure (subclass by cause).
+        """
+        if on_escalated is not None:
+            client = self.with_options(**request_options) if request_options else self
+            return client._wait_with_callback(action_id, timeout, poll_interval, on_escalated)
+        return self._call("wait_for_decision", to_decision,
+                          {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval,
+                           "request_options": request_options})
+
+    def get_action_status(self, action_id: str, *,
+                          request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Current decision of an action.
+
+        Args:
+            action_id: The action.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            Its :class:`AuthorizationDecision` (possibly still PENDING).
+
+        Raises:
+            NotFoundError: No such action.
+            OWKAIError: Any other failure (subclass by cause).
+        """
         return self._call("get_action_status", to_decision, kwargs_of(locals()))
 
     def configure_webhook(self, url: str, events: List[str], secret: Optional[str] = None) -> Webhook:
@@ -248,20 +319,82 @@ class AscendClient(ClientBase):
         """Health record of this agent."""
         return self._call("get_agent_status", AgentHealthStatus.from_dict, {})
 
-    def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5) -> BulkEvaluationResult:
-        """Evaluate up to 50 actions concurrently (no waiting); results in input order with typed errors (D15)."""
+    def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5, *,
+                         request_options: Optional[RequestOptions] = None) -> BulkEvaluationResult:
+        """Evaluate up to 50 actions concurrently, without waiting for humans.
+
+        Args:
+            actions: ``evaluate_action`` keyword arguments, one dict per action.
+            max_concurrent: Requests in flight at once.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            A :class:`BulkEvaluationResult`, one item per input in input order, failures as typed errors (D15).
+
+        Raises:
+            ValidationError: ``actions`` is not a list of at most 50 dicts.
+            KillSwitchError: The kill switch blocks this agent.
+        """
         return self._call("evaluate_actions", to_bulk, kwargs_of(locals()))
 
-    def test_connection(self) -> SimpleNamespace:
-        """Check connectivity (``/health`` + deployment info); never raises."""
+    def test_connection(self) -> ConnectionStatus:
+        """Check connectivity (``/health`` + deployment info); never raises.
+
+        Returns:
+            A :class:`ConnectionStatus` (the peer's ``SimpleNamespace``, typed): ``connected``, ``status``,
+            ``latency_ms``, ``api_version``, ``environment``, ``agent_id``, ``fail_mode``, ``error``.
+        """
         try:
             return self._call("test_connection", to_connection_result, {})
         except Exception as exc:
             return connection_failure(exc, self.agent_id, self.fail_mode.value)
 
-    def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> Dict[str, Any]:
-        """Recent actions of this agent."""
-        return self._call("list_actions", to_raw, kwargs_of(locals()))
+    def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> ActionPage:
+        """One page of this agent's actions, newest first.
+
+        Args:
+            limit: Page size (at most what the server allows).
+            offset: Actions to skip.
+            status: Only actions with this status (``pending``, ``approved``, ``denied``, ...).
+
+        Returns:
+            An :class:`ActionPage`: the server's object with item access (``page["actions"]``), as the peer's dict,
+            plus typed ``page.actions`` and ``page.total``.
+
+        Raises:
+            ValidationError: ``limit``/``offset`` are not integers (before any network I/O).
+            OWKAIError: The server refused the request or could not be reached (subclass by cause).
+        """
+        return self._call("list_actions", to_action_page, kwargs_of(locals()))
+
+    def iter_actions(self, page_size: int = 50, status: Optional[str] = None,
+                     max_items: Optional[int] = None) -> Iterator[ActionSummary]:
+        """Every action of this agent, page by page (``list_actions`` with a growing offset).
+
+        Args:
+            page_size: Actions fetched per request.
+            status: Only actions with this status.
+            max_items: Stop after this many actions (default: all).
+
+        Returns:
+            An iterator of :class:`ActionSummary`; it stops at the first short or empty page, at the server's
+            ``total``, or after ``max_items``.
+
+        Raises:
+            OWKAIError: As :meth:`list_actions`, when a page is fetched.
+        """
+        yielded, offset = 0, 0
+        while max_items is None or yielded < max_items:
+            page = self.list_actions(limit=page_size, offset=offset, status=status)
+            actions = page.actions
+            for action in actions:
+                if max_items is not None and yielded >= max_items:
+                    return
+                yield action
+                yielded += 1
+            offset += len(actions)
+            if len(actions) < page_size or (page.total is not None and offset >= page.total):
+                return
 
     def get_action_details(self, action_id: str) -> ActionDetails:
         """Full record of one action (unknown statuses never crash, D6)."""
@@ -301,8 +434,33 @@ class AscendClient(ClientBase):
                             action_type: Optional[str] = None, parameters: Optional[Dict[str, Any]] = None,
                             context: Optional[Dict[str, Any]] = None, description: Optional[str] = None,
                             environment: str = "production", tool_name: Optional[str] = None,
-                            use_mcp_endpoint: bool = True) -> AuthorizationDecision:
-        """Govern an MCP tool call (kill-switch gated, D11)."""
+                            use_mcp_endpoint: bool = True, *,
+                            request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Govern an MCP tool call.
+
+        Args:
+            mcp_server: The MCP server's name.
+            namespace: Tool namespace.
+            verb: What the tool does (``read``, ``write``, ``execute``, ...).
+            resource: What it acts on.
+            action_type: Action type (default ``mcp_<verb>``).
+            parameters: The tool call's arguments.
+            context: Context for the reviewer.
+            description: Text for the reviewer.
+            environment: Environment of the call.
+            tool_name: Tool name.
+            use_mcp_endpoint: Submit to the MCP endpoint (default) rather than the generic one.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The :class:`AuthorizationDecision`.
+
+        Raises:
+            ValidationError: A required argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O, D11).
+            ConnectionError: ASCEND is unreachable and the fail mode is CLOSED.
+            OWKAIError: Any other failure (subclass by cause).
+        """
         return self._call("evaluate_mcp_action", to_decision, kwargs_of(locals()))
 
     def register_mcp_server(self, server_name: str, display_name: Optional[str] = None,
@@ -506,7 +664,7 @@ class AscendClient(ClientBase):
     def close(self) -> None:
         """Stop background work, flush the spool and release the connection pool."""
         native = self.__dict__.get("_native")
-        if native is not None:
+        if native is not None and not self._view:
             native_call(lambda _n: native.close())
 
     def __enter__(self) -> AscendClient:

@@ -150,7 +150,7 @@ impl Client {
         let transport = Transport::new(cfg.clone(), clock.clone(), breaker)?;
         tracing::info!(api_url = %cfg.api_url, agent_id = ?cfg.agent_id, environment = %cfg.environment,
             fail_mode = %cfg.fail_mode, "ASCEND Client initialized");
-        Ok(Client {
+        let client = Client {
             opts: None,
             inner: Arc::new(Inner {
                 spool: Spool::new(cfg.audit_spool_path.clone()),
@@ -170,7 +170,11 @@ impl Client {
                 registry_threshold: Mutex::new(None),
                 escalations: tokio::sync::broadcast::channel(ESCALATION_BUFFER).0,
             }),
-        })
+        };
+        if let Some(interval) = client.inner.cfg.kill_switch_interval {
+            client.start_kill_switch_polling(interval.as_secs_f64())?;
+        }
+        Ok(client)
     }
 
     /// A view of this client whose calls use `opts` (merged over this view's own options, the later winning): same
