@@ -3,6 +3,7 @@
 //! core with the GIL released (see `blocking.rs`).
 
 use crate::blocking::{awaitable, run_blocking, Escalation};
+use crate::completion::CompletionQueue;
 use crate::convert::{kwargs_to_json, output_to_py, py_to_json};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::breaker::CircuitBreaker as CoreBreaker;
@@ -280,6 +281,26 @@ impl Client {
             let method = method.to_string();
             let output = run_blocking(py, async move { client.invoke_output(&method, args).await }, None)?;
             output_to_py(py, &output)
+        })
+    }
+
+    /// Same as `invoke`, run on the core runtime; the outcome is queued on `queue` under `token` (see
+    /// `completion.rs`: no runtime thread takes the GIL). Argument conversion errors raise here.
+    fn submit(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        args: &Bound<'_, PyAny>,
+        queue: &Bound<'_, CompletionQueue>,
+        token: u64,
+    ) -> PyResult<()> {
+        guard(py, || {
+            crate::logging::refresh_level(py);
+            let args = Self::args_value(py, method, args)?;
+            let client = self.core().py_err(py)?;
+            let method = method.to_string();
+            queue.get().spawn(token, async move { client.invoke_output(&method, args).await });
+            Ok(())
         })
     }
 

@@ -15,7 +15,20 @@ import logging
 import sys
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, TypedDict, TypeVar, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    TypedDict,
+    TypeVar,
+    Union,
+)
 
 from . import _otel
 from ._deprecation import warn_once
@@ -271,6 +284,18 @@ _OTEL = _otel.MODULE
 
 ClientT = TypeVar("ClientT", bound="ClientBase")
 
+#: ``ascend._completion.ainvoke``, imported on the first asyncio call (it needs asyncio, which ``import ascend``
+#: does not load).
+_AINVOKE: Optional[Callable[[Any, str, Mapping[str, Any]], Awaitable[Any]]] = None
+
+
+def _load_ainvoke() -> Callable[[Any, str, Mapping[str, Any]], Awaitable[Any]]:
+    global _AINVOKE
+    from ._completion import ainvoke
+
+    _AINVOKE = ainvoke
+    return ainvoke
+
 
 class ClientBase:
     """Construction and configuration shared by :class:`AscendClient` and :class:`AsyncAscendClient`."""
@@ -440,16 +465,15 @@ class ClientBase:
             raise error from None
 
     async def _ainvoke(self, method: str, args: Mapping[str, Any]) -> Any:
-        """``invoke_async`` on the core, errors translated; governed calls are spans as in :meth:`_invoke`."""
+        """The core call for asyncio (``ascend._completion``), errors translated; governed calls are spans as in
+        :meth:`_invoke`."""
         if method in _GOVERNED and _OTEL in _MODULES:
             return await _otel.atraced(method, args, self._ainvoke_native)
-        with translate_errors():
-            return await self._native.invoke_async(method, args)
+        return await (_AINVOKE or _load_ainvoke())(self._native, method, args)
 
     async def _ainvoke_native(self, method: str, args: Mapping[str, Any]) -> Any:
-        """``invoke_async`` on the core, errors translated (no span)."""
-        with translate_errors():
-            return await self._native.invoke_async(method, args)
+        """The core call of :meth:`_ainvoke` (no span): submitted to the loop's completion queue."""
+        return await (_AINVOKE or _load_ainvoke())(self._native, method, args)
 
     def _wait_with_callback(self, action_id: Any, timeout: float, poll_interval: float,
                             on_escalated: Callable[[str, AuthorizationDecision], Any]) -> AuthorizationDecision:
