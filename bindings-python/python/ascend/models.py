@@ -836,7 +836,7 @@ class ActionSummary(Model):
         """Map one server record (``id`` or ``action_id``; missing keys default)."""
         risk = data.get("risk_score")
         return cls(
-            action_id=str(_first(data, "action_id", "id", default="")),
+            action_id=str(next((data[k] for k in ("action_id", "id") if data.get(k) is not None), "")),
             action_type=str(data.get("action_type") or ""),
             resource=str(data.get("resource") or ""),
             status=str(data.get("status") or ""),
