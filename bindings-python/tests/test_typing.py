@@ -158,3 +158,29 @@ def test_a_wrong_type_says_must_be_a_string(tmp_path: Path, kwargs: Any, field: 
     with pytest.raises(ValidationError) as missing:
         client.evaluate_action(action_type="", resource="db")
     assert "action_type" in str(missing.value)
+
+
+#: Methods documented as never raising (their docstring says so; no Raises section).
+NEVER_RAISE = {"close", "heartbeat", "is_blocked", "stop_heartbeat", "stop_kill_switch_polling", "send_heartbeat",
+               "deliver_webhook_event", "test_connection"}
+
+
+def test_public_methods_have_args_returns_raises_docstrings() -> None:
+    import inspect
+
+    from ascend import AscendClient
+
+    problems = []
+    for name, fn in inspect.getmembers(AscendClient, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        doc = inspect.getdoc(fn) or ""
+        params = [p for p in inspect.signature(fn).parameters if p != "self"]
+        for p in params:
+            if not re.search(rf"^\s+{p}: \S", doc, re.M):
+                problems.append(f"{name}: Args lacks {p}")
+        if "Returns:" not in doc:
+            problems.append(f"{name}: no Returns")
+        if name not in NEVER_RAISE and "Raises:" not in doc:
+            problems.append(f"{name}: no Raises")
+    assert not problems, "\n".join(problems)
