@@ -376,8 +376,12 @@ class AuthorizationDecision(Model):
     nist_description: Optional[str] = None
     code_analysis: Optional[Dict[str, Any]] = None
     prompt_security: Optional[Dict[str, Any]] = None
-    mcp_governance: Optional[MCPGovernance] = None
-    model_governance: Optional[ModelGovernance] = None
+    # Typed as the mapping, so that code which passed `mcp_server_name=` / `model_id=` can index the result as the
+    # first guide does (`result.mcp_governance["server_registered"]`) under `mypy --strict`. At run time the value is
+    # None when the reply carries no such object, as in the peer: check `if result.mcp_governance:` when the server
+    # may leave it out.
+    mcp_governance: MCPGovernance = None  # type: ignore[assignment]
+    model_governance: ModelGovernance = None  # type: ignore[assignment]
     processing_time_ms: Optional[int] = None
     alert_triggered: Optional[bool] = None
     alert_id: Optional[int] = None
