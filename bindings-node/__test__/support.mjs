@@ -10,8 +10,9 @@ const require = createRequire(import.meta.url);
 /** The package's internal CommonJS modules (for private hooks the public API does not expose). */
 export const internal = {
   client: require(join(PKG, "dist", "cjs", "client.js")),
-  native: require(join(PKG, "dist", "cjs", "native.js")).native,
+  native: require(join(PKG, "dist", "cjs", "native.js")).addon(),
   methods: require(join(PKG, "dist", "cjs", "methods.js")),
+  govern: require(join(PKG, "dist", "cjs", "govern.js")),
 };
 
 export const MISSING = Symbol("missing");

@@ -9,7 +9,7 @@ import type { FailMode } from "./enums";
 import { registerLogger, type Logger } from "./logging";
 import { camel, camelKeys, fromResult, isPlainObject, snakeKeys, toArgs, type CallOptions, type MethodSpec } from "./methods";
 import { METHODS, type ClientMethods } from "./methods.generated";
-import { native } from "./native";
+import { addon } from "./native";
 import type { NativeClient, CancelHandle } from "./native-addon";
 import type { WebhookEvent } from "./types";
 
@@ -166,7 +166,7 @@ function call(client: AscendClient, spec: MethodSpec, args: Record<string, unkno
     );
   }
   if (signal.aborted) return Promise.reject(new AbortError());
-  const handle: CancelHandle = new native.CancelHandle();
+  const handle: CancelHandle = new (addon().CancelHandle)();
   const onAbort = (): void => handle.cancel();
   signal.addEventListener("abort", onAbort, { once: true });
   return submit(state, spec.name, text, handle).then(
@@ -193,7 +193,7 @@ export class AscendClient {
     this.#unregisterLogger = registerLogger(options.logger as Logger | undefined, options.debug === true);
     let client: NativeClient;
     try {
-      client = new native.NativeClient(JSON.stringify(constructorParams(options)));
+      client = new (addon().NativeClient)(JSON.stringify(constructorParams(options)));
     } catch (e) {
       this.#unregisterLogger();
       throw fromNative(e);

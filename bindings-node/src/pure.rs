@@ -1,5 +1,5 @@
-//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign and the replay
-//! cache. No network and no waiting, so they run synchronously on the calling thread (microseconds each; a
+//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign, the replay
+//! cache and the host-governance functions. No network and no waiting, so they run synchronously on the calling thread (microseconds each; a
 //! pre-score with a rules file also reads and validates that file).
 
 use crate::errors::{guard, parse_json, validation};
@@ -7,6 +7,7 @@ use ascend_core::model::AuthorizationDecision;
 use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
 use ascend_core::webhook::{self, Scheme, VerifyOptions};
 use ascend_core::Error;
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -163,20 +164,22 @@ impl ReplayCache {
     }
 }
 
-/// Verifies a webhook delivery (raw body bytes, header pairs, one or more secrets); returns the event as JSON
+/// Verifies a webhook delivery (raw body bytes, header pairs, the `secret` argument as the user gave it, D25); returns the event as JSON
 /// text. `verify_only`: the signature and time window only (`{scheme, msg_id, timestamp_unix}`).
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn webhook_verify(
     body: &[u8],
     headers: Vec<Vec<String>>,
-    secrets: Vec<String>,
+    #[napi(ts_arg_type = "unknown")] secret: Unknown<'_>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme_name: Option<String>,
     replay_cache: Option<&ReplayCache>,
     signature_only: Option<bool>,
 ) -> napi::Result<String> {
+    // D25 first: a secret of the wrong type is refused before any work.
+    let secrets = crate::secret::webhook_secrets(secret, "secret")?;
     guard(|| {
         let headers: Vec<(String, String)> = headers
             .into_iter()
@@ -209,19 +212,29 @@ pub fn webhook_refuse_body(kind: String) -> napi::Result<()> {
     guard(|| Err(webhook::refuse_non_bytes(&kind)))
 }
 
-/// Signature headers for a payload (name/value pairs), for `scheme` (default Standard Webhooks).
+/// Signature headers for a payload (name/value pairs), for `scheme` (default Standard Webhooks); `secret` as the
+/// user gave it (D25).
 #[napi]
 pub fn webhook_sign(
     body: &[u8],
-    secrets: Vec<String>,
+    #[napi(ts_arg_type = "unknown")] secret: Unknown<'_>,
     msg_id: Option<String>,
     timestamp: Option<i64>,
     scheme_name: Option<String>,
 ) -> napi::Result<Vec<Vec<String>>> {
+    let secrets = crate::secret::webhook_secrets(secret, "secret")?;
     guard(|| {
         let scheme =
             scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
         let pairs = webhook::sign_rotated(body, &secrets, scheme, msg_id.as_deref(), timestamp)?;
         Ok(pairs.into_iter().map(|(k, v)| vec![k, v]).collect())
     })
+}
+
+/// One pure host-governance function of the core (`ascend_core::govern::pure::FUNCTIONS`: the command classifier,
+/// the verdict rule, the command plan, the MCP kill-switch consumer, redaction, the tool / code request shapes) on
+/// a snake_case JSON object; the result as JSON text.
+#[napi]
+pub fn govern_call(name: String, input_json: String) -> napi::Result<String> {
+    guard(|| ascend_core::govern::pure::call_json(&name, &input_json))
 }
