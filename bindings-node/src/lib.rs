@@ -13,6 +13,7 @@ pub mod client;
 pub mod errors;
 pub mod logging;
 pub mod params;
+pub mod projection;
 pub mod pure;
 pub mod secret;
 

@@ -112,8 +112,11 @@ export function fromResult(returns: string, value: unknown): unknown {
       }
       return out;
     }
+    case "decision":
+      // The addon writes a decision with camelCase keys already (projection.rs).
+      return value;
     default:
-      // decision and the other typed records
+      // the other typed records
       return isPlainObject(value) ? camelKeys(value) : value;
   }
 }

@@ -13,10 +13,15 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text.
+/// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text: the
+/// core's snake_case projection, or with `camel` the facade's object as client calls return it
+/// ([`crate::projection::decision_json`]; a test checks the two agree).
 #[napi]
-pub fn normalise_decision(json: String) -> napi::Result<String> {
-    guard(|| Ok(AuthorizationDecision::from_json(&parse_json("json", &json)?).to_json().to_string()))
+pub fn normalise_decision(json: String, camel: Option<bool>) -> napi::Result<String> {
+    guard(|| {
+        let d = AuthorizationDecision::from_json(&parse_json("json", &json)?);
+        Ok(if camel == Some(true) { crate::projection::decision_json(&d) } else { d.to_json().to_string() })
+    })
 }
 
 /// Python-compatible canonical JSON of PROTOCOL §2.5.

@@ -1,6 +1,5 @@
 /** Small pure helpers of the core (used by the conformance runner and tools). */
 import { fromNative } from "./errors";
-import { camelKeys } from "./methods";
 import { addon } from "./native";
 import type { AuthorizationDecision } from "./types";
 
@@ -23,7 +22,7 @@ export function canonicalJson(jsonText: string): string {
 /** A raw server payload -> the decision the client would return for it (status normalisation, D5/D6/D8). */
 export function normaliseDecision(payload: Record<string, unknown>): AuthorizationDecision {
   try {
-    return camelKeys(JSON.parse(addon().normaliseDecision(JSON.stringify(payload))) as Record<string, unknown>) as AuthorizationDecision;
+    return JSON.parse(addon().normaliseDecision(JSON.stringify(payload), true)) as AuthorizationDecision;
   } catch (e) {
     throw fromNative(e);
   }
