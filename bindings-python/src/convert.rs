@@ -241,27 +241,23 @@ struct DecisionTypes {
 
 static DECISION_TYPES: PyOnceLock<DecisionTypes> = PyOnceLock::new();
 
-/// `set_decision_types(cls, decision_enum, risk_level_enum)` (called by the package's loader): from now on `invoke`
-/// returns decisions as instances of `cls` (a dataclass whose fields are the projection's keys), built here instead
-/// of by `_from_projection` in Python: the same instance dict, at a fraction of the cost. The first registration
-/// wins.
-#[pyfunction]
-pub fn set_decision_types(
+/// Registers the decision classes (`_native.set_decision_types`, `crate::hooks`): from now on `invoke` returns
+/// decisions as instances of `cls`, built here instead of by `_from_projection` in Python (the same instance dict,
+/// at a fraction of the cost). The first registration wins.
+pub fn register_decision_types(
     py: Python<'_>,
     cls: Bound<'_, PyType>,
     decision_enum: Bound<'_, PyAny>,
     risk_level_enum: Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    crate::errors::guard(py, || {
-        let decisions = decision_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
-        let levels = risk_level_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
-        let pending = decision_enum.getattr("PENDING")?.unbind();
-        let _ = DECISION_TYPES.set(
-            py,
-            DecisionTypes { class: cls.unbind(), decisions: decisions.unbind(), levels: levels.unbind(), pending },
-        );
-        Ok(())
-    })
+    let decisions = decision_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
+    let levels = risk_level_enum.getattr("_value2member_map_")?.cast_into::<PyDict>()?.copy()?;
+    let pending = decision_enum.getattr("PENDING")?.unbind();
+    let _ = DECISION_TYPES.set(
+        py,
+        DecisionTypes { class: cls.unbind(), decisions: decisions.unbind(), levels: levels.unbind(), pending },
+    );
+    Ok(())
 }
 
 /// A decision as an `AuthorizationDecision` instance (when the types are registered), else its projection dict.

@@ -52,20 +52,9 @@ pub fn validation(field: &str, field_message: &str, message: impl Into<String>) 
     Error::validation(field, field_message, message)
 }
 
-/// The text of a panic payload.
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_string()
-    }
-}
-
-/// The `INTERNAL` error for a caught panic (D20). The message names the SDK, never user data.
+/// The `INTERNAL` error for a caught panic (D20): `ascend_core::Error::from_panic`.
 pub fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
-    Error::internal(format!("internal error in the ASCEND SDK (Rust panic: {})", panic_message(payload)))
+    Error::from_panic(payload)
 }
 
 /// Runs one entry point: a panic becomes `NativeError(code="INTERNAL")` and never unwinds into Python, and the log

@@ -156,3 +156,14 @@ impl McpKillSwitch {
         guard(py, || Ok(self.inner.blocked_servers()))
     }
 }
+
+/// Any pure host-governance function of the core by name (`ascend_core::govern::pure::call`): `function` is one of
+/// `govern::pure::FUNCTIONS`, `input` a dict of its snake_case arguments; returns its JSON result as Python values.
+#[pyfunction]
+pub fn govern_call<'py>(py: Python<'py>, function: &str, input: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let args = object_arg("input", input).py_err(py)?;
+        let result = govern::pure::call(function, &args).py_err(py)?;
+        json_to_py(py, &result)
+    })
+}

@@ -8,7 +8,8 @@
 //! threads). Records made on a thread inside an entry point do not wake the forwarder (the entry point drains
 //! them). The forwarder is restarted lazily after `fork()`.
 
-use ascend_core::log::{LogLevel, LogRecord};
+use crate::levels::{core_level, py_level};
+use ascend_core::log::LogRecord;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use std::collections::VecDeque;
@@ -38,29 +39,6 @@ static FORWARDER_PID: AtomicU32 = AtomicU32::new(0);
 /// Set by an `atexit` hook: the forwarder stops attaching to a finalizing interpreter.
 static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
 
-/// Python `logging` level of a core level.
-fn py_level(level: LogLevel) -> i32 {
-    match level {
-        LogLevel::Error => 40,
-        LogLevel::Warn => 30,
-        LogLevel::Info => 20,
-        LogLevel::Debug => 10,
-        LogLevel::Trace => 5,
-    }
-}
-
-/// The most verbose core level a Python logger at `level` still shows (`None`: nothing).
-fn core_level(level: i32) -> Option<LogLevel> {
-    match level {
-        i32::MIN..=5 => Some(LogLevel::Trace),
-        6..=10 => Some(LogLevel::Debug),
-        11..=20 => Some(LogLevel::Info),
-        21..=30 => Some(LogLevel::Warn),
-        31..=40 => Some(LogLevel::Error),
-        _ => None,
-    }
-}
-
 /// The Python logger's effective level source: records below it are neither formatted nor queued (the core
 /// filters before formatting).
 static LEVEL_SOURCE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -75,14 +53,10 @@ pub fn refresh_level(py: Python<'_>) {
     }
 }
 
-/// `set_log_level_source(fn)`: `fn()` returns the effective level of the logger the handler writes to (read at
-/// every entry point). The first registration wins.
-#[pyfunction]
-pub fn set_log_level_source(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
-    crate::errors::guard(py, || {
-        let _ = LEVEL_SOURCE.set(py, r#fn);
-        Ok(())
-    })
+/// Registers `fn()`, which returns the effective level of the logger the handler writes to (read at every entry
+/// point). The first registration wins.
+pub fn set_level_source(py: Python<'_>, r#fn: Py<PyAny>) {
+    let _ = LEVEL_SOURCE.set(py, r#fn);
 }
 
 /// The queue, or `None` when it stays locked: after `fork()` a lock held by a thread of the parent is never
@@ -189,13 +163,9 @@ pub fn flush(py: Python<'_>) {
     }
 }
 
-/// `set_log_handler(fn)`: `fn(level, target, message, fields)` receives every core record from now on.
-#[pyfunction]
-pub fn set_log_handler(py: Python<'_>, r#fn: Py<PyAny>) -> PyResult<()> {
-    crate::errors::guard(py, || {
-        *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Some(r#fn);
-        Ok(())
-    })
+/// Registers `fn(level, target, message, fields)`, which receives every core record from now on.
+pub fn set_handler(r#fn: Py<PyAny>) {
+    *HANDLER.lock().unwrap_or_else(|p| p.into_inner()) = Some(r#fn);
 }
 
 /// `atexit` hook: stop forwarding from the background thread.

@@ -391,3 +391,13 @@ pub fn _panic_for_tests<'py>(py: Python<'py>, r#where: &str) -> PyResult<Bound<'
         _ => panic!("deliberate panic for tests (sync)"),
     })
 }
+
+/// Raw server payload (JSON text) -> the projection of the record `kind` (`ascend_core::model::parse_record`), as
+/// JSON text: the models' `from_dict` defaults and fallbacks, kept in the core.
+#[pyfunction]
+pub fn parse_record(py: Python<'_>, kind: &str, json: &str) -> PyResult<String> {
+    guard(py, || {
+        let payload = parse_json("json", json).py_err(py)?;
+        Ok(ascend_core::model::parse_record(kind, &payload).py_err(py)?.to_string())
+    })
+}

@@ -15,19 +15,9 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, Callable, Dict
 
-#: case id -> reason (merged into test_conformance.SKIP).
-SKIP: Dict[str, str] = {
-    "mcp-redact-nested-sensitive-names": "redaction is a step inside the core's tool flow with no Python surface; "
-                                         "the scripted mcp-* cases check its effect on the wire",
-    "mcp-redact-truncates-long-strings": "truncation is a step inside the core's tool flow with no Python surface; "
-                                         "the scripted mcp-* cases check its effect on the wire",
-    "mcp-tool-request-shape": "the tool request is built inside the core's tool flow with no Python surface; "
-                              "mcp-allowed-runs-once-and-logs-completion checks it on the wire",
-    "mcp-tool-request-without-tool-name-and-arguments": "the tool request is built inside the core's tool flow with "
-                                                        "no Python surface; test_mcp.py checks these options",
-    "tool-request-missing-action-type": "the tool request is built inside the core's tool flow with no Python "
-                                        "surface; the decorator always passes its action_type",
-}
+#: case id -> reason (merged into test_conformance.SKIP). Empty: cases with no Python surface of their own (the
+#: context redaction and the tool request built inside the core's tool flow) run through ``_native.govern_call``.
+SKIP: Dict[str, str] = {}
 
 #: Scripted step names run through the Python wrappers.
 WRAPPER_CALLS = {"govern_command", "govern_code"}
@@ -63,6 +53,9 @@ def pure_result(data: Dict[str, Any]) -> Any:
     if function == "code_request":
         return native_call(lambda n: n.code_request(args["code"], args.get("mode", "eval"), args.get("risk_level"),
                                                     args.get("max_severity"), args.get("finding_count", 0)))
+    if function in ("redact", "tool_request"):
+        # Steps inside the core's governed-tool flow with no Python name of their own: the extension's entry point.
+        return native_call(lambda n: n.govern_call(function, args))
     assert function == "kill_switch", f"no Python mapping for govern function {function}"
     consumer = MCPKillSwitchConsumer()
     changed = [consumer.apply_message(m) for m in args.get("messages", [])]

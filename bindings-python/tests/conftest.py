@@ -5,6 +5,7 @@ Tests that need the *real* extension use ``requires_native``."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import importlib.util
 import json
 import os
@@ -95,6 +96,36 @@ class FakeNativeError(Exception):
         self.details = details or {}
 
 
+#: The core's record kind of each method that returns a record (from the method table's ``returns``).
+_RECORD_KINDS = {"action_details": "ActionDetails", "agent_health_status": "AgentHealthStatus",
+                 "audit_log_response": "AuditLogResponse", "kill_switch_status": "KillSwitchStatus",
+                 "policy_evaluation_result": "PolicyEvaluationResult",
+                 "optional_resource_classification": "ResourceClassification", "webhook": "Webhook",
+                 "webhook_list": "Webhook", "webhook_test_result": "WebhookTestResult"}
+
+
+@functools.lru_cache(maxsize=1)
+def _method_returns() -> Dict[str, str]:
+    """Method name -> the table's ``returns`` kind."""
+    assert _REAL_NATIVE is not None
+    return {m["name"]: m["returns"] for m in json.loads(_REAL_NATIVE.method_descriptor())["methods"]}
+
+
+def _as_core_projection(method: str, answer: Any) -> Any:
+    """A scripted raw payload as the real core would return it: a record method's answer is the core's projection
+    of that record (``model::parse_record``), as the real ``invoke`` gives; other answers cross unchanged."""
+    if _REAL_NATIVE is None or answer is None:
+        return answer
+    returns = _method_returns().get(method)
+    kind = _RECORD_KINDS.get(returns or "")
+    if kind is None:
+        return answer
+    if returns == "webhook_list":
+        items = answer if isinstance(answer, list) else answer.get("webhooks") or []
+        return [json.loads(_REAL_NATIVE.parse_record(kind, json.dumps(item))) for item in items]
+    return json.loads(_REAL_NATIVE.parse_record(kind, json.dumps(answer)))
+
+
 class FakeClient:
     """Records every call; answers from ``responses[method]`` (a value or a callable taking the args dict)."""
 
@@ -116,7 +147,7 @@ class FakeClient:
             raise answer
         if callable(answer):
             answer = answer(args)
-        return json.loads(json.dumps(answer))  # what crosses is JSON, as in the real core
+        return _as_core_projection(method, json.loads(json.dumps(answer)))  # what crosses is JSON, as in the core
 
     def invoke(self, method: str, args: Any) -> Any:
         from ascend._base import encode_args
@@ -236,7 +267,7 @@ def make_fake_module() -> types.ModuleType:
         for name in ("error_codes", "mask_text", "method_descriptor", "SENSITIVE_KEYS", "connection_failure",
                      # ascend_core::govern: pure rules the wrappers and the MCP kill-switch consumer use
                      "McpKillSwitch", "permits_execution", "classify_command", "plan_command", "code_request",
-                     "command_patterns"):
+                     "command_patterns", "govern_call", "parse_record"):
             setattr(module, name, getattr(_REAL_NATIVE, name))
     module.SDK_VERSION = "0.1.0"  # type: ignore[attr-defined]
     module.Client = FakeClient  # type: ignore[attr-defined]

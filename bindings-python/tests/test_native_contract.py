@@ -39,10 +39,10 @@ def test_stub_lists_the_agreed_contract():
                             "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
                             "webhook_verify_signature", "webhook_sign", "set_log_handler", "set_log_level_source",
                             "set_decision_types", "_decision_object", "method_descriptor", "error_codes",
-                            "mask_text",
+                            "mask_text", "parse_record",
                             # ascend_core::govern (host governance) and test_connection's failure result
                             "McpKillSwitch", "permits_execution", "classify_command", "plan_command", "code_request",
-                            "command_patterns", "connection_failure"}
+                            "command_patterns", "connection_failure", "govern_call"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
                                       "circuit_breaker", "clock_sleeps", "advance_clock"}

@@ -308,6 +308,20 @@ impl Error {
         Error::new(ErrorCode::Internal, message)
     }
 
+    /// The `INTERNAL` error for a panic a binding caught at its boundary (D20): every binding turns a panic
+    /// into this error instead of unwinding into the host. The message names the SDK and the panic's text
+    /// (the SDK's own, never user data).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let text = if let Some(s) = payload.downcast_ref::<&str>() {
+            *s
+        } else if let Some(s) = payload.downcast_ref::<String>() {
+            s.as_str()
+        } else {
+            "unknown panic payload"
+        };
+        Error::internal(format!("internal error in the ASCEND SDK (Rust panic: {text})"))
+    }
+
     /// Adds one entry to `details`.
     pub fn with_detail(mut self, key: &str, value: Value) -> Self {
         self.details.insert(key.to_string(), value);

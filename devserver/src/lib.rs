@@ -23,6 +23,7 @@ pub mod auth;
 pub mod cli;
 pub mod connections;
 pub mod db;
+pub mod embed;
 pub mod error;
 pub mod longpoll;
 pub mod review;

@@ -7,126 +7,23 @@
 #![deny(unsafe_code)]
 
 use ascend_core::{Error, ErrorCode};
-use ascend_devserver::error::ApiError;
+use ascend_devserver::embed::parse_action_id;
 use ascend_devserver::{DevServer as CoreDevServer, ServerConfig};
 use napi::bindgen_prelude::{Env, Object};
 use napi_derive::napi;
-use serde_json::{json, Value};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
+/// The core's error projection (`Error::to_json`) as the message, which the TS facade turns into a typed error.
 fn to_napi(e: &Error) -> napi::Error {
-    let p = json!({
-        "code": e.code.as_str(), "class": e.code.class_name(), "message": e.message, "status_code": e.status_code,
-        "correlation_id": e.correlation_id, "retryable": e.retryable(), "error_code": e.code.peer_error_code(),
-        "details": Value::Object(e.details.clone()),
-    });
-    napi::Error::new(napi::Status::GenericFailure, p.to_string())
+    napi::Error::new(napi::Status::GenericFailure, e.to_json().to_string())
 }
 
-fn validation(field: &str, problem: &str, message: impl Into<String>) -> Error {
-    Error::validation(field, problem, message)
-}
-
-/// A dev-server error answer as a core error: 404 → `NOT_FOUND`, 409 → `CONFLICT`, 400/422 → `VALIDATION_ERROR`.
-fn api_error(e: ApiError) -> Error {
-    let status = e.status.as_u16();
-    let code = match status {
-        404 => ErrorCode::NotFound,
-        409 => ErrorCode::Conflict,
-        400 | 422 => ErrorCode::ValidationError,
-        _ => ErrorCode::Internal,
-    };
-    let message = match &e.detail {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    Error::new(code, message).with_status(status)
-}
-
-fn threshold(field: &str, v: &Value) -> Result<Option<f64>, Error> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Number(n) => match n.as_f64() {
-            Some(x) if (0.0..=100.0).contains(&x) => Ok(Some(x)),
-            _ => Err(validation(field, "Must be between 0 and 100", format!("{field} must be between 0 and 100"))),
-        },
-        _ => Err(validation(field, "Must be a number", format!("{field} must be a number"))),
-    }
-}
-
-fn opt_str(field: &str, v: &Value) -> Result<Option<String>, Error> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s.clone())),
-        _ => Err(validation(field, "Must be a string", format!("{field} must be a string"))),
-    }
-}
-
-fn random_token(prefix: &str) -> String {
-    format!("{prefix}{}", uuid::Uuid::new_v4().simple())
-}
-
+/// The snake_case JSON parameters as a `ServerConfig` (`ascend_devserver::embed`).
 fn parse_params(text: &str) -> Result<ServerConfig, Error> {
-    let map = match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(m)) => m,
-        Ok(Value::Null) => Default::default(),
-        _ => return Err(validation("params", "Must be an object", "dev server parameters must be an object")),
-    };
-    let mut cfg = ServerConfig::new(String::new(), String::new());
-    let mut host: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let mut port: u16 = 0;
-    for (k, v) in &map {
-        let k = k.as_str();
-        match k {
-            "db" => cfg.db = opt_str(k, v)?.unwrap_or_else(|| ":memory:".into()),
-            "api_key" => cfg.api_key = opt_str(k, v)?.unwrap_or_default(),
-            "admin_token" => cfg.admin_token = opt_str(k, v)?.unwrap_or_default(),
-            "deny_at" => cfg.deny_at = threshold(k, v)?,
-            "auto_approve_below" => {
-                if let Some(x) = threshold(k, v)? {
-                    cfg.auto_approve_below = x;
-                }
-            }
-            "require_registration" => cfg.require_registration = v.as_bool().unwrap_or(false),
-            "host" => {
-                if let Some(h) = opt_str(k, v)? {
-                    host =
-                        h.parse().map_err(|_| validation(k, "Must be an IP address", "host must be an IP address"))?;
-                    if !host.is_loopback() {
-                        return Err(validation(
-                            k,
-                            "Must be a loopback address",
-                            "the dev server binds to loopback only",
-                        ));
-                    }
-                }
-            }
-            "port" => {
-                if !v.is_null() {
-                    port = v
-                        .as_u64()
-                        .and_then(|p| u16::try_from(p).ok())
-                        .ok_or_else(|| validation(k, "Must be a port (0-65535)", "port must be an integer 0-65535"))?;
-                }
-            }
-            _ => return Err(validation(k, "Unknown parameter", format!("unknown dev server parameter: {k}"))),
-        }
-    }
-    if cfg.api_key.is_empty() {
-        cfg.api_key = random_token("owkai_test_");
-    }
-    if cfg.admin_token.is_empty() {
-        cfg.admin_token = random_token("adm_test_");
-    }
-    cfg.addr = SocketAddr::new(host, port);
-    Ok(cfg)
-}
-
-fn parse_id(action_id: &str) -> Result<i64, Error> {
-    action_id.trim().parse::<i64>().map_err(|_| {
-        validation("action_id", "Must be a dev server action id (an integer)", "actionId must be an integer id")
-    })
+    let params = serde_json::from_str::<Value>(text)
+        .map_err(|_| Error::validation("params", "Must be an object", "dev server parameters must be an object"))?;
+    ServerConfig::from_json(&params)
 }
 
 /// A running dev server. Create with `startDevServer`.
@@ -206,15 +103,15 @@ impl NativeDevServer {
     /// Approves a pending action; returns the action as JSON text.
     #[napi]
     pub fn approve(&self, action_id: String, comment: Option<String>) -> napi::Result<String> {
-        let id = parse_id(&action_id).map_err(|e| to_napi(&e))?;
-        self.with_server(|s| s.approve(id, comment).map_err(api_error)).map(|v| v.to_string())
+        let id = parse_action_id(&action_id).map_err(|e| to_napi(&e))?;
+        self.with_server(|s| s.approve(id, comment).map_err(Error::from)).map(|v| v.to_string())
     }
 
     /// Denies a pending action; returns the action as JSON text.
     #[napi]
     pub fn deny(&self, action_id: String, reason: String) -> napi::Result<String> {
-        let id = parse_id(&action_id).map_err(|e| to_napi(&e))?;
-        self.with_server(|s| s.deny(id, &reason).map_err(api_error)).map(|v| v.to_string())
+        let id = parse_action_id(&action_id).map_err(|e| to_napi(&e))?;
+        self.with_server(|s| s.deny(id, &reason).map_err(Error::from)).map(|v| v.to_string())
     }
 
     /// Stops the server (ends long polls, waits for in-flight requests); resolves when it stopped. Idempotent.

@@ -41,25 +41,13 @@ fn build(py: Python<'_>, e: Error) -> PyResult<PyErr> {
     Ok(PyErr::from_value(value))
 }
 
-/// The `INTERNAL` error for a caught panic (D20). The message names the SDK, never user data.
-fn panic_error(payload: &(dyn std::any::Any + Send)) -> Error {
-    let text = if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "unknown panic payload".to_string()
-    };
-    Error::internal(format!("internal error in the ASCEND SDK (Rust panic: {text})"))
-}
-
 /// Runs one entry point: a panic becomes `NativeError(code="INTERNAL")` and never unwinds into Python; the log
 /// records queued so far are handed to the Python log handler before it returns.
 pub fn guard<T>(py: Python<'_>, body: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     crate::logging::refresh_level(py);
     let out = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
-        Err(payload) => Err(to_pyerr(py, panic_error(payload.as_ref()))),
+        Err(payload) => Err(to_pyerr(py, Error::from_panic(payload.as_ref()))),
     };
     crate::logging::flush(py);
     out
@@ -94,7 +82,7 @@ where
         let slice = py.detach(|| rt.block_on(async { tokio::time::timeout(SIGNAL_SLICE, &mut task).await.ok() }));
         match slice {
             Some(Ok(result)) => return result.py_err(py),
-            Some(Err(e)) if e.is_panic() => return Err(to_pyerr(py, panic_error(e.into_panic().as_ref()))),
+            Some(Err(e)) if e.is_panic() => return Err(to_pyerr(py, Error::from_panic(e.into_panic().as_ref()))),
             Some(Err(_)) => {
                 return Err(to_pyerr(
                     py,

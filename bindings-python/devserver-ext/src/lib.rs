@@ -7,6 +7,8 @@
 //! point catches panics (D20).
 
 mod errors;
+#[path = "../../src/levels.rs"]
+mod levels;
 mod logging;
 mod params;
 mod server;

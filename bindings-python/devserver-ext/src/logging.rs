@@ -6,7 +6,8 @@
 //! thread, also while the server holds a lock, so the sink only queues it (bounded, never waiting for the GIL);
 //! every entry point of this module hands the queue to the handler before it returns, `stop()` at the latest.
 
-use ascend_core::log::{LogLevel, LogRecord};
+use crate::levels::{core_level, py_level};
+use ascend_core::log::LogRecord;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::collections::VecDeque;
@@ -17,29 +18,6 @@ const MAX_QUEUED: usize = 1_000;
 
 static QUEUE: Mutex<VecDeque<LogRecord>> = Mutex::new(VecDeque::new());
 static HANDLER: Mutex<Option<Py<PyAny>>> = Mutex::new(None);
-
-/// Python `logging` level of a core level.
-fn py_level(level: LogLevel) -> i32 {
-    match level {
-        LogLevel::Error => 40,
-        LogLevel::Warn => 30,
-        LogLevel::Info => 20,
-        LogLevel::Debug => 10,
-        LogLevel::Trace => 5,
-    }
-}
-
-/// The most verbose core level a Python logger at `level` still shows (`None`: nothing).
-fn core_level(level: i32) -> Option<LogLevel> {
-    match level {
-        i32::MIN..=5 => Some(LogLevel::Trace),
-        6..=10 => Some(LogLevel::Debug),
-        11..=20 => Some(LogLevel::Info),
-        21..=30 => Some(LogLevel::Warn),
-        31..=40 => Some(LogLevel::Error),
-        _ => None,
-    }
-}
 
 /// Re-reads the effective level of `logging.getLogger("ascend")` (at every entry point, with the GIL).
 pub fn refresh_level(py: Python<'_>) {

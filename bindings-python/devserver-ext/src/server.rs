@@ -3,29 +3,13 @@
 //! GIL released, reviews call the server's own review function.
 
 use crate::errors::{guard, run_on_runtime, IntoPyResult};
-use crate::params::{parse_id, parse_params};
+use crate::params::parse_params;
 use ascend_core::{Error, ErrorCode};
-use ascend_devserver::error::ApiError;
+use ascend_devserver::embed::parse_action_id;
 use ascend_devserver::DevServer as CoreDevServer;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::sync::Mutex;
-
-/// A dev-server error answer as a core error: 404 → `NOT_FOUND`, 409 → `CONFLICT`, 400/422 → `VALIDATION_ERROR`.
-fn api_error(e: ApiError) -> Error {
-    let status = e.status.as_u16();
-    let code = match status {
-        404 => ErrorCode::NotFound,
-        409 => ErrorCode::Conflict,
-        400 | 422 => ErrorCode::ValidationError,
-        _ => ErrorCode::Internal,
-    };
-    let message = match &e.detail {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    Error::new(code, message).with_status(status)
-}
 
 /// The dev server, running in this process.
 #[pyclass(module = "ascend._devserver", name = "DevServer", frozen)]
@@ -57,7 +41,7 @@ impl DevServer {
     #[new]
     fn new(py: Python<'_>, params: &Bound<'_, PyDict>) -> PyResult<Self> {
         guard(py, || {
-            let cfg = parse_params(params).py_err(py)?;
+            let cfg = parse_params(params)?.py_err(py)?;
             let api_key = cfg.api_key.clone();
             let admin_token = cfg.admin_token.clone();
             let server = run_on_runtime(py, async move {
@@ -98,8 +82,8 @@ impl DevServer {
     #[pyo3(signature = (action_id, comment=None))]
     fn approve(&self, py: Python<'_>, action_id: &str, comment: Option<String>) -> PyResult<String> {
         guard(py, || {
-            let id = parse_id(action_id).py_err(py)?;
-            py.detach(|| self.with_server(|s| s.approve(id, comment).map_err(api_error)))
+            let id = parse_action_id(action_id).py_err(py)?;
+            py.detach(|| self.with_server(|s| s.approve(id, comment).map_err(Error::from)))
                 .py_err(py)
                 .map(|v| v.to_string())
         })
@@ -108,8 +92,10 @@ impl DevServer {
     /// Denies a pending action; returns the action as JSON text.
     fn deny(&self, py: Python<'_>, action_id: &str, reason: &str) -> PyResult<String> {
         guard(py, || {
-            let id = parse_id(action_id).py_err(py)?;
-            py.detach(|| self.with_server(|s| s.deny(id, reason).map_err(api_error))).py_err(py).map(|v| v.to_string())
+            let id = parse_action_id(action_id).py_err(py)?;
+            py.detach(|| self.with_server(|s| s.deny(id, reason).map_err(Error::from)))
+                .py_err(py)
+                .map(|v| v.to_string())
         })
     }
 

@@ -124,18 +124,18 @@ def to_list(data: Any) -> List[Dict[str, Any]]:
 
 def to_webhook(data: Any) -> Webhook:
     """Webhook projection (or raw server object) -> :class:`Webhook`."""
-    return Webhook.from_dict(data)
+    return Webhook._from_projection(data)
 
 
 def to_webhooks(data: Any) -> List[Webhook]:
     """A bare list or ``{"webhooks": [...]}`` -> list of :class:`Webhook`."""
     items = data.get("webhooks", []) if isinstance(data, dict) else data
-    return [Webhook.from_dict(item) for item in items or []]
+    return [Webhook._from_projection(item) for item in items or []]
 
 
 def to_classification(data: Any) -> Optional[ResourceClassification]:
     """``null`` or a classification projection."""
-    return None if data is None else ResourceClassification.from_dict(data)
+    return None if data is None else ResourceClassification._from_projection(data)
 
 
 def to_bulk(data: Any) -> BulkEvaluationResult:

@@ -24,8 +24,10 @@ __all__ = [
     "command_patterns",
     "plan_command",
     "code_request",
+    "govern_call",
     "connection_failure",
     "normalise_decision",
+    "parse_record",
     "_decision_object",
     "set_decision_types",
     "set_log_level_source",
@@ -154,6 +156,11 @@ def set_decision_types(cls: type, decision_enum: type, risk_level_enum: type) ->
     """From now on ``invoke`` returns decisions as ``cls`` instances built natively (first registration wins)."""
 def _decision_object(json: str) -> Any:
     """Raw payload JSON -> what ``invoke`` returns for a decision (instance once types are registered)."""
+
+def parse_record(kind: str, json: str) -> str:
+    """A raw server payload (JSON text) parsed as the record ``kind`` (``ActionDetails``, ``KillSwitchStatus``, ...;
+    ``model::parse_record``); returns its projection as JSON text."""
+
 def normalise_decision(json: str) -> str:
     """Raw server payload (JSON object) -> ``AuthorizationDecision`` projection (D5/D6/D8/D12)."""
 
@@ -245,6 +252,10 @@ def code_request(
     code: str, mode: str, risk_level: Optional[str], max_severity: Optional[str], finding_count: int
 ) -> Dict[str, Any]:
     """The dynamic-code wrapper's ``evaluate_action`` keyword arguments (``govern::code::evaluation_request``)."""
+
+def govern_call(function: str, input: Dict[str, Any]) -> Any:
+    """Any pure host-governance function of the core by name (``govern::pure::call``): ``classify_command``,
+    ``permits_execution``, ``plan_command``, ``kill_switch``, ``redact``, ``tool_request``, ``code_request``."""
 
 def connection_failure(error: str, agent_id: Optional[str], fail_mode: str) -> Dict[str, Any]:
     """``test_connection``'s result when the call itself failed (``ConnectionTest::failure``)."""

@@ -246,7 +246,7 @@ class AscendClient(ClientBase):
 
     def get_agent_status(self) -> AgentHealthStatus:
         """Health record of this agent."""
-        return self._call("get_agent_status", AgentHealthStatus.from_dict, {})
+        return self._call("get_agent_status", AgentHealthStatus._from_projection, {})
 
     def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5) -> BulkEvaluationResult:
         """Evaluate up to 50 actions concurrently (no waiting); results in input order with typed errors (D15)."""
@@ -265,12 +265,12 @@ class AscendClient(ClientBase):
 
     def get_action_details(self, action_id: str) -> ActionDetails:
         """Full record of one action (unknown statuses never crash, D6)."""
-        return self._call("get_action_details", ActionDetails.from_dict, kwargs_of(locals()))
+        return self._call("get_action_details", ActionDetails._from_projection, kwargs_of(locals()))
 
     def evaluate_policy(self, action_type: str, resource: str, risk_score: Optional[float] = None,
                         context: Optional[Dict[str, Any]] = None) -> PolicyEvaluationResult:
         """Evaluate policies in real time without submitting an action."""
-        return self._call("evaluate_policy", PolicyEvaluationResult.from_dict, kwargs_of(locals()))
+        return self._call("evaluate_policy", PolicyEvaluationResult._from_projection, kwargs_of(locals()))
 
     def get_resource_classification(self, resource_type: str) -> Optional[ResourceClassification]:
         """Classification of ``resource_type``, or ``None``."""
@@ -278,7 +278,7 @@ class AscendClient(ClientBase):
 
     def query_audit_log(self, limit: int = 50, offset: int = 0) -> AuditLogResponse:
         """A page of the audit log."""
-        return self._call("query_audit_log", AuditLogResponse.from_dict, kwargs_of(locals()))
+        return self._call("query_audit_log", AuditLogResponse._from_projection, kwargs_of(locals()))
 
     def list_webhooks(self) -> List[Webhook]:
         """All webhook subscriptions."""
@@ -295,7 +295,7 @@ class AscendClient(ClientBase):
 
     def test_webhook(self, webhook_id: str) -> WebhookTestResult:
         """Ask the platform to send a test delivery."""
-        return self._call("test_webhook", WebhookTestResult.from_dict, kwargs_of(locals()))
+        return self._call("test_webhook", WebhookTestResult._from_projection, kwargs_of(locals()))
 
     def evaluate_mcp_action(self, mcp_server: str, namespace: str, verb: str, resource: str,
                             action_type: Optional[str] = None, parameters: Optional[Dict[str, Any]] = None,
@@ -462,7 +462,7 @@ class AscendClient(ClientBase):
     def get_agent(self, agent_id: Optional[str] = None) -> AgentHealthStatus:
         """Deprecated: use :meth:`get_agent_status`."""
         deprecated("get_agent", "get_agent_status", "DOC-DRIFT-AGENT")
-        return self._call("get_agent", AgentHealthStatus.from_dict, kwargs_of(locals()))
+        return self._call("get_agent", AgentHealthStatus._from_projection, kwargs_of(locals()))
 
     def register_agent(self, agent_id: Optional[str] = None, agent_type: str = "supervised",
                        capabilities: Optional[List[str]] = None, allowed_resources: Optional[List[str]] = None,
@@ -483,7 +483,7 @@ class AscendClient(ClientBase):
 
     def _poll_kill_switch(self) -> KillSwitchStatus:
         """One kill-switch poll (what background polling does every interval, D11)."""
-        return self._call("poll_kill_switch", KillSwitchStatus.from_dict, {})
+        return self._call("poll_kill_switch", KillSwitchStatus._from_projection, {})
 
     def deliver_webhook_event(self, event: Mapping[str, Any]) -> bool:
         """Hand a verified webhook event (the result of :func:`ascend.webhooks.verify`) to this client: any

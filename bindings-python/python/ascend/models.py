@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 _E = TypeVar("_E", bound="WireEnum")
+_R = TypeVar("_R")
 
 
 class WireEnum(str, Enum):
@@ -233,6 +234,19 @@ def _native_normalise(data: Mapping[str, Any]) -> Dict[str, Any]:
     text: str = native_call(lambda n: n.normalise_decision(json.dumps(data)))
     result: Dict[str, Any] = json.loads(text)
     return result
+
+
+def _parse_record(kind: str, data: Mapping[str, Any]) -> Dict[str, Any]:
+    """The core's parse of a raw server payload as the record ``kind`` (``model::parse_record``): the one place the
+    models' defaults and fallbacks live (PROTOCOL §6.4)."""
+    text: str = native_call(lambda n: n.parse_record(kind, json.dumps(dict(data), default=str)))
+    result: Dict[str, Any] = json.loads(text)
+    return result
+
+
+def _record_from_projection(cls: Type[_R], proj: Mapping[str, Any]) -> _R:
+    """A record dataclass from the core's projection of it (same field names; extra projection keys ignored)."""
+    return cls(**{name: proj[name] for name in _field_names(cls) if name in proj})
 
 
 _FIELD_NAMES_OF: Dict[type, Tuple[str, ...]] = {}
@@ -440,14 +454,6 @@ def _decision_from_full_projection(proj: Dict[str, Any]) -> AuthorizationDecisio
     return decision
 
 
-def _first(data: Mapping[str, Any], *keys: str, default: Any = None) -> Any:
-    for key in keys:
-        value = data.get(key)
-        if value is not None:
-            return value
-    return default
-
-
 @dataclass
 class ActionDetails:
     """Full record of one action (``get_action_details``)."""
@@ -477,22 +483,15 @@ class ActionDetails:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ActionDetails:
-        """Map the server's (or the core's) action record; unknown statuses become ``PENDING`` (D6)."""
-        raw_status = _first(data, "status_raw", "raw_status", "status")
-        details = cls(
-            action_id=str(_first(data, "id", "action_id", default="")),
-            agent_id=data.get("agent_id") or "",
-            agent_name=data.get("agent_name") or "",
-            action_type=data.get("action_type") or "",
-            resource=data.get("resource") or "",
-            resource_id=data.get("resource_id"),
-            status=DecisionStatus.parse(data.get("status") or "pending") or DecisionStatus.PENDING,
-            risk_score=data.get("risk_score"),
-            created_at=data.get("created_at"),
-            updated_at=data.get("updated_at"),
-            audit_trail=list(data.get("audit_trail") or []),
-        )
-        details.__dict__["_raw_status"] = raw_status
+        """Parse the server's action record (the core's parse; unknown statuses through D5/D6)."""
+        return cls._from_projection(_parse_record("ActionDetails", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> ActionDetails:
+        """Build from the core's projection (``status`` a :class:`DecisionStatus` value, ``status_raw`` as sent)."""
+        details = _record_from_projection(cls, {**proj, "status": DecisionStatus(proj["status"]),
+                                                "audit_trail": list(proj.get("audit_trail") or [])})
+        details.__dict__["_raw_status"] = proj.get("status_raw")
         return details
 
 
@@ -507,9 +506,14 @@ class KillSwitchStatus:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> KillSwitchStatus:
-        """Map ``blocked`` (default False), ``reason``, ``activated_at``, ``activated_by``."""
-        return cls(bool(data.get("blocked", False)), data.get("reason"), data.get("activated_at"),
-                   data.get("activated_by"))
+        """Parse a raw server payload (the core's parse:
+        ``blocked`` (default False), ``reason``, ``activated_at``, ``activated_by``)."""
+        return cls._from_projection(_parse_record("KillSwitchStatus", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> KillSwitchStatus:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass
@@ -524,9 +528,14 @@ class PolicyEvaluationResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PolicyEvaluationResult:
-        """``decision`` defaults to ``"unknown"``; other keys are same-named."""
-        return cls(data.get("decision", "unknown"), list(data.get("matched_policies") or []),
-                   list(data.get("violations") or []), data.get("risk_score"), data.get("evaluation_time_ms"))
+        """Parse a raw server payload (the core's parse:
+        ``decision`` defaults to ``"unknown"``; other keys are same-named)."""
+        return cls._from_projection(_parse_record("PolicyEvaluationResult", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> PolicyEvaluationResult:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass
@@ -541,10 +550,14 @@ class ResourceClassification:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResourceClassification:
-        """``resource_id`` else ``id``; string fields default to ``""``."""
-        return cls(_first(data, "resource_id", "id", default=""), data.get("resource_type", ""),
-                   data.get("sensitivity_level", ""), list(data.get("compliance_tags") or []),
-                   dict(data.get("metadata") or {}))
+        """Parse a raw server payload (the core's parse:
+        ``resource_id`` else ``id``; string fields default to ``""``)."""
+        return cls._from_projection(_parse_record("ResourceClassification", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> ResourceClassification:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass
@@ -562,10 +575,14 @@ class AuditEvent:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuditEvent:
-        """``event_id`` else ``id``; ``event_type``/``timestamp`` default to ``""``."""
-        return cls(_first(data, "event_id", "id", default=""), data.get("event_type", ""), data.get("timestamp", ""),
-                   data.get("actor"), data.get("resource"), data.get("action"), data.get("outcome"),
-                   dict(data.get("details") or {}))
+        """Parse a raw server payload (the core's parse:
+        ``event_id`` else ``id``; ``event_type``/``timestamp`` default to ``""``)."""
+        return cls._from_projection(_parse_record("AuditEvent", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> AuditEvent:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass
@@ -579,11 +596,15 @@ class AuditLogResponse:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuditLogResponse:
-        """Events from ``events``, else ``logs``, else ``items``; ``page_size`` from ``page_size`` else ``limit``."""
-        raw = _first(data, "events", "logs", "items", default=[])
-        events = [e if isinstance(e, AuditEvent) else AuditEvent.from_dict(e) for e in raw]
-        return cls(events, data.get("total", len(events)), data.get("page", 1),
-                   _first(data, "page_size", "limit", default=50))
+        """Parse a raw server payload (the core's parse: events from ``events``, else ``logs``, else ``items``;
+        ``page_size`` from ``page_size`` else ``limit``)."""
+        return cls._from_projection(_parse_record("AuditLogResponse", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> AuditLogResponse:
+        """Build from the core's projection (its events as :class:`AuditEvent`)."""
+        events = [AuditEvent._from_projection(e) for e in proj.get("events") or []]
+        return cls(events, proj["total"], proj["page"], proj["page_size"])
 
 
 @dataclass
@@ -598,9 +619,14 @@ class AgentHealthStatus:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AgentHealthStatus:
-        """``agent_id`` defaults to ``""``, ``status`` to ``"unknown"``."""
-        return cls(data.get("agent_id", ""), data.get("status", "unknown"), data.get("last_heartbeat"),
-                   data.get("uptime_seconds"), dict(data.get("metadata") or {}))
+        """Parse a raw server payload (the core's parse:
+        ``agent_id`` defaults to ``""``, ``status`` to ``"unknown"``)."""
+        return cls._from_projection(_parse_record("AgentHealthStatus", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> AgentHealthStatus:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass
@@ -616,10 +642,17 @@ class Webhook:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Webhook:
-        """``webhook_id`` else ``id`` (may stay an int); extra server keys stay readable by item access."""
-        hook = cls(_first(data, "webhook_id", "id", default=""), data.get("url", ""), list(data.get("events") or []),
-                   data.get("active", True), data.get("secret"), data.get("created_at"))
-        hook.__dict__["_extra"] = {k: v for k, v in data.items() if k not in _WEBHOOK_FIELDS}
+        """Parse a raw server payload (the core's parse: ``webhook_id`` else ``id``, which may stay an int); extra
+        server keys stay readable by item access."""
+        return cls._from_projection(_parse_record("Webhook", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> Webhook:
+        """Build from the core's projection; the keys of its ``raw`` object beyond the fields become item-readable."""
+        hook = _record_from_projection(cls, proj)
+        raw = proj.get("raw")
+        hook.__dict__["_extra"] = {k: v for k, v in (raw if isinstance(raw, dict) else {}).items()
+                                   if k not in _WEBHOOK_FIELDS}
         return hook
 
     def to_dict(self) -> Dict[str, Any]:
@@ -665,9 +698,13 @@ class WebhookTestResult:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WebhookTestResult:
-        """``success`` defaults to False; other keys are same-named."""
-        return cls(bool(data.get("success", False)), data.get("status_code"), data.get("response_time_ms"),
-                   data.get("error"))
+        """Parse a raw server payload (the core's parse: ``success`` defaults to False; other keys are same-named)."""
+        return cls._from_projection(_parse_record("WebhookTestResult", data))
+
+    @classmethod
+    def _from_projection(cls, proj: Mapping[str, Any]) -> WebhookTestResult:
+        """Build from the core's projection."""
+        return _record_from_projection(cls, proj)
 
 
 @dataclass

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import threading
 import urllib.request
 from types import ModuleType
@@ -81,11 +82,12 @@ class DevServer:
     A context manager (``with DevServer() as server:``), or call :meth:`start` and :meth:`stop` yourself.
     """
 
-    def __init__(self, db: str = ":memory:", api_key: Optional[str] = None, admin_token: Optional[str] = None,
+    def __init__(self, db: Union[str, os.PathLike[str]] = ":memory:", api_key: Optional[str] = None,
+                 admin_token: Optional[str] = None,
                  deny_at: Optional[float] = None, auto_approve_below: Optional[float] = None,
                  require_registration: bool = False, port: int = 0) -> None:
         self._params: Dict[str, Any] = {
-            "db": db, "api_key": api_key, "admin_token": admin_token, "deny_at": deny_at,
+            "db": os.fspath(db), "api_key": api_key, "admin_token": admin_token, "deny_at": deny_at,
             "auto_approve_below": auto_approve_below, "require_registration": require_registration, "port": port,
         }
         self._native: Any = None

@@ -3,7 +3,7 @@
 use super::decision::{normalise_status, AuthorizationDecision};
 use super::enums::{Decision, DecisionStatus};
 use crate::error::Error;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 fn s(obj: &Map<String, Value>, key: &str) -> Option<String> {
@@ -27,7 +27,7 @@ fn dict(obj: &Map<String, Value>, key: &str) -> Map<String, Value> {
 }
 
 /// Kill-switch state of the agent's organisation.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct KillSwitchStatus {
     /// Whether governed calls are blocked.
     pub blocked: bool,
@@ -53,7 +53,7 @@ impl KillSwitchStatus {
 }
 
 /// Result of a real-time policy evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PolicyEvaluationResult {
     /// Decision string (`"unknown"` when absent).
     pub decision: String,
@@ -82,7 +82,7 @@ impl PolicyEvaluationResult {
 }
 
 /// Classification of a resource.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceClassification {
     /// Resource id (`resource_id`, else `id`, else `""`; kept as sent).
     pub resource_id: Value,
@@ -116,7 +116,7 @@ impl ResourceClassification {
 }
 
 /// One audit log entry.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
     /// Id.
     pub event_id: String,
@@ -154,7 +154,7 @@ impl AuditEvent {
 }
 
 /// A page of audit events.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditLogResponse {
     /// Events.
     pub events: Vec<AuditEvent>,
@@ -189,7 +189,7 @@ impl AuditLogResponse {
 }
 
 /// Health of this agent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AgentHealthStatus {
     /// Agent id.
     pub agent_id: String,
@@ -218,7 +218,7 @@ impl AgentHealthStatus {
 }
 
 /// A webhook subscription (D12: bindings give attribute and item access).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhook {
     /// Id (`webhook_id`, else `id`; may stay a number).
     pub webhook_id: Value,
@@ -258,7 +258,7 @@ impl Webhook {
 }
 
 /// Result of a webhook test delivery.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookTestResult {
     /// Success.
     pub success: bool,
@@ -284,7 +284,7 @@ impl WebhookTestResult {
 }
 
 /// Full details of an action (`GET /api/v1/actions/{id}`); unknown statuses never crash (D6).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ActionDetails {
     /// Id.
     pub action_id: String,
@@ -370,19 +370,6 @@ pub struct BulkEvaluationResult {
     pub results: Vec<BulkActionResult>,
 }
 
-/// Projection of an error (`{code, class, message, status_code, correlation_id, details}`).
-pub fn error_to_json(e: &Error) -> Value {
-    serde_json::json!({
-        "code": e.code.as_str(),
-        "class": e.code.class_name(),
-        "error_code": e.code.peer_error_code(),
-        "message": e.message,
-        "status_code": e.status_code,
-        "correlation_id": e.correlation_id,
-        "details": Value::Object(e.details.clone()),
-    })
-}
-
 impl BulkEvaluationResult {
     /// The JSON projection of docs/BINDING_CONTRACT.md.
     pub fn to_json(&self) -> Value {
@@ -394,7 +381,7 @@ impl BulkEvaluationResult {
                     "action_type": r.action_type,
                     "resource": r.resource,
                     "decision": r.decision.as_ref().map(AuthorizationDecision::to_json),
-                    "error": r.error.as_ref().map(error_to_json),
+                    "error": r.error.as_ref().map(Error::to_json),
                     "succeeded": r.succeeded,
                 })
             })
@@ -404,7 +391,7 @@ impl BulkEvaluationResult {
 }
 
 /// Result of `test_connection` (PROTOCOL §5.b, `SimpleNamespace` in Python).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConnectionTest {
     /// Whether `/health` answered.
     pub connected: bool,
@@ -429,4 +416,96 @@ pub struct ConnectionTest {
 /// Serialises any `Serialize` model to its projection.
 pub fn to_json<T: Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// The record kinds [`parse_record`] knows (the peer's model class names).
+pub const RECORD_KINDS: &[&str] = &[
+    "ActionDetails",
+    "AgentHealthStatus",
+    "AuditEvent",
+    "AuditLogResponse",
+    "KillSwitchStatus",
+    "PolicyEvaluationResult",
+    "ResourceClassification",
+    "Webhook",
+    "WebhookTestResult",
+];
+
+/// A raw server payload parsed as the record `kind` (one of [`RECORD_KINDS`]) and returned as its projection: the
+/// one place the models' defaults and fallbacks live (PROTOCOL §6.4), for bindings whose public models offer a
+/// `from_dict`-style constructor of their own. An unknown kind is a `VALIDATION_ERROR` naming `kind`.
+pub fn parse_record(kind: &str, raw: &Value) -> Result<Value, Error> {
+    Ok(match kind {
+        "ActionDetails" => to_json(&ActionDetails::from_json(raw)),
+        "AgentHealthStatus" => to_json(&AgentHealthStatus::from_json(raw)),
+        "AuditEvent" => to_json(&AuditEvent::from_json(raw)),
+        "AuditLogResponse" => to_json(&AuditLogResponse::from_json(raw)),
+        "KillSwitchStatus" => to_json(&KillSwitchStatus::from_json(raw)),
+        "PolicyEvaluationResult" => to_json(&PolicyEvaluationResult::from_json(raw)),
+        "ResourceClassification" => to_json(&ResourceClassification::from_json(raw)),
+        "Webhook" => to_json(&Webhook::from_json(raw)),
+        "WebhookTestResult" => to_json(&WebhookTestResult::from_json(raw)),
+        other => {
+            return Err(Error::validation(
+                "kind",
+                "Unknown record kind",
+                format!("no record kind '{other}' (one of: {})", RECORD_KINDS.join(", ")),
+            ))
+        }
+    })
+}
+
+#[cfg(test)]
+mod parse_record_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_kind_parses_an_empty_payload_with_its_defaults() {
+        for kind in RECORD_KINDS {
+            assert!(parse_record(kind, &json!({})).unwrap().is_object(), "{kind}");
+        }
+        assert_eq!(parse_record("PolicyEvaluationResult", &json!({})).unwrap()["decision"], "unknown");
+        assert_eq!(parse_record("AgentHealthStatus", &json!({})).unwrap()["status"], "unknown");
+        assert_eq!(parse_record("AuditLogResponse", &json!({"limit": 7})).unwrap()["page_size"], 7);
+    }
+
+    #[test]
+    fn unknown_kind_names_the_field() {
+        assert_eq!(parse_record("Nope", &json!({})).unwrap_err().to_json()["field"], "kind");
+    }
+}
+
+#[cfg(test)]
+mod round_trip_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every record reads back from its own projection (bindings that hold a projection can rebuild the record).
+    #[test]
+    fn records_deserialize_from_their_projection() {
+        let raw = json!({"id": 9, "status": "approved", "webhook_id": "w", "url": "https://x", "events": ["a"],
+                         "blocked": true, "decision": "allow", "resource_type": "db", "event_type": "e",
+                         "agent_id": "a1", "success": true, "total": 1, "events_": []});
+        macro_rules! check {
+            ($($t:ty),*) => {$(
+                let record = <$t>::from_json(&raw);
+                let back: $t = serde_json::from_value(to_json(&record)).expect(stringify!($t));
+                assert_eq!(back, record, stringify!($t));
+            )*};
+        }
+        check!(
+            KillSwitchStatus,
+            PolicyEvaluationResult,
+            ResourceClassification,
+            AuditEvent,
+            AuditLogResponse,
+            AgentHealthStatus,
+            Webhook,
+            WebhookTestResult,
+            ActionDetails
+        );
+        let t = ConnectionTest::failure(Some("a1".into()), "closed", "down");
+        assert_eq!(serde_json::from_value::<ConnectionTest>(to_json(&t)).unwrap(), t);
+    }
 }

@@ -194,6 +194,25 @@ fn check_risk(field: &str, x: f64) -> Result<f64> {
     }
 }
 
+/// Prescorers built from a rules document (here, so that the scorer does not depend on the rules parser).
+impl Prescorer {
+    /// The built-in taxonomy extended/overridden by a rules file (`prescore_rules_path`). The format follows the
+    /// extension (`.toml`, else JSON; without a known extension the text is sniffed: `{` means JSON).
+    /// An unreadable file is a `CONFIGURATION_ERROR`; a bad one a `VALIDATION_ERROR` with the line or field.
+    pub fn from_rules_file(path: &Path) -> Result<Prescorer> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::config("prescore_rules_path", format!("cannot read pre-score rules file {}: {e}", path.display()))
+        })?;
+        let format = RulesFormat::from_path(path).unwrap_or_else(|| RulesFormat::sniff(&text));
+        Prescorer::from_rules_str(&text, format)
+    }
+
+    /// The built-in taxonomy extended/overridden by a rules document given as text.
+    pub fn from_rules_str(text: &str, format: RulesFormat) -> Result<Prescorer> {
+        build(text, format).map(Prescorer::from_tables)
+    }
+}
+
 /// Parses and validates a rules document and applies it to a copy of the built-in tables.
 pub(crate) fn build(text: &str, format: RulesFormat) -> Result<Tables> {
     let doc = parse_doc(text, format)?;

@@ -4,14 +4,11 @@ use super::context;
 use super::cvss::{CvssScores, CvssVector};
 use super::mitre::{self, MitreMapping};
 use super::nist::{self, Level};
-use super::rules::{self, RulesFormat};
 use super::taxonomy::{self, normalize, Keyword, KeywordIndex};
 use super::text::{cat, push_num, push_signed};
 use super::{risk_level_of, ActionInput, LocalDecision, PreScore, Thresholds};
-use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 /// Default risk points per CVSS point (CVSS 0–10 against risk 0–100).
@@ -303,22 +300,6 @@ impl Prescorer {
     pub(crate) fn from_tables(mut t: Tables) -> Prescorer {
         t.finish();
         Prescorer { t: Arc::new(t) }
-    }
-
-    /// The built-in taxonomy extended/overridden by a rules file (`prescore_rules_path`). The format follows the
-    /// extension (`.toml`, else JSON; without a known extension the text is sniffed: `{` means JSON).
-    /// An unreadable file is a `CONFIGURATION_ERROR`; a bad one a `VALIDATION_ERROR` with the line or field.
-    pub fn from_rules_file(path: &Path) -> Result<Prescorer> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::config("prescore_rules_path", format!("cannot read pre-score rules file {}: {e}", path.display()))
-        })?;
-        let format = RulesFormat::from_path(path).unwrap_or_else(|| RulesFormat::sniff(&text));
-        Prescorer::from_rules_str(&text, format)
-    }
-
-    /// The built-in taxonomy extended/overridden by a rules document given as text.
-    pub fn from_rules_str(text: &str, format: RulesFormat) -> Result<Prescorer> {
-        rules::build(text, format).map(Prescorer::from_tables)
     }
 
     /// Every category, built-in and added.
