@@ -34,6 +34,20 @@ describe("surface", () => {
     assert.equal(esm.SDK_VERSION, internal.native.sdkVersion());
   });
 
+  test("a decision written by the addon (camelCase, projection.rs) is the core's projection with camelCased keys", async () => {
+    const { internal } = await import("./support.mjs");
+    const { readdirSync } = await import("node:fs");
+    const dir = join(REPO, "tests", "conformance", "cases", "normalise");
+    const replies = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")).input.response);
+    replies.push({ id: 7, status: "approved", risk_score: 1e308 * 10, reason: "quote \" and \u2028", mcp_governance: { snake_key: [1, { a_b: null }] } });
+    assert.ok(replies.length > 10);
+    for (const reply of replies) {
+      const snake = JSON.parse(internal.native.normaliseDecision(JSON.stringify(reply)));
+      const viaCore = Object.fromEntries(Object.entries(snake).map(([k, v]) => [camel(k), v]));
+      assert.deepEqual(esm.normaliseDecision(reply), viaCore, JSON.stringify(reply));
+    }
+  });
+
   test("ESM and CommonJS entry points share one implementation", () => {
     assert.equal(esm.AscendClient, cjs.AscendClient);
     assert.equal(esm.AscendError, cjs.AscendError);
