@@ -205,8 +205,10 @@ async function runScripted(kase, mock) {
       } else if ("error" in expect) {
         assert.equal(outcome[0], "error", `${where}: expected an error, got ${JSON.stringify(outcome[1])}`);
         checkError(expect.error, outcome[1]);
-      } else if (outcome[0] === "error" && !(outcome[1] instanceof sdk.AscendError)) {
-        throw outcome[1];
+      } else if (outcome[0] === "error") {
+        // A step without an expectation must not fail (issue 16: no step passes because it checks nothing).
+        const e = outcome[1];
+        throw new Error(`${where}: a step without expect failed: ${e?.name}: ${e?.message} ${JSON.stringify(e?.details)}`);
       }
     }
   } finally {
@@ -399,4 +401,10 @@ test("every case is listed and every skip is explained", () => {
     assert.ok(ids.has(id), `skip list names an unknown case ${id}`);
     assert.ok(reason.length > 20, `skip reason for ${id} is too short`);
   }
+});
+
+test("the matcher: $any is present and not null; a false or zero value is present", () => {
+  subsetMatch({ a: { $any: true } }, { a: 0 }, "r");
+  subsetMatch({ a: { $any: true } }, { a: false }, "r");
+  for (const actual of [{ a: null }, {}]) assert.throws(() => subsetMatch({ a: { $any: true } }, actual, "r"));
 });

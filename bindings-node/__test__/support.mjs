@@ -26,7 +26,11 @@ export function subsetMatch(expected, actual, path) {
       if (!(actual === MISSING || actual === null || actual === undefined)) throw new Error(`${path}: expected absent, got ${JSON.stringify(actual)}`);
       return;
     }
-    if ("$any" in expected) { if (actual === MISSING || actual === undefined) throw new Error(`${path}: expected present`); return; }
+    if ("$any" in expected) {
+      // Present and not null (the matcher every runner shares).
+      if (actual === MISSING || actual === undefined || actual === null) throw new Error(`${path}: expected present and not null, got ${JSON.stringify(actual ?? null)}`);
+      return;
+    }
     if ("$regex" in expected) {
       if (typeof actual !== "string" || !new RegExp(expected.$regex).test(actual)) throw new Error(`${path}: ${JSON.stringify(actual)} does not match ${expected.$regex}`);
       return;
