@@ -31,6 +31,9 @@ fi
 echo "==> installing build and test tools into $VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "ruff>=0.4"
+echo "==> installing the agent frameworks ascend.integrations is tested with (pinned, test-only)"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r "$ROOT/bindings-python/requirements-integrations.txt"
 
 echo "==> building the dev server module ascend._devserver (maturin, profile $PROFILE)"
 "$VENV/bin/maturin" build --profile "$PROFILE" -m "$ROOT/bindings-python/devserver-ext/Cargo.toml" \

@@ -489,6 +489,8 @@ const TOOL_CALL: &[ParamSpec] = &[
     def("wait_for_approval", Bool, "true"),
     def("approval_timeout_seconds", Float, "300.0"),
     def("approval_poll_interval_seconds", Float, "5.0"),
+    p("mcp_server_name", Str),
+    p("description", Str),
 ];
 
 /// The method called `name`.

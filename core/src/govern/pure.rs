@@ -80,7 +80,9 @@ pub fn call(function: &str, input: &Map<String, Value>) -> Result<Value> {
         "tool_request" => {
             let req = tool::ToolCall::from_args(&a)?.evaluate_request();
             Ok(json!({"action_type": req.action_type, "resource": req.resource, "parameters": req.parameters,
-                      "context": req.context, "wait_for_decision": req.wait_for_decision}))
+                      "context": req.context, "wait_for_decision": req.wait_for_decision,
+                      "mcp_server_name": req.mcp_server_name, "tool_name": req.tool_name,
+                      "description": req.description}))
         }
         "code_request" => Ok(Value::Object(code::request_from_args(&a)?)),
         other => Err(Error::validation(

@@ -96,6 +96,11 @@ pub struct ToolCall {
     pub approval_timeout_seconds: f64,
     /// Approval poll interval, seconds.
     pub approval_poll_interval_seconds: f64,
+    /// The MCP server the tool belongs to (`mcp_server_name` of the request; with it, `tool_name` goes into
+    /// `action_details` so the server can apply the MCP server's tool lists).
+    pub mcp_server_name: Option<String>,
+    /// What the call does, in words (`description` of the request, in `action_details`).
+    pub description: Option<String>,
 }
 
 fn non_negative(a: &Args<'_>, name: &str, default: f64) -> Result<f64> {
@@ -124,6 +129,8 @@ impl ToolCall {
             wait_for_approval: true,
             approval_timeout_seconds: DEFAULT_APPROVAL_TIMEOUT,
             approval_poll_interval_seconds: DEFAULT_APPROVAL_POLL_INTERVAL,
+            mcp_server_name: None,
+            description: None,
         }
     }
 
@@ -145,6 +152,8 @@ impl ToolCall {
         call.approval_timeout_seconds = non_negative(a, "approval_timeout_seconds", DEFAULT_APPROVAL_TIMEOUT)?;
         call.approval_poll_interval_seconds =
             non_negative(a, "approval_poll_interval_seconds", DEFAULT_APPROVAL_POLL_INTERVAL)?;
+        call.mcp_server_name = a.opt_string("mcp_server_name")?;
+        call.description = a.opt_string("description")?;
         Ok(call)
     }
 
@@ -181,6 +190,11 @@ impl ToolCall {
         req.parameters = Some(redact_all(&self.arguments, false));
         req.context = Some(self.context());
         req.wait_for_decision = false;
+        req.description = self.description.clone();
+        if let Some(server) = &self.mcp_server_name {
+            req.mcp_server_name = Some(server.clone());
+            req.tool_name = Some(self.tool_name.clone());
+        }
         req
     }
 }
@@ -229,7 +243,8 @@ impl ToolOutcome {
 
     /// The projection every binding reads: `outcome`, `decision`, `action_id`, and for outcomes that stop the
     /// tool the host error to raise: `error_code` (`MCP_ACTION_DENIED`, `APPROVAL_TIMEOUT`,
-    /// `GOVERNANCE_UNAVAILABLE`), `message`, and `cause` (the unreachability error's code).
+    /// `GOVERNANCE_UNAVAILABLE`), `message`, `cause` (the unreachability error's code), and `tool_message`, the
+    /// text a framework adapter gives the model as the tool's error result ([`ToolOutcome::tool_message`]).
     pub fn to_json(&self, call: &ToolCall) -> Value {
         let decision = self.decision();
         let action_id = decision.map(|d| d.action_id.clone()).filter(|id| !id.is_empty());
@@ -257,7 +272,39 @@ impl ToolOutcome {
         };
         v["error_code"] = json!(code);
         v["message"] = json!(message);
+        v["tool_message"] = json!(self.tool_message(call));
         v
+    }
+
+    /// What the model is told when the tool did not run (`None` for [`ToolOutcome::Run`]): that it was not run,
+    /// why, and the action id to ask a human about. Every adapter (LangChain, OpenAI Agents, MCP, Vercel AI) returns
+    /// this same text as the tool's error result.
+    pub fn tool_message(&self, call: &ToolCall) -> Option<String> {
+        let tool = if call.tool_name.is_empty() { "tool" } else { call.tool_name.as_str() };
+        let action = |d: &AuthorizationDecision| {
+            if d.action_id.is_empty() {
+                String::new()
+            } else {
+                format!(" (ASCEND action {})", d.action_id)
+            }
+        };
+        Some(match self {
+            ToolOutcome::Run(_) => return None,
+            ToolOutcome::Denied(d) => {
+                let reason = d.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or("no reason given");
+                format!("The {tool} tool was not run: ASCEND governance denied the call{}. Reason: {reason}", action(d))
+            }
+            ToolOutcome::Pending(d) => format!(
+                "The {tool} tool was not run: the call awaits human approval in ASCEND{}. Try it again once it is \
+                 approved.",
+                action(d)
+            ),
+            ToolOutcome::Unavailable(e) => format!(
+                "The {tool} tool was not run: ASCEND governance could not be reached ({}), and the call is not allowed \
+                 without a decision.",
+                e.code.as_str()
+            ),
+        })
     }
 }
 
@@ -459,5 +506,40 @@ mod tests {
         assert_eq!(ToolOutcome::of(d(Decision::Allowed, false)).kind(), "denied");
         assert_eq!(ToolOutcome::of(d(Decision::Denied, true)).kind(), "denied");
         assert_eq!(ToolOutcome::of(d(Decision::Pending, true)).kind(), "pending");
+    }
+
+    #[test]
+    fn mcp_server_name_and_description_reach_the_request() {
+        let mut call = ToolCall::new("db.query", "customers", "lookup");
+        assert_eq!(call.evaluate_request().tool_name, None);
+        call.mcp_server_name = Some("crm-mcp".into());
+        call.description = Some("look up a customer".into());
+        let req = call.evaluate_request();
+        assert_eq!(req.mcp_server_name.as_deref(), Some("crm-mcp"));
+        assert_eq!(req.tool_name.as_deref(), Some("lookup"));
+        assert_eq!(req.description.as_deref(), Some("look up a customer"));
+    }
+
+    #[test]
+    fn tool_message_says_why_and_names_the_action() {
+        let call = ToolCall::new("db.query", "customers", "lookup");
+        let decision = |decision, reason: Option<&str>| AuthorizationDecision {
+            action_id: "7".into(),
+            decision,
+            reason: reason.map(str::to_string),
+            execution_allowed: true,
+            ..Default::default()
+        };
+        assert_eq!(ToolOutcome::of(decision(Decision::Allowed, None)).tool_message(&call), None);
+        let denied = ToolOutcome::of(decision(Decision::Denied, Some("too risky"))).tool_message(&call).unwrap();
+        assert_eq!(
+            denied,
+            "The lookup tool was not run: ASCEND governance denied the call (ASCEND action 7). Reason: too risky"
+        );
+        let pending = ToolOutcome::of(decision(Decision::Pending, None)).tool_message(&call).unwrap();
+        assert!(pending.contains("awaits human approval") && pending.contains("action 7"), "{pending}");
+        let down =
+            ToolOutcome::Unavailable(Error::new(ErrorCode::ConnectionError, "refused")).tool_message(&call).unwrap();
+        assert!(down.contains("CONNECTION_ERROR"), "{down}");
     }
 }
