@@ -37,13 +37,17 @@ async function sequential(fn, n) {
   return Number(process.hrtime.bigint() - t0) / 1e3 / n; // µs per call
 }
 
-async function inFlight(fn, n, width) {
+const cpuPerCall = {}; // this process's CPU time (all threads: JavaScript and the core's runtime) per call at 64 in flight
+async function inFlight(fn, n, width, name) {
   let next = 0;
   const worker = async () => { while (next < n) { next++; await fn(); } };
   await Promise.all(Array.from({ length: width }, worker)); // warm-up round
   next = 0;
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await Promise.all(Array.from({ length: width }, worker));
+  const cpu = process.cpuUsage(cpu0);
+  (cpuPerCall[name] ??= []).push((cpu.user + cpu.system) / n);
   return n / (Number(process.hrtime.bigint() - t0) / 1e9); // calls per second
 }
 
@@ -54,7 +58,7 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const [name, fn] of Object.entries(contenders)) (seq[name] ??= []).push(await sequential(fn, N));
 }
 for (let r = 0; r < ROUNDS; r++) {
-  for (const [name, fn] of Object.entries(contenders)) (par[name] ??= []).push(await inFlight(fn, N64, 64));
+  for (const [name, fn] of Object.entries(contenders)) (par[name] ??= []).push(await inFlight(fn, N64, 64, name));
 }
 await ours.close();
 await plain.close();
@@ -66,7 +70,7 @@ console.log(`\nSequential evaluateAction round trips (median of ${ROUNDS} rounds
 for (const [name, xs] of Object.entries(seq)) console.log(`  ${name.padEnd(26)} ${median(xs).toFixed(1).padStart(8)} µs   ${(median(xs) / floor).toFixed(2)}x floor`);
 console.log(`  ascend-sdk / plain client: ${(median(seq["ascend-sdk"]) / median(seq["plain undici client"])).toFixed(2)}x (target < 1.0); ascend-sdk / floor: ${(median(seq["ascend-sdk"]) / floor).toFixed(2)}x (target <= 1.3)`);
 console.log(`\n64 in flight (median of ${ROUNDS} rounds x ${N64} calls, calls/s; higher is better)`);
-for (const [name, xs] of Object.entries(par)) console.log(`  ${name.padEnd(26)} ${median(xs).toFixed(0).padStart(8)} /s`);
+for (const [name, xs] of Object.entries(par)) console.log(`  ${name.padEnd(26)} ${median(xs).toFixed(0).padStart(8)} /s   CPU ${median(cpuPerCall[name]).toFixed(1)} µs/call (this process, all threads)`);
 console.log(`  ascend-sdk / plain client throughput: ${(median(par["ascend-sdk"]) / median(par["plain undici client"])).toFixed(2)}x (target >= 1.0)`);
 
 // import time: the cost of `import("ascend-sdk")` above a bare `node -e ''` (wall time of a fresh node process per
