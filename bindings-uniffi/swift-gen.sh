@@ -5,6 +5,7 @@
 #
 # OUT_DIR/Package.swift            the package: library "Ascend" = target Ascend (Swift) over AscendFFI (binary)
 # OUT_DIR/Sources/Ascend/*.swift   the UniFFI-generated Swift of both components (the core's records + the client)
+#                                  and the hand-written extensions of swift-template/Sources/
 # OUT_DIR/AscendFFI.artifactbundle the static library with the C headers and one module map (SE-0482 layout)
 set -euo pipefail
 BINDGEN="$1"; STATIC_LIB="$2"; OUT="$3"
@@ -25,4 +26,6 @@ rm -rf "$GEN"
 ln -f "$STATIC_LIB" "$OUT/AscendFFI.artifactbundle/AscendFFI/libascend_uniffi.a" 2>/dev/null ||
     cp "$STATIC_LIB" "$OUT/AscendFFI.artifactbundle/AscendFFI/libascend_uniffi.a"
 cp "$HERE/swift-template/Package.swift" "$HERE/swift-template/info.json" "$OUT/"
+# Hand-written Swift over the generated API (the decision's derived fields).
+cp "$HERE"/swift-template/Sources/*.swift "$OUT/Sources/Ascend/"
 mv "$OUT/info.json" "$OUT/AscendFFI.artifactbundle/info.json"

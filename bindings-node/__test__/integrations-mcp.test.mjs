@@ -10,7 +10,7 @@ import { z } from "zod";
 import { AscendClient, FailMode, ValidationError } from "../dist/esm/index.mjs";
 import { DevServer } from "../dist/esm/testing.mjs";
 import { GOVERNANCE_META_KEY, governMcpServer } from "../dist/esm/integrations/mcp.mjs";
-import { DEV_SERVER_OPTIONS, TOOL_CALL_PARAMS, actionRecord, actionsOf, closedPort, pendingActionOf, sentExtra } from "./integrations-support.mjs";
+import { DEV_SERVER_OPTIONS, actionRecord, actionsOf, closedPort, pendingActionOf, sentExtra } from "./integrations-support.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -263,7 +263,7 @@ describe("governMcpServer with a real MCP client", () => {
     assert.equal(record.request.context.tool_name, "sh");
   });
 
-  test("a server missing from ASCEND's MCP registry is denied", { skip: !TOOL_CALL_PARAMS.has("mcp_server_name") && "the core's tool call does not send mcp_server_name as such yet (only in context.metadata), so ASCEND applies no registry" }, async () => {
+  test("a server missing from ASCEND's MCP registry is denied", async () => {
     const ascend = dev.client({ agentId: "mcp-unregistered" });
     const { server, runs } = billingServer({ client: ascend, tools: TOOLS }, { name: "rogue-mcp" });
     const mcp = await connect(server);

@@ -1,7 +1,6 @@
 // Shared by the framework adapter tests (integrations-*.test.mjs): the dev server's view of an action, waiting for a
 // pending action to show up (for a reviewer to approve it), and a closed loopback port for the unreachable cases.
 import { createServer } from "node:net";
-import { METHODS } from "../dist/esm/index.mjs";
 
 /** A dev server that allows `lookup reports` (35), holds `refund customer_financial_records` (85) for a reviewer and
  * denies `execute_command root_shell` (95). */
@@ -40,11 +39,7 @@ export async function closedPort() {
   return port;
 }
 
-/** The parameters of the core's govern_tool_call (from the method table the package was built with). */
-export const TOOL_CALL_PARAMS = new Set(METHODS.find((m) => m.name === "govern_tool_call").params.map((p) => p.name));
-
-/** What the core's flow sent as `mcp_server_name` / `description`: the top-level field when the core's tool call
- * takes it as a parameter, else `context.metadata`'s (where the adapters put it until then). */
+/** What the core's flow sent as `mcp_server_name` / `description`: the request's own top-level field. */
 export function sentExtra(request, name) {
-  return TOOL_CALL_PARAMS.has(name) ? request[name] : request.context?.metadata?.[name];
+  return request[name];
 }

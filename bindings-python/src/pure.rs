@@ -5,7 +5,7 @@
 use crate::blocking::{awaitable, run_blocking};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::webhook::{SecretInput, WebhookSecret};
+use ascend_core::webhook::{SecretInput, VerifyOptions, WebhookSecret};
 use ascend_core::Error;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyString, PyTuple};
@@ -65,83 +65,17 @@ fn payload_bytes(payload: &Bound<'_, PyAny>) -> Result<Vec<u8>, Error> {
 
 mod imp {
     //! Glue to the core's pre-scorer, CVSS scorer and webhook verifier/signer.
-    use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
-    use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions, WebhookSecret};
+    use ascend_core::prescore;
+    use ascend_core::webhook::{self, Scheme, VerifyOptions, WebhookSecret};
     use ascend_core::Error;
     use serde_json::Value;
-    use std::sync::Arc;
-    use std::time::Duration;
 
     pub fn not_bytes(kind: &str) -> Error {
         webhook::refuse_non_bytes(kind)
     }
 
-    /// `None` -> the defaults; else the core's `Thresholds::from_json` (errors name the field).
-    pub fn thresholds(json: Option<&Value>) -> Result<Thresholds, Error> {
-        json.map_or(Ok(Thresholds::default()), Thresholds::from_json)
-    }
-
-    /// The built-in pre-scorer, or the built-in one extended by a rules file (`Prescorer::from_rules_file`:
-    /// unreadable -> `CONFIGURATION_ERROR`, bad document -> `VALIDATION_ERROR` with `details.line`/`field`).
-    /// Not cached: every call reads and validates the file, so an edited file is always seen.
-    pub fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
-        match rules_path {
-            None => Ok(Prescorer::builtin().clone()),
-            Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
-        }
-    }
-
-    /// Checked in the order of the Rust conformance runner: rules file, thresholds, then the action.
-    pub fn prescore(input: &Value, thresholds: Option<&Value>, rules_path: Option<&str>) -> Result<Value, Error> {
-        let scorer = scorer(rules_path)?;
-        let thresholds = self::thresholds(thresholds)?;
-        Ok(scorer.score(&ActionInput::from_json(input)?, &thresholds).to_json())
-    }
-
-    pub fn prescore_batch(
-        inputs: &Value,
-        thresholds: Option<&Value>,
-        rules_path: Option<&str>,
-    ) -> Result<Value, Error> {
-        let scorer = scorer(rules_path)?;
-        let thresholds = self::thresholds(thresholds)?;
-        let Value::Array(items) = inputs else {
-            return Err(Error::validation("actions", "Must be a list", "actions must be a list of action objects"));
-        };
-        let actions = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let scores = scorer.score_batch(&actions, &thresholds);
-        Ok(Value::Array(scores.iter().map(|s| s.to_json()).collect()))
-    }
-
     pub fn cvss_score(vector: &str) -> Result<Value, Error> {
         Ok(prescore::cvss::score(vector)?.to_json())
-    }
-
-    /// `None` -> detect from the headers; else `Scheme::parse` (unknown name -> `VALIDATION_ERROR` on `scheme`).
-    pub fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
-        name.map(|s| {
-            Scheme::parse(s).ok_or_else(|| {
-                Error::validation(
-                    "scheme",
-                    "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
-                    format!("unknown webhook scheme {s:?}"),
-                )
-            })
-        })
-        .transpose()
-    }
-
-    pub fn options(
-        tolerance: Duration,
-        now_unix: Option<i64>,
-        scheme: Option<&str>,
-        replay_cache: Option<Arc<ReplayCache>>,
-    ) -> Result<VerifyOptions, Error> {
-        Ok(VerifyOptions { tolerance, now_unix, replay_cache, scheme: self::scheme(scheme)? })
     }
 
     pub fn webhook_verify(
@@ -170,8 +104,7 @@ mod imp {
         msg_id: Option<&str>,
         timestamp: Option<i64>,
     ) -> Result<Vec<(String, String)>, Error> {
-        let scheme = self::scheme(Some(scheme))?.unwrap_or(Scheme::StandardWebhooks);
-        webhook::sign_rotated(body, secrets, scheme, msg_id, timestamp)
+        webhook::sign_rotated(body, secrets, Scheme::from_arg(scheme)?, msg_id, timestamp)
     }
 }
 
@@ -192,7 +125,7 @@ pub fn prescore(
     guard(py, || {
         let input = parse_json("json", json).py_err(py)?;
         let thresholds = optional_json("thresholds", thresholds_json).py_err(py)?;
-        Ok(imp::prescore(&input, thresholds.as_ref(), rules_path).py_err(py)?.to_string())
+        Ok(ascend_core::prescore::json::prescore(&input, thresholds.as_ref(), rules_path).py_err(py)?.to_string())
     })
 }
 
@@ -208,7 +141,9 @@ pub fn prescore_batch(
     guard(py, || {
         let inputs = parse_json("actions", json).py_err(py)?;
         let thresholds = optional_json("thresholds", thresholds_json).py_err(py)?;
-        Ok(imp::prescore_batch(&inputs, thresholds.as_ref(), rules_path).py_err(py)?.to_string())
+        Ok(ascend_core::prescore::json::prescore_batch(&inputs, thresholds.as_ref(), rules_path)
+            .py_err(py)?
+            .to_string())
     })
 }
 
@@ -216,17 +151,6 @@ pub fn prescore_batch(
 #[pyfunction]
 pub fn cvss_score(py: Python<'_>, vector: &str) -> PyResult<String> {
     guard(py, || Ok(imp::cvss_score(vector).py_err(py)?.to_string()))
-}
-
-fn tolerance(seconds: f64) -> Result<std::time::Duration, Error> {
-    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
-        return Err(validation(
-            "tolerance_seconds",
-            "Must be a finite number of seconds >= 0",
-            "tolerance_seconds must be a non-negative number",
-        ));
-    }
-    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 /// A Python `secret` argument as the core's [`SecretInput`]: `str` is text, `bytes`/`bytearray` bytes, `list`/
@@ -278,7 +202,7 @@ pub fn webhook_verify(
         let body = payload_bytes(payload).py_err(py)?;
         let secrets = webhook_secrets(secrets).py_err(py)?;
         let cache = replay_cache.map(|c| c.get().inner.clone());
-        let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, cache).py_err(py)?;
+        let opts = VerifyOptions::from_args(tolerance_seconds, now_unix, scheme, cache).py_err(py)?;
         Ok(imp::webhook_verify(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
     })
 }
@@ -298,7 +222,7 @@ pub fn webhook_verify_signature(
     guard(py, || {
         let body = payload_bytes(payload).py_err(py)?;
         let secrets = webhook_secrets(secrets).py_err(py)?;
-        let opts = imp::options(tolerance(tolerance_seconds).py_err(py)?, now_unix, scheme, None).py_err(py)?;
+        let opts = VerifyOptions::from_args(tolerance_seconds, now_unix, scheme, None).py_err(py)?;
         Ok(imp::webhook_verify_signature(&body, &headers, &secrets, &opts).py_err(py)?.to_string())
     })
 }

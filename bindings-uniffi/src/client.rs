@@ -5,9 +5,10 @@
 
 use crate::spawn::{guard, run};
 use crate::testing::TestClock;
-use ascend_core::api::records::{ActionRequest, AscendError, ClientConfig, DecisionResult, Webhook, WebhookConfig};
+use ascend_core::api::records::{ActionRequest, AscendError, ClientConfig, Webhook, WebhookConfig};
 use ascend_core::clock::{SharedClock, SystemClock};
-use ascend_core::{model, Client, ClientParams, Error};
+use ascend_core::model::{self, AuthorizationDecision};
+use ascend_core::{Client, ClientParams, Error};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -40,11 +41,11 @@ impl AscendClient {
         guard(|| Client::with_clock(params, clock)).map(|c| Arc::new(AscendClient { inner: Arc::new(c) }))
     }
 
-    async fn decision<F>(&self, f: impl FnOnce(Arc<Client>) -> F) -> Result<DecisionResult, AscendError>
+    async fn decision<F>(&self, f: impl FnOnce(Arc<Client>) -> F) -> Result<AuthorizationDecision, AscendError>
     where
-        F: std::future::Future<Output = ascend_core::Result<model::AuthorizationDecision>> + Send + 'static,
+        F: std::future::Future<Output = ascend_core::Result<AuthorizationDecision>> + Send + 'static,
     {
-        run(f(self.inner.clone())).await.map(|d| DecisionResult::from(&d))
+        run(f(self.inner.clone())).await
     }
 
     async fn json_with_target(
@@ -108,13 +109,13 @@ impl AscendClient {
 
     /// Submits an action for governance (PROTOCOL §5.a.1); waits for a human decision when
     /// `request.wait_for_decision` is true and the answer is PENDING.
-    pub async fn evaluate_action(&self, request: ActionRequest) -> Result<DecisionResult, AscendError> {
+    pub async fn evaluate_action(&self, request: ActionRequest) -> Result<AuthorizationDecision, AscendError> {
         let req = model::ActionRequest::try_from(request).map_err(AscendError::from)?;
         self.decision(|c| async move { c.evaluate_action(req).await }).await
     }
 
     /// Deprecated alias of `evaluate_action` (the peer's `submit_action`).
-    pub async fn submit_action(&self, request: ActionRequest) -> Result<DecisionResult, AscendError> {
+    pub async fn submit_action(&self, request: ActionRequest) -> Result<AuthorizationDecision, AscendError> {
         let req = model::ActionRequest::try_from(request).map_err(AscendError::from)?;
         self.decision(|c| async move { c.submit_action(req).await }).await
     }
@@ -126,7 +127,7 @@ impl AscendClient {
         action_id: String,
         timeout_ms: i64,
         poll_interval_ms: i64,
-    ) -> Result<DecisionResult, AscendError> {
+    ) -> Result<AuthorizationDecision, AscendError> {
         let (t, i) = (millis("timeout_ms", timeout_ms)?, millis("poll_interval_ms", poll_interval_ms)?);
         self.decision(|c| async move { c.wait_for_decision(&action_id, t, i, None).await }).await
     }
@@ -138,14 +139,14 @@ impl AscendClient {
         action_id: String,
         timeout_ms: Option<i64>,
         poll_interval_ms: Option<i64>,
-    ) -> Result<DecisionResult, AscendError> {
+    ) -> Result<AuthorizationDecision, AscendError> {
         let t = timeout_ms.map(|v| millis("timeout_ms", v)).transpose()?;
         let i = poll_interval_ms.map(|v| millis("poll_interval_ms", v)).transpose()?;
         self.decision(|c| async move { c.wait_for_approval(&action_id, t, None, i).await }).await
     }
 
     /// The current decision of an action.
-    pub async fn get_action_status(&self, action_id: String) -> Result<DecisionResult, AscendError> {
+    pub async fn get_action_status(&self, action_id: String) -> Result<AuthorizationDecision, AscendError> {
         self.decision(|c| async move { c.get_action_status(&action_id).await }).await
     }
 
@@ -173,7 +174,7 @@ impl AscendClient {
         environment: String,
         tool_name: Option<String>,
         use_mcp_endpoint: bool,
-    ) -> Result<DecisionResult, AscendError> {
+    ) -> Result<AuthorizationDecision, AscendError> {
         use ascend_core::api::records::json_object;
         let parameters = json_object("parameters", parameters.as_deref())?;
         let context = json_object("context", context.as_deref())?;

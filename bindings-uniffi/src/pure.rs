@@ -2,15 +2,14 @@
 //! decision normalisation. Each crossing is one coarse call; batches have their own entry point.
 
 use crate::spawn::guard;
-use ascend_core::api::records::{AscendError, DecisionResult};
+use ascend_core::api::records::AscendError;
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
-use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions};
+use ascend_core::prescore;
+use ascend_core::webhook::{self, ReplayCache, Scheme, VerifyOptions, WebhookSecret};
 use ascend_core::Error;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 fn parse_json(field: &str, text: &str) -> Result<Value, Error> {
     serde_json::from_str(text).map_err(|e| Error::validation(field, "Must be JSON text", format!("{field}: {e}")))
@@ -73,30 +72,6 @@ impl WebhookReplayCache {
     }
 }
 
-fn tolerance(seconds: f64) -> Result<Duration, Error> {
-    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
-        return Err(Error::validation(
-            "tolerance_seconds",
-            "Must be a finite number of seconds >= 0",
-            "tolerance_seconds must be a non-negative number",
-        ));
-    }
-    Ok(Duration::from_secs_f64(seconds))
-}
-
-fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
-    name.map(|s| {
-        Scheme::parse(s).ok_or_else(|| {
-            Error::validation(
-                "scheme",
-                "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
-                format!("unknown webhook scheme {s:?}"),
-            )
-        })
-    })
-    .transpose()
-}
-
 /// One HTTP header (a delivery may repeat a name, so headers are a list of these where order matters).
 #[derive(uniffi::Record, Clone)]
 pub struct HeaderPair {
@@ -111,19 +86,19 @@ fn pairs(headers: Vec<HeaderPair>) -> Vec<(String, String)> {
 }
 
 /// Verifies a webhook delivery (the raw body bytes, its headers, the accepted secrets) and returns the event.
+/// A secret is text or bytes; bytes are one key, never a sequence of keys (D25).
 #[uniffi::export(default(tolerance_seconds = 300))]
 pub fn verify_webhook(
     body: Vec<u8>,
     headers: HashMap<String, String>,
-    secrets: Vec<String>,
+    secrets: Vec<WebhookSecret>,
     tolerance_seconds: i64,
 ) -> Result<WebhookEvent, AscendError> {
-    let tolerance_seconds = tolerance_seconds as f64;
     verify_webhook_with(
         body,
         headers.into_iter().map(|(name, value)| HeaderPair { name, value }).collect(),
         secrets,
-        tolerance_seconds,
+        tolerance_seconds as f64,
         None,
         None,
         None,
@@ -136,19 +111,15 @@ pub fn verify_webhook(
 pub fn verify_webhook_with(
     body: Vec<u8>,
     headers: Vec<HeaderPair>,
-    secrets: Vec<String>,
+    secrets: Vec<WebhookSecret>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme: Option<String>,
     replay_cache: Option<Arc<WebhookReplayCache>>,
 ) -> Result<WebhookEvent, AscendError> {
     guard(|| {
-        let opts = VerifyOptions {
-            tolerance: tolerance(tolerance_seconds)?,
-            now_unix,
-            replay_cache: replay_cache.map(|c| c.inner.clone()),
-            scheme: self::scheme(scheme.as_deref())?,
-        };
+        let cache = replay_cache.map(|c| c.inner.clone());
+        let opts = VerifyOptions::from_args(tolerance_seconds, now_unix, scheme.as_deref(), cache)?;
         webhook::verify(&body, &pairs(headers), &secrets, &opts).map(|e| WebhookEvent::from(&e))
     })
 }
@@ -158,51 +129,36 @@ pub fn verify_webhook_with(
 pub fn verify_webhook_signature(
     body: Vec<u8>,
     headers: Vec<HeaderPair>,
-    secrets: Vec<String>,
+    secrets: Vec<WebhookSecret>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme: Option<String>,
 ) -> Result<String, AscendError> {
     guard(|| {
-        let opts = VerifyOptions {
-            tolerance: tolerance(tolerance_seconds)?,
-            now_unix,
-            replay_cache: None,
-            scheme: self::scheme(scheme.as_deref())?,
-        };
+        let opts = VerifyOptions::from_args(tolerance_seconds, now_unix, scheme.as_deref(), None)?;
         let m = webhook::verify_signature(&body, &pairs(headers), &secrets, &opts)?;
         Ok(serde_json::json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})
             .to_string())
     })
 }
 
-/// Signs a webhook body (for senders and tests): the headers to send, one signature per secret.
+/// Signs a webhook body (for senders and tests): the headers to send, one signature per secret (text or bytes;
+/// bytes are one key, D25).
 #[uniffi::export(default(scheme = "standard_webhooks", msg_id = None, timestamp_unix = None))]
 pub fn sign_webhook(
     body: Vec<u8>,
-    secrets: Vec<String>,
+    secrets: Vec<WebhookSecret>,
     scheme: String,
     msg_id: Option<String>,
     timestamp_unix: Option<i64>,
 ) -> Result<Vec<HeaderPair>, AscendError> {
     guard(|| {
-        let scheme = self::scheme(Some(&scheme))?.unwrap_or(Scheme::StandardWebhooks);
+        let scheme = Scheme::from_arg(&scheme)?;
         Ok(webhook::sign_rotated(&body, &secrets, scheme, msg_id.as_deref(), timestamp_unix)?
             .into_iter()
             .map(|(name, value)| HeaderPair { name, value })
             .collect())
     })
-}
-
-fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
-    match rules_path {
-        None => Ok(Prescorer::builtin().clone()),
-        Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
-    }
-}
-
-fn thresholds(json: Option<&Value>) -> Result<Thresholds, Error> {
-    json.map_or(Ok(Thresholds::default()), Thresholds::from_json)
 }
 
 /// Local pre-score of one action (`{"action_type", "resource", ...}` JSON) -> the score projection (JSON).
@@ -214,9 +170,8 @@ pub fn prescore(
 ) -> Result<String, AscendError> {
     guard(|| {
         let input = parse_json("action_json", &action_json)?;
-        let scorer = scorer(rules_path.as_deref())?;
-        let t = thresholds(optional_json("thresholds", thresholds_json.as_deref())?.as_ref())?;
-        Ok(scorer.score(&ActionInput::from_json(&input)?, &t).to_json().to_string())
+        let t = optional_json("thresholds", thresholds_json.as_deref())?;
+        Ok(prescore::json::prescore(&input, t.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -229,18 +184,8 @@ pub fn prescore_batch(
 ) -> Result<String, AscendError> {
     guard(|| {
         let inputs = parse_json("actions", &actions_json)?;
-        let scorer = scorer(rules_path.as_deref())?;
-        let t = thresholds(optional_json("thresholds", thresholds_json.as_deref())?.as_ref())?;
-        let Value::Array(items) = inputs else {
-            return Err(Error::validation("actions", "Must be a list", "actions must be a list of action objects"));
-        };
-        let actions = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        let scores = scorer.score_batch(&actions, &t);
-        Ok(Value::Array(scores.iter().map(|s| s.to_json()).collect()).to_string())
+        let t = optional_json("thresholds", thresholds_json.as_deref())?;
+        Ok(prescore::json::prescore_batch(&inputs, t.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -269,8 +214,8 @@ pub fn sign_request(secret: String, timestamp: String, json_text: String) -> Res
 
 /// A raw server payload (JSON) as the typed decision (D5/D6/D12 normalisation).
 #[uniffi::export]
-pub fn normalise_decision(payload_json: String) -> Result<DecisionResult, AscendError> {
-    guard(|| Ok(DecisionResult::from(&AuthorizationDecision::from_json(&parse_json("payload_json", &payload_json)?))))
+pub fn normalise_decision(payload_json: String) -> Result<AuthorizationDecision, AscendError> {
+    guard(|| Ok(AuthorizationDecision::from_json(&parse_json("payload_json", &payload_json)?)))
 }
 
 /// A raw server payload (JSON) -> the core's JSON projection of the decision (what conformance cases match).
@@ -281,13 +226,6 @@ pub fn decision_projection(payload_json: String) -> Result<String, AscendError> 
 
 /// The core's JSON projection of a typed decision (the keys every binding and conformance case share).
 #[uniffi::export]
-pub fn decision_to_json(decision: DecisionResult) -> String {
-    let mut d = AuthorizationDecision::from(&decision);
-    if let Ok(Value::Object(meta)) = serde_json::from_str::<Value>(&decision.metadata) {
-        d.metadata = meta;
-    }
-    if let Some(cid) = &decision.correlation_id {
-        d.set_request_correlation_id(cid);
-    }
-    d.to_json().to_string()
+pub fn decision_to_json(decision: &AuthorizationDecision) -> String {
+    decision.to_json().to_string()
 }

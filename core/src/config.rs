@@ -299,9 +299,7 @@ impl Config {
             warn_missing_agent_id();
         }
         let fail_mode = match (&p.fail_mode, env("ASCEND_FAIL_MODE")) {
-            (Some(s), _) => FailMode::parse(s).ok_or_else(|| {
-                Error::config("fail_mode", format!("'{s}' is not a valid FailMode (expected closed, open or local)"))
-            })?,
+            (Some(s), _) => parse_fail_mode(s)?,
             (None, Some(s)) => FailMode::parse(&s).ok_or_else(|| {
                 Error::config(
                     "ASCEND_FAIL_MODE",
@@ -398,6 +396,15 @@ impl Config {
 }
 
 /// Logs once per process that a client has no agent id (its actions are attributed to `unknown`).
+/// The `fail_mode` parameter given as text (a constructor argument, a configuration file): `closed`, `open` or
+/// `local`, case-insensitive; anything else is a `CONFIGURATION_ERROR` naming `fail_mode` (PROTOCOL §1.1).
+pub fn parse_fail_mode(value: &str) -> Result<FailMode> {
+    FailMode::parse(value).ok_or_else(|| {
+        let shown: String = value.chars().filter(|c| !c.is_control()).take(40).collect();
+        Error::config("fail_mode", format!("'{shown}' is not a valid FailMode (expected closed, open or local)"))
+    })
+}
+
 fn warn_missing_agent_id() {
     static WARNED: std::sync::Once = std::sync::Once::new();
     WARNED.call_once(|| {
@@ -520,6 +527,13 @@ mod tests {
         assert_eq!(c.api_key.expose(), "from-owkai");
         assert_eq!(c.agent_name.as_deref(), Some("agent-7"));
         assert!(!format!("{c:?}").contains("from-owkai"));
+    }
+
+    #[test]
+    fn fail_mode_text_parses_or_names_the_field() {
+        assert_eq!(parse_fail_mode(" LOCAL ").unwrap(), FailMode::Local);
+        let e = parse_fail_mode("sideways").unwrap_err();
+        assert_eq!((e.code, e.details["field"].as_str()), (crate::ErrorCode::ConfigurationError, Some("fail_mode")));
     }
 
     #[test]

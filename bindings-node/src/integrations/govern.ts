@@ -7,8 +7,7 @@
  */
 import { AscendClient } from "../client";
 import { AuthorizationError, TimeoutError, ValidationError, type AscendError } from "../errors";
-import { METHODS } from "../methods.generated";
-import { isPlainObject, snake } from "../methods";
+import { isPlainObject } from "../methods";
 
 /** A value sent to ASCEND: fixed, or computed from the tool call's arguments. */
 export type FromArguments = string | ((args: Record<string, unknown>, call: { toolName: string }) => string);
@@ -182,30 +181,12 @@ function evaluate(value: FromArguments | undefined, fallback: string, args: Reco
   return typeof value === "function" ? value(args, { toolName }) : value;
 }
 
-const TOOL_CALL_PARAMS = new Set((METHODS.find((m) => m.name === "govern_tool_call")?.params ?? []).map((p) => p.name));
-
 /**
- * `mcpServerName` and `description` go to the flow as its own parameters when the core's tool call has them (the
- * method table says), else into `context.metadata` (`mcp_server_name`, `description`).
- */
-function placeExtras(extras: Record<string, string | undefined>, args: Record<string, unknown>, metadata: Record<string, unknown>): void {
-  for (const [name, value] of Object.entries(extras)) {
-    if (value === undefined) continue;
-    if (TOOL_CALL_PARAMS.has(snake(name))) args[name] = value;
-    else metadata[snake(name)] = value;
-  }
-}
-
-/**
- * What the model reads when the tool did not run: the core's `tool_message`; from a core that does not provide it
- * yet, its `message` (for PENDING, a sentence with the action id instead of an approval timeout).
+ * What the model reads when the tool did not run: the core's `tool_message` (the same text as in Python); the
+ * core's `message` only if an outcome ever lacks it.
  */
 function stoppedMessage(outcome: ToolOutcome, toolName: string): string {
   if (typeof outcome.tool_message === "string" && outcome.tool_message !== "") return outcome.tool_message;
-  if (outcome.outcome === "pending") {
-    const id = outcome.action_id ?? "(no id)";
-    return `The ${toolName} tool was not run: the call awaits human approval in ASCEND (ASCEND action ${id}).`;
-  }
   return outcome.message ?? `The ${toolName} tool was not run (${outcome.outcome}).`;
 }
 
@@ -266,8 +247,8 @@ export async function ask(g: ResolvedGovernance, call: ToolInvocation, defaultAc
     approvalPollIntervalSeconds: g.approvalPollInterval,
     signal: call.signal ?? undefined,
   };
-  const description = g.description === undefined ? undefined : evaluate(g.description, "", args, toolName);
-  placeExtras({ mcpServerName: call.mcpServerName, description }, request, metadata);
+  if (g.description !== undefined) request.description = evaluate(g.description, "", args, toolName);
+  if (call.mcpServerName !== undefined) request.mcpServerName = call.mcpServerName;
   if (Object.keys(metadata).length > 0) request.metadata = metadata;
   const outcome = (await client.governToolCall(request as never)) as ToolOutcome;
   if (outcome.outcome === "run") {

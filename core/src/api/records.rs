@@ -1,15 +1,16 @@
 //! Typed records of the public API for bindings with a static type system (Kotlin, Swift through UniFFI): the
-//! constructor config, the governed request, the decision, webhooks and the one error. Behind the `uniffi`
-//! feature they derive `uniffi::Record` / `uniffi::Error`, so the generated Kotlin and Swift types *are* these.
+//! constructor config, the governed request, webhooks and the one error. Behind the `uniffi` feature they derive
+//! `uniffi::Record` / `uniffi::Error`, so the generated Kotlin and Swift types *are* these. The decision is the
+//! model's own [`AuthorizationDecision`](crate::model::AuthorizationDecision), derived the same way (its JSON fields cross as text, see `ffi_json`).
 //!
 //! Opaque user payloads (`context`, `parameters`, `metadata`, governance objects) cross as JSON text, so nested
 //! JSON passes through unchanged and its keys are never renamed. Conversions to and from the core's model
-//! ([`crate::model::ActionRequest`], [`AuthorizationDecision`], [`crate::Error`]) live here; each parse error
-//! names the field, before any network I/O.
+//! ([`crate::model::ActionRequest`], [`crate::Error`]) live here; each parse error names the field, before any
+//! network I/O.
 
 use crate::config::ClientParams;
 use crate::error::{Error, ErrorCode};
-use crate::model::{self, AuthorizationDecision, Decision, FailMode, RiskLevel};
+use crate::model::{self, FailMode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -62,6 +63,10 @@ pub struct ClientConfig {
     /// Pre-scoring rules file (JSON or TOML).
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub prescore_rules_path: Option<String>,
+    /// Fail mode LOCAL's auto-approve threshold (D17): a local pre-score strictly below it allows; 0–100,
+    /// default 70; the agent registry's value, once `register()` has learned it, takes precedence.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub local_auto_approve_below: Option<f64>,
 }
 
 impl From<ClientConfig> for ClientParams {
@@ -82,6 +87,7 @@ impl From<ClientConfig> for ClientParams {
             debug: c.debug,
             audit_spool_path: c.audit_spool_path.map(Into::into),
             prescore_rules_path: c.prescore_rules_path.map(Into::into),
+            local_auto_approve_below: c.local_auto_approve_below,
             ..ClientParams::default()
         }
     }
@@ -174,175 +180,32 @@ impl TryFrom<ActionRequest> for model::ActionRequest {
     }
 }
 
-/// The governed verdict (PROTOCOL §6.2, with D5/D6/D12): typed fields, JSON text for opaque objects.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct DecisionResult {
-    /// Action id (stringified).
-    pub action_id: String,
-    /// Normalised decision.
-    pub decision: Decision,
-    /// `approved` / `pending_approval` / `denied`, derived from the decision.
-    pub status: String,
-    /// The server's own status string (`metadata.raw_status`), else `status`.
-    pub raw_status: String,
-    /// Composite risk score 0–100.
-    pub risk_score: Option<f64>,
-    /// Risk level when it was a known value.
-    pub risk_level: Option<RiskLevel>,
-    /// The server's `risk_level` string when it was not a known value (D6).
-    pub risk_level_raw: Option<String>,
-    /// Why (falls back to the server's `message`).
-    pub reason: Option<String>,
-    /// Policy violations.
-    pub policy_violations: Vec<String>,
-    /// Conditions.
-    pub conditions: Vec<String>,
-    /// Approval request id.
-    pub approval_request_id: Option<String>,
-    /// Required approvers.
-    pub required_approvers: Vec<String>,
-    /// Expiry.
-    pub expires_at: Option<String>,
-    /// Approver.
-    pub approved_by: Option<String>,
-    /// Approval time.
-    pub approved_at: Option<String>,
-    /// Comments.
-    pub comments: Option<String>,
-    /// Whether the agent may execute.
-    pub execution_allowed: bool,
-    /// Metadata, a JSON object (`raw_status`, `fail_mode`, promoted keys, ...).
-    pub metadata: String,
-    /// Correlation id of the request (D22).
-    pub correlation_id: Option<String>,
-    /// CVSS v3.1 base score.
-    pub cvss_score: Option<f64>,
-    /// CVSS severity.
-    pub cvss_severity: Option<String>,
-    /// CVSS vector.
-    pub cvss_vector: Option<String>,
-    /// MITRE ATT&CK tactic.
-    pub mitre_tactic: Option<String>,
-    /// MITRE ATT&CK technique.
-    pub mitre_technique: Option<String>,
-    /// NIST 800-53 control.
-    pub nist_control: Option<String>,
-    /// NIST control description.
-    pub nist_description: Option<String>,
-    /// Code analysis, JSON.
-    pub code_analysis: Option<String>,
-    /// Prompt security, JSON.
-    pub prompt_security: Option<String>,
-    /// MCP governance, JSON.
-    pub mcp_governance: Option<String>,
-    /// Model governance, JSON.
-    pub model_governance: Option<String>,
-    /// Server processing time.
-    pub processing_time_ms: Option<f64>,
-    /// Whether an alert was raised.
-    pub alert_triggered: Option<bool>,
-    /// Alert id.
-    pub alert_id: Option<String>,
-    /// Workflow id.
-    pub workflow_id: Option<String>,
-    /// Policy decision, JSON.
-    pub policy_decision: Option<String>,
-    /// Matched policies, JSON.
-    pub matched_policies: Option<String>,
-    /// Matched smart rules, JSON.
-    pub matched_smart_rules: Option<String>,
-    /// Output scan result, JSON.
-    pub output_scan_result: Option<String>,
-    /// Output findings count.
-    pub output_findings_count: Option<i64>,
-    /// Thresholds, JSON.
-    pub thresholds: Option<String>,
-    /// Enforcement decision.
-    pub enforcement_decision: Option<String>,
-    /// Enforcement decision source.
-    pub enforcement_decision_source: Option<String>,
-    /// Risk score source.
-    pub risk_score_source: Option<String>,
-    /// Shadow enforcement decision.
-    pub shadow_enforcement_decision: Option<String>,
-    /// Shadow enforcement decision source.
-    pub shadow_enforcement_decision_source: Option<String>,
-    /// The whole server response, JSON.
-    pub raw: String,
-}
+/// JSON crosses the UniFFI boundary as its text: a JSON object (a decision's `metadata` and promoted fields) is the
+/// custom type `JsonObject`, any JSON value (a decision's `raw` reply) `JsonValue`; both are `String` in Kotlin and
+/// Swift. Text that is not JSON (or not an object, for `JsonObject`) fails to lift; nested values pass unchanged.
+#[cfg(feature = "uniffi")]
+mod ffi_json {
+    use serde_json::{Map, Value};
 
-impl From<&AuthorizationDecision> for DecisionResult {
-    fn from(d: &AuthorizationDecision) -> Self {
-        let p = |k: &str| d.promoted(k);
-        // A text field: a JSON string as is, any other JSON value as its JSON text.
-        let text = |k: &str| {
-            p(k).map(|v| match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            })
-        };
-        let json = |k: &str| p(k).map(Value::to_string);
-        DecisionResult {
-            action_id: d.action_id.clone(),
-            decision: d.decision,
-            status: d.status().to_string(),
-            raw_status: d.raw_status(),
-            risk_score: d.risk_score,
-            risk_level: d.risk_level,
-            risk_level_raw: d.risk_level_raw.clone(),
-            reason: d.reason.clone(),
-            policy_violations: d.policy_violations.clone(),
-            conditions: d.conditions.clone(),
-            approval_request_id: d.approval_request_id.clone(),
-            required_approvers: d.required_approvers.clone(),
-            expires_at: d.expires_at.clone(),
-            approved_by: d.approved_by.clone(),
-            approved_at: d.approved_at.clone(),
-            comments: d.comments.clone(),
-            execution_allowed: d.execution_allowed,
-            metadata: Value::Object(d.metadata.clone()).to_string(),
-            correlation_id: d.correlation_id().map(str::to_string),
-            cvss_score: p("cvss_score").and_then(Value::as_f64),
-            cvss_severity: text("cvss_severity"),
-            cvss_vector: text("cvss_vector"),
-            mitre_tactic: text("mitre_tactic"),
-            mitre_technique: text("mitre_technique"),
-            nist_control: text("nist_control"),
-            nist_description: text("nist_description"),
-            code_analysis: json("code_analysis"),
-            prompt_security: json("prompt_security"),
-            mcp_governance: json("mcp_governance"),
-            model_governance: json("model_governance"),
-            processing_time_ms: p("processing_time_ms").and_then(Value::as_f64),
-            alert_triggered: p("alert_triggered").and_then(Value::as_bool),
-            alert_id: text("alert_id"),
-            workflow_id: text("workflow_id"),
-            policy_decision: json("policy_decision"),
-            matched_policies: json("matched_policies"),
-            matched_smart_rules: json("matched_smart_rules"),
-            output_scan_result: json("output_scan_result"),
-            output_findings_count: p("output_findings_count").and_then(Value::as_i64),
-            thresholds: json("thresholds"),
-            enforcement_decision: text("enforcement_decision"),
-            enforcement_decision_source: text("enforcement_decision_source"),
-            risk_score_source: text("risk_score_source"),
-            shadow_enforcement_decision: text("shadow_enforcement_decision"),
-            shadow_enforcement_decision_source: text("shadow_enforcement_decision_source"),
-            raw: d.raw.to_string(),
-        }
-    }
-}
+    /// A JSON object, as JSON text across the FFI.
+    pub type JsonObject = Map<String, Value>;
+    /// Any JSON value, as JSON text across the FFI.
+    pub type JsonValue = Value;
 
-impl From<&DecisionResult> for AuthorizationDecision {
-    /// Rebuilds the core decision from the raw server response (the typed fields derive from it) and the
-    /// decision, which a fail mode may have set without a server answer.
-    fn from(r: &DecisionResult) -> Self {
-        let raw: Value = serde_json::from_str(&r.raw).unwrap_or(Value::Null);
-        let mut d = AuthorizationDecision::from_json(&raw);
-        d.decision = r.decision;
-        d
-    }
+    uniffi::custom_type!(JsonObject, String, {
+        remote,
+        lower: |m| Value::Object(m).to_string(),
+        try_lift: |s| match serde_json::from_str::<Value>(&s)? {
+            Value::Object(m) => Ok(m),
+            _ => Err(uniffi::deps::anyhow::anyhow!("a JsonObject must be JSON object text")),
+        },
+    });
+
+    uniffi::custom_type!(JsonValue, String, {
+        remote,
+        lower: |v| v.to_string(),
+        try_lift: |s| Ok(serde_json::from_str::<Value>(&s)?),
+    });
 }
 
 /// Arguments of `configure_webhook`.
@@ -708,21 +571,6 @@ mod tests {
         r.context = Some("[1]".into());
         let e = model::ActionRequest::try_from(r).unwrap_err();
         assert!(e.field_errors().unwrap().contains_key("context"));
-    }
-
-    #[test]
-    fn decision_types_promoted_fields() {
-        let d = AuthorizationDecision::from_json(&json!({
-            "id": 7, "status": "approved", "risk_score": 35.0, "cvss_score": 7.5, "mitre_tactic": "TA0001",
-            "mcp_governance": {"server": "x"}, "correlation_id": "c1"
-        }));
-        let r = DecisionResult::from(&d);
-        assert_eq!((r.action_id.as_str(), r.decision, r.cvss_score), ("7", Decision::Allowed, Some(7.5)));
-        assert_eq!(r.mitre_tactic.as_deref(), Some("TA0001"));
-        assert_eq!(r.mcp_governance.as_deref(), Some(r#"{"server":"x"}"#));
-        assert_eq!(r.correlation_id.as_deref(), Some("c1"));
-        assert_eq!(r.reason, None);
-        assert_eq!(AuthorizationDecision::from(&r).decision, Decision::Allowed);
     }
 
     #[test]

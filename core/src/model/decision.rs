@@ -140,8 +140,11 @@ pub fn reply_ids(payload: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The governed verdict for one action.
+/// The governed verdict for one action. Behind the `uniffi` feature it is the Kotlin/Swift record itself
+/// (`metadata`, `promoted` and `raw` cross as JSON text); the bindings read the promoted fields (`cvss_score`, ...)
+/// through the core, never by parsing them themselves.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AuthorizationDecision {
     /// Action id (stringified).
     pub action_id: String,

@@ -25,6 +25,7 @@
 
 pub mod context;
 pub mod cvss;
+pub mod json;
 pub mod mitre;
 pub mod nist;
 pub mod rules;

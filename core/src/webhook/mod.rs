@@ -81,6 +81,18 @@ impl Scheme {
             _ => None,
         }
     }
+
+    /// A binding's `scheme` argument: [`Scheme::parse`], or a `VALIDATION_ERROR` naming `scheme`.
+    pub fn from_arg(name: &str) -> Result<Scheme> {
+        Scheme::parse(name).ok_or_else(|| {
+            let shown: String = name.chars().filter(|c| !c.is_control()).take(40).collect();
+            Error::validation(
+                "scheme",
+                "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
+                format!("unknown webhook scheme {shown:?}"),
+            )
+        })
+    }
 }
 
 impl std::fmt::Display for Scheme {
@@ -102,6 +114,33 @@ pub struct VerifyOptions {
     /// Accept only this scheme (`None`: detect it from the headers). Pinning is recommended when you know
     /// what your sender uses.
     pub scheme: Option<Scheme>,
+}
+
+impl VerifyOptions {
+    /// The options from a binding's arguments: `tolerance_seconds` (finite, `0..=1e12`, else a
+    /// `VALIDATION_ERROR` naming `tolerance_seconds`), an injected `now_unix`, a pinned `scheme` name
+    /// ([`Scheme::from_arg`]; `None` detects it from the headers) and a replay cache. Every binding builds its
+    /// options here, so the argument rules are one.
+    pub fn from_args(
+        tolerance_seconds: f64,
+        now_unix: Option<i64>,
+        scheme: Option<&str>,
+        replay_cache: Option<Arc<ReplayCache>>,
+    ) -> Result<VerifyOptions> {
+        if !tolerance_seconds.is_finite() || !(0.0..=1e12).contains(&tolerance_seconds) {
+            return Err(Error::validation(
+                "tolerance_seconds",
+                "Must be a finite number of seconds >= 0",
+                "tolerance_seconds must be a non-negative number",
+            ));
+        }
+        Ok(VerifyOptions {
+            tolerance: Duration::from_secs_f64(tolerance_seconds),
+            now_unix,
+            replay_cache,
+            scheme: scheme.map(Scheme::from_arg).transpose()?,
+        })
+    }
 }
 
 impl Default for VerifyOptions {

@@ -37,8 +37,10 @@ impl SecretRef<'_> {
     }
 }
 
-/// An owned webhook secret (D25), for bindings that receive text or bytes.
+/// An owned webhook secret (D25), for bindings that receive text or bytes (Kotlin `WebhookSecret.Text` /
+/// `WebhookSecret.Bytes`, Swift `.text` / `.bytes` through the `uniffi` feature).
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum WebhookSecret {
     /// A text secret.
     Text(String),

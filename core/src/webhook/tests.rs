@@ -239,3 +239,22 @@ fn d25_bytes_secret_is_one_key_and_one_byte_keys_forge_nothing() {
     assert!(verify_signature(body, &h, &[[0u8, 1, 2].as_slice()], &opts).is_ok());
     assert!(verify_signature(body, &h, &[WebhookSecret::Bytes(vec![0, 1, 2])], &opts).is_ok());
 }
+
+#[test]
+fn options_from_binding_arguments_name_the_field() {
+    let o = VerifyOptions::from_args(2.5, Some(7), Some("Stripe"), None).unwrap();
+    assert_eq!(
+        (o.tolerance, o.now_unix, o.scheme),
+        (Duration::from_millis(2500), Some(7), Some(Scheme::AscendStripeStyle))
+    );
+    assert_eq!(VerifyOptions::from_args(0.0, None, None, None).unwrap().scheme, None);
+    for bad in [-1.0, f64::NAN, f64::INFINITY, 1e13] {
+        let e = VerifyOptions::from_args(bad, None, None, None).unwrap_err();
+        assert!(e.field_errors().unwrap().contains_key("tolerance_seconds"), "{bad}");
+    }
+    let e = VerifyOptions::from_args(300.0, None, Some("hmac\n"), None).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ValidationError);
+    assert!(e.field_errors().unwrap().contains_key("scheme"));
+    assert!(!e.message.contains('\n'));
+    assert_eq!(Scheme::from_arg("ascend-v1").unwrap(), Scheme::AscendV1);
+}

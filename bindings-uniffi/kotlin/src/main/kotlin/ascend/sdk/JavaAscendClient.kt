@@ -19,15 +19,15 @@ class JavaAscendClient(config: ClientConfig) : AutoCloseable {
     private val scope = CoroutineScope(SupervisorJob() + Dispatchers.Default)
 
     /** `evaluateAction` as a future. */
-    fun evaluateActionAsync(request: ActionRequest): CompletableFuture<DecisionResult> =
+    fun evaluateActionAsync(request: ActionRequest): CompletableFuture<AuthorizationDecision> =
         scope.future { client.evaluateAction(request) }
 
     /** `waitForDecision` as a future. */
-    fun waitForDecisionAsync(actionId: String, timeoutMs: Long, pollIntervalMs: Long): CompletableFuture<DecisionResult> =
+    fun waitForDecisionAsync(actionId: String, timeoutMs: Long, pollIntervalMs: Long): CompletableFuture<AuthorizationDecision> =
         scope.future { client.waitForDecision(actionId, timeoutMs, pollIntervalMs) }
 
     /** `getActionStatus` as a future. */
-    fun getActionStatusAsync(actionId: String): CompletableFuture<DecisionResult> =
+    fun getActionStatusAsync(actionId: String): CompletableFuture<AuthorizationDecision> =
         scope.future { client.getActionStatus(actionId) }
 
     /** `configureWebhook` as a future. */
@@ -40,16 +40,16 @@ class JavaAscendClient(config: ClientConfig) : AutoCloseable {
 
     /** Blocking `evaluateAction`; throws [AscendException]. */
     @Throws(AscendException::class)
-    fun evaluateAction(request: ActionRequest): DecisionResult = runBlocking { client.evaluateAction(request) }
+    fun evaluateAction(request: ActionRequest): AuthorizationDecision = runBlocking { client.evaluateAction(request) }
 
     /** Blocking `waitForDecision`; throws [AscendException]. */
     @Throws(AscendException::class)
-    fun waitForDecision(actionId: String, timeoutMs: Long, pollIntervalMs: Long): DecisionResult =
+    fun waitForDecision(actionId: String, timeoutMs: Long, pollIntervalMs: Long): AuthorizationDecision =
         runBlocking { client.waitForDecision(actionId, timeoutMs, pollIntervalMs) }
 
     /** Blocking `getActionStatus`; throws [AscendException]. */
     @Throws(AscendException::class)
-    fun getActionStatus(actionId: String): DecisionResult = runBlocking { client.getActionStatus(actionId) }
+    fun getActionStatus(actionId: String): AuthorizationDecision = runBlocking { client.getActionStatus(actionId) }
 
     /** Blocking `configureWebhook`; throws [AscendException]. */
     @Throws(AscendException::class)

@@ -43,14 +43,15 @@ class JavaFacadeTest {
                 "match", Map.of("method", "POST", "path", "/api/v1/actions/submit"), "repeat", true,
                 "respond", Map.of("body", Map.of("id", 9, "status", "approved", "risk_score", 20.0)))));
         try (JavaAscendClient client = client()) {
-            CompletableFuture<DecisionResult> future =
+            CompletableFuture<AuthorizationDecision> future =
                     client.evaluateActionAsync(JavaAscend.action("query", "db", null, "{\"a\": {\"b\": [1, 2]}}", false));
-            DecisionResult r = future.get(30, TimeUnit.SECONDS);
+            AuthorizationDecision r = future.get(30, TimeUnit.SECONDS);
             assertEquals(Decision.ALLOWED, r.getDecision());
             assertEquals("9", r.getActionId());
             assertEquals(20.0, r.getRiskScore());
+            assertEquals("approved", Ascend.getStatus(r), "derived fields read through the core, from Java too");
 
-            DecisionResult blocking = client.evaluateAction(JavaAscend.action("query", "db"));
+            AuthorizationDecision blocking = client.evaluateAction(JavaAscend.action("query", "db"));
             assertEquals(Decision.ALLOWED, blocking.getDecision());
 
             AscendException.Validation e = assertThrows(AscendException.Validation.class,
@@ -71,7 +72,7 @@ class JavaFacadeTest {
                 "match", Map.of("method", "GET", "path_prefix", "/api/v1/actions/"), "repeat", true,
                 "respond", Map.of("body", Map.of("id", 41, "status", "pending")))));
         try (JavaAscendClient client = client()) {
-            CompletableFuture<DecisionResult> wait = client.waitForDecisionAsync("41", 60_000, 20);
+            CompletableFuture<AuthorizationDecision> wait = client.waitForDecisionAsync("41", 60_000, 20);
             Thread.sleep(300);
             assertTrue(wait.cancel(true));
             assertTrue(wait.isCancelled());

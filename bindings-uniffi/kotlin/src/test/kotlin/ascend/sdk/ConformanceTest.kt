@@ -39,46 +39,27 @@ class ConformanceTest {
         val VERIFIED = listOf("expect_requests", "allow_unused", "expect_sleeps", "expect_sleep_total")
         val PURE_SUITES = setOf("canonical", "normalise", "cvss", "prescore", "webhooks")
 
-        /** Pure cases of these suites test host-wrapper helpers (command classifier, tool-request shape) that only
-         *  the Python wrappers expose; Kotlin has no subprocess/dynamic-code wrapper. Their scripted cases run. */
-        val HOST_ONLY_PURE_SUITES = setOf("govern", "classify")
-        const val HOST_ONLY_REASON =
-            "host-wrapper helper (classifier / tool-request shape) with no Kotlin surface; the scripted govern cases run"
+        /** Suites whose `input` cases are pure (the core's host-governance functions); their scripted cases run
+         *  against the mock server. */
+        val GOVERN_SUITES = setOf("govern", "classify")
 
-        /** case id -> why this runner cannot express it. Every other case runs and must pass. */
+        private const val SECRET_TYPED =
+            "verifyWebhook/signWebhook take secrets as List<WebhookSecret> (Text or Bytes, D25): "
+
+        /** case id -> why Kotlin's type system cannot express it. Every other case runs and must pass. */
         val SKIP: Map<String, String> = mapOf(
-            "fail-mode-invalid" to "ClientConfig.failMode is the FailMode enum: an unknown fail mode string cannot be written in Kotlin",
-            "body-as-text-refused" to "verifyWebhook takes ByteArray: passing text or parsed JSON is a compile error in Kotlin",
-            "local-threshold-constructor-at-score-denies" to "NOT YET MAPPED by the Kotlin runner (case added on main at the end of the session): fails here, to investigate",
-            "local-threshold-constructor-just-above-allows" to "NOT YET MAPPED by the Kotlin runner (case added on main at the end of the session): fails here, to investigate",
-            "local-threshold-constructor-just-below-denies" to "NOT YET MAPPED by the Kotlin runner (case added on main at the end of the session): fails here, to investigate",
-            "d25-ascend-v1-bytes-secret-is-one-key" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-ascend-v1-bytes-secret-refuses-digit-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-ascend-v1-bytes-secret-refuses-one-byte-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-ascend-v1-secret-int-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-ascend-v1-sign-with-bytes-secret" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-sign-secret-dict-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-bytearray-hex-key" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-bytes-never-whsec-decoded" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-bytes-secret-is-one-key" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-bytes-secret-refuses-digit-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-bytes-secret-refuses-one-byte-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-decoded-whsec-bytes-verify" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-bool-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-dict-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-int-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-list-of-int-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-nested-list-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-null-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-secret-tuple-of-int-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-sign-with-bytes-secret" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-std-tuple-rotation-with-bytes" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-stripe-bytes-secret-is-one-key" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-stripe-bytes-secret-refuses-digit-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-stripe-bytes-secret-refuses-one-byte-key-forgery" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-stripe-secret-int-refused" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "d25-stripe-sign-with-bytes-secret" to "NOT YET MAPPED: the Kotlin runner does not translate the case's secret_arg forms (\$tuple, \$bytes_utf8; D25) into List<String> yet",
-            "body-as-parsed-refused" to "verifyWebhook takes ByteArray: passing text or parsed JSON is a compile error in Kotlin",
+            "body-as-text-refused" to "verifyWebhook takes the body as ByteArray: passing text is a compile error in Kotlin",
+            "body-as-parsed-refused" to "verifyWebhook takes the body as ByteArray: passing parsed JSON is a compile error in Kotlin",
+            "d25-std-secret-int-refused" to SECRET_TYPED + "an Int secret is a compile error in Kotlin",
+            "d25-ascend-v1-secret-int-refused" to SECRET_TYPED + "an Int secret is a compile error in Kotlin",
+            "d25-stripe-secret-int-refused" to SECRET_TYPED + "an Int secret is a compile error in Kotlin",
+            "d25-std-secret-bool-refused" to SECRET_TYPED + "a Boolean secret is a compile error in Kotlin",
+            "d25-std-secret-null-refused" to SECRET_TYPED + "the list is non-nullable: null is a compile error in Kotlin",
+            "d25-std-secret-dict-refused" to SECRET_TYPED + "a Map secret is a compile error in Kotlin",
+            "d25-sign-secret-dict-refused" to SECRET_TYPED + "a Map secret is a compile error in Kotlin",
+            "d25-std-secret-list-of-int-refused" to SECRET_TYPED + "a List<Int> is a compile error in Kotlin",
+            "d25-std-secret-tuple-of-int-refused" to SECRET_TYPED + "a list/tuple of Ints is a compile error in Kotlin",
+            "d25-std-secret-nested-list-refused" to SECRET_TYPED + "a List<List<String>> is a compile error in Kotlin",
         )
 
         @Suppress("UNCHECKED_CAST")
@@ -103,9 +84,9 @@ class ConformanceTest {
         val suite = rel.split("/")[1]
         DynamicTest.dynamicTest("$suite::${case["id"]}") {
             val skip = SKIP[case["id"]]
-                ?: if (suite in HOST_ONLY_PURE_SUITES && "input" in case) HOST_ONLY_REASON else null
             assumeTrue(skip == null, skip)
-            if (suite in PURE_SUITES) Pure(tmp).run(suite, case) else runScripted(case)
+            val pure = suite in PURE_SUITES || (suite in GOVERN_SUITES && "input" in case)
+            if (pure) Pure(tmp).run(suite, case) else runScripted(case)
         }
     }
 
@@ -188,7 +169,8 @@ class ConformanceTest {
                 apiUrl = if ("api_url" in c) str("api_url") else url,
                 agentName = str("agent_name"),
                 environment = str("environment"),
-                failMode = str("fail_mode")?.let { m -> FailMode.entries.firstOrNull { it.name.equals(m, ignoreCase = true) } ?: throw TypeMismatch("fail_mode") },
+                // A host that reads its configuration as text parses the fail mode with the core's rule.
+                failMode = str("fail_mode")?.let { FailMode.parse(it) },
                 timeout = num("timeout"),
                 maxRetries = int("max_retries"),
                 enableCircuitBreaker = bool("enable_circuit_breaker"),
@@ -197,6 +179,7 @@ class ConformanceTest {
                 signingSecret = str("signing_secret"),
                 auditSpoolPath = spool.resolve("spool.jsonl").toString(),
                 prescoreRulesPath = rules?.toString(),
+                localAutoApproveBelow = num("local_auto_approve_below"),
             )
             return AscendClient.newForTests(config, env, clock).also { clients.add(it) }
         }
@@ -264,6 +247,7 @@ class ConformanceTest {
                     "cvss" -> if ("vectors" in data) mapOf("results" to (data["vectors"] as List<String>).map { cvssOne(it) })
                     else J.parse(cvssScore(data["vector"] as String))
                     "prescore" -> prescore(data)
+                    "govern", "classify" -> govern(data)
                     else -> webhooks(data)
                 }
             } catch (e: AscendException) {
@@ -334,7 +318,7 @@ class ConformanceTest {
                 try {
                     result = J.parse(
                         ascend.sdk.bridge.verifyWebhookWith(
-                            body(data), headers, (data["secrets"] as List<String>?) ?: emptyList(), tolerance, now,
+                            body(data), headers, secretsOf(data), tolerance, now,
                             data["scheme"] as String?, cache,
                         ).json,
                     )
@@ -346,18 +330,59 @@ class ConformanceTest {
         }
 
         fun sign(spec: Map<String, Any?>, data: Map<String, Any?>): Map<String, String> {
-            val secrets = ((spec["secrets"] as List<String>?) ?: emptyList()) + listOfNotNull(spec["secret"] as String?)
-            return ascend.sdk.bridge.signWebhook(
-                body(data), secrets, (spec["scheme"] as String?) ?: "standard_webhooks", spec["msg_id"] as String?,
+            return signWebhook(
+                body(data), secretsOf(spec), (spec["scheme"] as String?) ?: "standard_webhooks", spec["msg_id"] as String?,
                 (spec["timestamp_unix"] as Number?)?.toDouble()?.toLong(),
             ).associate { it.name to it.value }
+        }
+
+        /** The secrets argument: `secret_arg` when given (`{"$bytes_utf8"}` / `{"$bytes_hex"}` are one bytes
+         *  key, an array or `{"$tuple"}` a list, a string text), else `secrets` (+ `secret`). A form Kotlin cannot
+         *  type fails here: such a case belongs in [SKIP] with its reason. */
+        fun secretsOf(data: Map<String, Any?>): List<WebhookSecret> {
+            if ("secret_arg" !in data) {
+                return ((data["secrets"] as List<String>?) ?: emptyList()).map(WebhookSecret::text) +
+                    listOfNotNull((data["secret"] as String?)?.let(WebhookSecret::text))
+            }
+            val v = data["secret_arg"]
+            return when {
+                v is List<*> -> v.map(::secretOf)
+                v is Map<*, *> && "\$tuple" in v -> (v["\$tuple"] as List<*>).map(::secretOf)
+                else -> listOf(secretOf(v))
+            }
+        }
+
+        fun secretOf(v: Any?): WebhookSecret = when {
+            v is String -> WebhookSecret.text(v)
+            v is Map<*, *> && "\$bytes_utf8" in v -> WebhookSecret.bytes((v["\$bytes_utf8"] as String).toByteArray())
+            v is Map<*, *> && "\$bytes_hex" in v -> WebhookSecret.bytes(java.util.HexFormat.of().parseHex(v["\$bytes_hex"] as String))
+            else -> throw AssertionError("secret_arg ${J.write(v)} has no Kotlin type: list the case in SKIP with a reason")
+        }
+
+        /** `govern`/`classify` pure cases: `input.function` (default `classify_command`) with the rest of `input`
+         *  as its arguments. The typed user functions where the arguments fit them (`classifyCommand`,
+         *  `permitsExecution` of a held decision), the core's JSON entry point `governPure` for the rest. */
+        fun govern(data: Map<String, Any?>): Any? {
+            val function = (data["function"] as String?) ?: "classify_command"
+            val args = data - "function"
+            val command = args["command"]
+            fun classified(c: CommandClassification) =
+                mapOf("risk_level" to c.riskLevel.name.lowercase(), "command_name" to c.commandName)
+            return when {
+                function == "classify_command" && command is String -> classified(classifyCommand(command))
+                function == "classify_command" && command is List<*> && command.all { it is String } ->
+                    classified(classifyCommand(command.map { it as String }))
+                function == "permits_execution" && args.keys == setOf("response") ->
+                    mapOf("permits" to permitsExecution(normaliseDecision(J.write(args["response"]))))
+                else -> J.parse(governPure(function, J.write(args)))
+            }
         }
 
         fun webhooks(data: Map<String, Any?>): Any? = when (val op = data["op"]) {
             "verify" -> verify(data, headers(data))
             "verify_signature" -> J.parse(
                 ascend.sdk.bridge.verifyWebhookSignature(
-                    body(data), headers(data), (data["secrets"] as List<String>?) ?: emptyList(),
+                    body(data), headers(data), secretsOf(data),
                     (data["tolerance_seconds"] as Number?)?.toDouble() ?: 300.0, (data["now_unix"] as Number?)?.toDouble()?.toLong(),
                     data["scheme"] as String?,
                 ),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test
 /**
  * `make bench` (uniffi-bench): in one JVM, after warm-up, sequential `evaluateAction` round trips against the local
  * fixed-response server vs a bare `java.net.http.HttpClient` keep-alive POST of the same body to the same server
- * (the floor), then the per-call cost of `prescore` and of `prescoreBatch`. Prints ratios; asserts nothing about
+ * (the floor), then the per-call cost of `prescore`, of `prescoreBatch` and of reading a derived decision field. Prints ratios; asserts nothing about
  * speed (targets live in the README). Skipped in `make test` (`-Dbench.skip=false` runs it).
  */
 class JvmBench {
@@ -40,7 +40,7 @@ class JvmBench {
                 .header("Content-Type", "application/json").header("Authorization", "Bearer test-api-key-0001")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build()
             val n = 2000
-            val rounds = 3
+            val rounds = 7
             repeat(300) { runBlocking { client.evaluateAction(req) }; http.send(bare, HttpResponse.BodyHandlers.ofString()) }
             var ours = Double.MAX_VALUE
             var floor = Double.MAX_VALUE
@@ -61,6 +61,14 @@ class JvmBench {
             val crossing = medianMicros(time(20000) { ascend.sdk.bridge.canonicalJson("1") })
             println("BENCH prescore: %.2f us per call, %.2f us per action in prescoreBatch(1000); one trivial crossing (canonicalJson(\"1\")) %.2f us"
                 .format(one, perItem, crossing))
+            // A derived field of the decision record (read through the core: one crossing carrying the record).
+            val scored = ascend.sdk.bridge.normaliseDecision(
+                """{"id": 7, "status": "approved", "risk_score": 35.0, "cvss_score": 7.5, "mitre_tactic": "TA0001",
+                   "nist_control": "AC-3", "mcp_governance": {"server": "x"}, "metadata": {"k": "v"}}""",
+            )
+            repeat(2000) { scored.cvssScore }
+            val field = medianMicros(time(20000) { scored.cvssScore })
+            println("BENCH decision.cvssScore (a derived field, one crossing): %.2f us per read".format(field))
             client.shutdown()
             client.close()
             spool.toFile().deleteRecursively()

@@ -153,7 +153,7 @@ object Match {
 object Project {
     private fun json(text: String?): Any? = text?.let { J.parse(it) }
 
-    fun decision(d: DecisionResult): Map<String, Any?> = linkedMapOf(
+    fun decision(d: AuthorizationDecision): Map<String, Any?> = linkedMapOf(
         "action_id" to d.actionId,
         "decision" to d.decision.name.lowercase(),
         "risk_score" to d.riskScore,
