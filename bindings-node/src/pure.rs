@@ -4,14 +4,13 @@
 
 use crate::errors::{guard, parse_json, validation};
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
+use ascend_core::prescore;
 use ascend_core::webhook::{self, Scheme, VerifyOptions};
 use ascend_core::Error;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text: the
 /// core's snake_case projection, or with `camel` the facade's object as client calls return it
@@ -41,29 +40,19 @@ pub fn sign_request(secret: String, timestamp: String, json_text: String) -> nap
     })
 }
 
-fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
-    match rules_path {
-        None => Ok(Prescorer::builtin().clone()),
-        Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
-    }
+/// Optional JSON text (from the facade) as a value; `field` names it if it is not JSON.
+fn opt_json(field: &str, text: Option<&str>) -> Result<Option<Value>, Error> {
+    text.map(|t| parse_json(field, t)).transpose()
 }
 
-fn thresholds(text: Option<&str>) -> Result<Thresholds, Error> {
-    match text {
-        None => Ok(Thresholds::default()),
-        Some(t) => Thresholds::from_json(&parse_json("thresholds", t)?),
-    }
-}
-
-/// One action (snake_case JSON) -> the core's pre-score projection; optional thresholds JSON and rules file.
-/// Checked in the order of the Rust conformance runner: rules file, thresholds, then the action.
+/// One action (snake_case JSON) -> the core's pre-score projection; optional thresholds JSON and rules file
+/// (`ascend_core::prescore::json`: rules file, thresholds, then the action).
 #[napi]
 pub fn prescore(json: String, thresholds_json: Option<String>, rules_path: Option<String>) -> napi::Result<String> {
     guard(|| {
-        let scorer = scorer(rules_path.as_deref())?;
-        let thresholds = thresholds(thresholds_json.as_deref())?;
-        let input = ActionInput::from_json(&parse_json("action", &json)?)?;
-        Ok(scorer.score(&input, &thresholds).to_json().to_string())
+        let thresholds = opt_json("thresholds", thresholds_json.as_deref())?;
+        let action = parse_json("action", &json)?;
+        Ok(prescore::json::prescore(&action, thresholds.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -75,17 +64,9 @@ pub fn prescore_batch(
     rules_path: Option<String>,
 ) -> napi::Result<String> {
     guard(|| {
-        let scorer = scorer(rules_path.as_deref())?;
-        let thresholds = thresholds(thresholds_json.as_deref())?;
-        let Value::Array(items) = parse_json("actions", &json)? else {
-            return Err(validation("actions", "Must be a list", "actions must be a list of action objects"));
-        };
-        let actions = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Value::Array(scorer.score_batch(&actions, &thresholds).iter().map(|s| s.to_json()).collect()).to_string())
+        let thresholds = opt_json("thresholds", thresholds_json.as_deref())?;
+        let actions = parse_json("actions", &json)?;
+        Ok(prescore::json::prescore_batch(&actions, thresholds.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -93,30 +74,6 @@ pub fn prescore_batch(
 #[napi]
 pub fn cvss_score(vector: String) -> napi::Result<String> {
     guard(|| Ok(prescore::cvss::score(&vector)?.to_json().to_string()))
-}
-
-fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
-    name.map(|s| {
-        Scheme::parse(s).ok_or_else(|| {
-            validation(
-                "scheme",
-                "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
-                format!("unknown webhook scheme {s:?}"),
-            )
-        })
-    })
-    .transpose()
-}
-
-fn tolerance(seconds: f64) -> Result<Duration, Error> {
-    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
-        return Err(validation(
-            "tolerance_seconds",
-            "Must be a finite number of seconds >= 0",
-            "toleranceSeconds must be a non-negative number",
-        ));
-    }
-    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// The core's thread-safe webhook replay cache.
@@ -196,12 +153,12 @@ pub fn webhook_verify(
                 Ok((pair.pop().unwrap_or_default(), value))
             })
             .collect::<Result<_, _>>()?;
-        let opts = VerifyOptions {
-            tolerance: tolerance(tolerance_seconds)?,
+        let opts = VerifyOptions::from_args(
+            tolerance_seconds,
             now_unix,
-            replay_cache: replay_cache.map(|c| c.inner.clone()),
-            scheme: scheme(scheme_name.as_deref())?,
-        };
+            scheme_name.as_deref(),
+            replay_cache.map(|c| c.inner.clone()),
+        )?;
         if signature_only.unwrap_or(false) {
             let m = webhook::verify_signature(body, &headers, &secrets, &opts)?;
             return Ok(json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})
@@ -229,8 +186,7 @@ pub fn webhook_sign(
 ) -> napi::Result<Vec<Vec<String>>> {
     let secrets = crate::secret::webhook_secrets(secret, "secret")?;
     guard(|| {
-        let scheme =
-            scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
+        let scheme = Scheme::from_arg(scheme_name.as_deref().unwrap_or("standard_webhooks"))?;
         let pairs = webhook::sign_rotated(body, &secrets, scheme, msg_id.as_deref(), timestamp)?;
         Ok(pairs.into_iter().map(|(k, v)| vec![k, v]).collect())
     })
