@@ -20,15 +20,28 @@ export interface CallOptions {
   signal?: AbortSignal | null;
 }
 
-/** `action_type` -> `actionType`. */
-export function camel(s: string): string {
-  return s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+/**
+ * Memoised key conversion: the keys are a small set (the method table's parameters, the projections' fields), and a
+ * regular-expression replace per key was most of the facade's cost per call (a decision has ~50 keys). Bounded, so
+ * arbitrary keys cannot grow it.
+ */
+function memo(convert: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = convert(s);
+      if (cache.size < 4096) cache.set(s, out);
+    }
+    return out;
+  };
 }
 
+/** `action_type` -> `actionType`. */
+export const camel: (s: string) => string = memo((s) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
+
 /** `actionType` -> `action_type`. */
-export function snake(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+export const snake: (s: string) => string = memo((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
 /** Parameters that also take milliseconds (`timeoutMs` -> `timeout` in seconds). */
 const MS_TWINS: Record<string, string> = { timeoutMs: "timeout", pollIntervalMs: "poll_interval" };
@@ -99,8 +112,11 @@ export function fromResult(returns: string, value: unknown): unknown {
       }
       return out;
     }
+    case "decision":
+      // The addon writes a decision with camelCase keys already (projection.rs).
+      return value;
     default:
-      // decision and the other typed records
+      // the other typed records
       return isPlainObject(value) ? camelKeys(value) : value;
   }
 }
