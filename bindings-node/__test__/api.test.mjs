@@ -86,6 +86,25 @@ describe("errors", () => {
     await client.close();
   });
 
+  test("requestOptions reach the core's request_options: camelCase keys and timeoutMs converted, bad ones refused before I/O", async () => {
+    const client = new esm.AscendClient({ apiKey: "k-1234", apiUrl: "http://127.0.0.1:9", agentId: "a", maxRetries: 0 });
+    // A reserved header cannot be replaced: the core refuses it, naming request_options.headers, before any I/O.
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { headers: { "X-API-Key": "other" } } }),
+      (e) => e instanceof esm.ValidationError && "request_options.headers" in e.fieldErrors,
+    );
+    // maxRetries must be snake_cased to be known to the core; an unknown key would be refused the same way.
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { maxRetries: 101 } }),
+      (e) => e instanceof esm.ValidationError && "request_options.max_retries" in e.fieldErrors,
+    );
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { timeoutMs: 1500, maxRetries: 0, headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } } }),
+      (e) => e instanceof esm.ConnectionError,
+    );
+    await client.close();
+  });
+
   test("an unreachable server is a ConnectionError (retryable), never an allow", async () => {
     const client = new esm.AscendClient({ apiKey: "k-1234", apiUrl: "http://127.0.0.1:9", agentId: "a", maxRetries: 0 });
     await assert.rejects(client.evaluateAction({ actionType: "query", resource: "db", waitForDecision: false }), (e) => {

@@ -9,7 +9,7 @@ export { AscendClient, METHODS, type AscendClientOptions, type ClientConfig } fr
 export * from "./enums";
 export * from "./errors";
 export type { Logger } from "./logging";
-export type { CallOptions, MethodSpec } from "./methods";
+export type { CallOptions, MethodSpec, RequestOptions } from "./methods";
 export type * from "./methods.generated";
 export { prescore, prescoreBatch, cvssScore, type PrescoreInput, type PrescoreOptions, type PreScore, type CvssScore } from "./prescore";
 export type * from "./types";

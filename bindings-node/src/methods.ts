@@ -18,6 +18,32 @@ export interface MethodSpec {
 export interface CallOptions {
   /** Ends the call (within milliseconds) with an `AbortError`. */
   signal?: AbortSignal | null;
+  /** This call only: the client's timeout / retries overridden, extra headers added (the core's `request_options`). */
+  requestOptions?: RequestOptions;
+}
+
+/** Per-call overrides (the core's `CallOptions`); a bad value is a `ValidationError` naming `request_options.<key>`. */
+export interface RequestOptions {
+  /** Seconds for this call's HTTP attempts (or `timeoutMs`). */
+  timeout?: number;
+  timeoutMs?: number;
+  /** Retries for this call (0..100). */
+  maxRetries?: number;
+  /** Extra request headers (e.g. a W3C `traceparent`); headers the SDK sets cannot be replaced. */
+  headers?: Record<string, string>;
+}
+
+/** `requestOptions` (camelCase, `timeoutMs`) -> the core's `request_options` (snake_case, seconds); header names
+ * are the user's and stay as given. */
+function requestOptionsArg(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (value === undefined) continue;
+    if (key === "timeoutMs") out.timeout = typeof value === "number" ? value / 1000 : value;
+    else if (key === "headers") out.headers = value;
+    else out[snake(key)] = value;
+  }
+  return out;
 }
 
 /**
@@ -56,7 +82,9 @@ export function toArgs(spec: MethodSpec, options: Record<string, unknown> | unde
   for (const [key, value] of Object.entries(options)) {
     if (key === "signal" || value === undefined) continue;
     const twin = MS_TWINS[key];
-    if (twin !== undefined) {
+    if (key === "requestOptions" && isPlainObject(value)) {
+      out.request_options = requestOptionsArg(value);
+    } else if (twin !== undefined) {
       out[twin] = typeof value === "number" ? value / 1000 : value;
     } else {
       out[snake(key)] = value;
