@@ -30,7 +30,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 echo "==> installing build and test tools into $VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "ruff>=0.4"
+    "maturin>=1.5,<2" "pytest>=7" "mypy>=1.8" "ruff>=0.4" \
+    "opentelemetry-api>=1.20" "opentelemetry-sdk>=1.20"  # the optional spans (tests/test_request_options_and_otel.py)
 echo "==> installing the agent frameworks ascend.integrations is tested with (pinned, test-only)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
     -r "$ROOT/bindings-python/requirements-integrations.txt"

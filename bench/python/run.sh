@@ -2,8 +2,9 @@
 # Python benchmark (part of `make bench`): evaluate_action round trip of ours (the ascend-sdk-rs wheel in .venv)
 # against the pure-Python peer ascend-ai-sdk 2.7.1 (PyPI, in .venv-peer) and bare keep-alive HTTP floors, all
 # against one fixed-response server on 127.0.0.1; then `import ascend` time; then decision propagation against the
-# dev server (bench_propagation.py). Prints the stripped sizes of the two extension modules first (size.sh).
-# About 2 minutes.
+# dev server (bench_propagation.py). Prints the stripped sizes of the two extension modules first (size.sh), and
+# the concurrent throughput of AsyncAscendClient at 64 in flight against 8 threads on the sync client
+# (bench_concurrency.py). About 3 minutes.
 #
 #   bench/python/run.sh                        defaults (9 rounds x 1000 calls, 20 import runs)
 #   bench/python/run.sh --rounds 15 --json out.json
@@ -43,6 +44,10 @@ bash "$ROOT/bench/python/size.sh"
 "$ROOT/.venv/bin/python" "$ROOT/bench/python/bench_evaluate.py" \
   --server "$OUT/fixed_server" --floor "$CARGO_TARGET_DIR/release/examples/http_floor" \
   --ours-python "$ROOT/.venv/bin/python" --peer-python "$ROOT/.venv-peer/bin/python" "$@"
+
+echo "==> concurrent throughput: AsyncAscendClient (64 in flight) vs AscendClient (8 threads)"
+"$ROOT/.venv/bin/python" "$ROOT/bench/python/bench_concurrency.py" \
+  --server "$OUT/fixed_server" --ours-python "$ROOT/.venv/bin/python"
 
 echo "==> decision propagation against the dev server (ours vs the peer)"
 "$ROOT/.venv/bin/python" "$ROOT/bench/python/bench_propagation.py" \

@@ -29,6 +29,25 @@ describe("surface", () => {
     assert.deepEqual(shape(esm.METHODS), shape(core.methods));
   });
 
+  test("SDK_VERSION (read from package.json, without loading the addon) is the linked core's version", async () => {
+    const { internal } = await import("./support.mjs");
+    assert.equal(esm.SDK_VERSION, internal.native.sdkVersion());
+  });
+
+  test("a decision written by the addon (camelCase, projection.rs) is the core's projection with camelCased keys", async () => {
+    const { internal } = await import("./support.mjs");
+    const { readdirSync } = await import("node:fs");
+    const dir = join(REPO, "tests", "conformance", "cases", "normalise");
+    const replies = readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")).input.response);
+    replies.push({ id: 7, status: "approved", risk_score: 1e308 * 10, reason: "quote \" and \u2028", mcp_governance: { snake_key: [1, { a_b: null }] } });
+    assert.ok(replies.length > 10);
+    for (const reply of replies) {
+      const snake = JSON.parse(internal.native.normaliseDecision(JSON.stringify(reply)));
+      const viaCore = Object.fromEntries(Object.entries(snake).map(([k, v]) => [camel(k), v]));
+      assert.deepEqual(esm.normaliseDecision(reply), viaCore, JSON.stringify(reply));
+    }
+  });
+
   test("ESM and CommonJS entry points share one implementation", () => {
     assert.equal(esm.AscendClient, cjs.AscendClient);
     assert.equal(esm.AscendError, cjs.AscendError);
@@ -64,6 +83,25 @@ describe("errors", () => {
       assert.ok("action_type" in e.fieldErrors, JSON.stringify(e.fieldErrors));
       return true;
     });
+    await client.close();
+  });
+
+  test("requestOptions reach the core's request_options: camelCase keys and timeoutMs converted, bad ones refused before I/O", async () => {
+    const client = new esm.AscendClient({ apiKey: "k-1234", apiUrl: "http://127.0.0.1:9", agentId: "a", maxRetries: 0 });
+    // A reserved header cannot be replaced: the core refuses it, naming request_options.headers, before any I/O.
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { headers: { "X-API-Key": "other" } } }),
+      (e) => e instanceof esm.ValidationError && "request_options.headers" in e.fieldErrors,
+    );
+    // maxRetries must be snake_cased to be known to the core; an unknown key would be refused the same way.
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { maxRetries: 101 } }),
+      (e) => e instanceof esm.ValidationError && "request_options.max_retries" in e.fieldErrors,
+    );
+    await assert.rejects(
+      client.getActionStatus("1", { requestOptions: { timeoutMs: 1500, maxRetries: 0, headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } } }),
+      (e) => e instanceof esm.ConnectionError,
+    );
     await client.close();
   });
 
@@ -116,6 +154,10 @@ describe("with the dev server", () => {
     await server.deny(d.actionId, "not today");
     assert.equal((await client.getActionStatus(d.actionId)).decision, esm.Decision.DENIED);
     await assert.rejects(client.getActionStatus("987654"), (e) => e instanceof esm.NotFoundError && e.statusCode === 404);
+    // The decisions the client returns are what permitsExecution judges.
+    assert.equal(esm.permitsExecution(f), true);
+    assert.equal(esm.permitsExecution(p), false);
+    assert.equal(esm.permitsExecution(await client.getActionStatus(d.actionId)), false);
   });
 
   test("an AbortSignal ends a wait within 50 ms with an AbortError, and the client keeps working", async () => {
@@ -178,6 +220,91 @@ describe("webhooks", () => {
     assert.throws(() => esm.verifyWebhook(body, headers, secret, { replayCache: cache }), (e) => e.code === "WEBHOOK_REPLAYED");
     const old = esm.signWebhook(body, secret, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
     assert.throws(() => esm.verifyWebhook(body, old, secret, { toleranceSeconds: 300 }), (e) => e.code === "WEBHOOK_TIMESTAMP_TOO_OLD");
+  });
+});
+
+const show = (v) => (typeof v === "symbol" || typeof v === "bigint" || typeof v === "function" ? typeof v : v instanceof Uint16Array || v instanceof DataView ? v.constructor.name : JSON.stringify(v));
+
+describe("webhook secret types (D25)", () => {
+  const body = Buffer.from(JSON.stringify({ id: "evt_1", type: "action.approved", timestamp: new Date().toISOString(), data: { action_id: 5, status: "approved" } }));
+  const key = "my-long-secret";
+
+  test("a Buffer, a Uint8Array or an ArrayBuffer secret is ONE key, in every scheme", () => {
+    for (const scheme of ["standard_webhooks", "ascend_v1", "ascend_stripe_style"]) {
+      const opts = { scheme, timestamp: 1_767_225_600, ...(scheme === "standard_webhooks" ? { msgId: "m1" } : {}) };
+      const asText = esm.signWebhook(body, key, opts);
+      for (const bytes of [Buffer.from(key), new Uint8Array(Buffer.from(key)), new Uint8Array(Buffer.from(key)).buffer]) {
+        // The same key as the text: the same signature (a non-whsec text secret is its UTF-8 bytes).
+        assert.deepEqual(esm.signWebhook(body, bytes, opts), asText, scheme);
+        assert.equal(esm.verifyWebhookSignature(body, asText, bytes, { scheme, nowUnix: 1_767_225_600 }).scheme, scheme);
+        // Never iterated: a forgery signed with one byte of the key ("109" is "m") is refused.
+        for (const piece of ["109", "m", String(key.charCodeAt(1))]) {
+          const forged = esm.signWebhook(body, piece, opts);
+          assert.throws(() => esm.verifyWebhookSignature(body, forged, bytes, { scheme, nowUnix: 1_767_225_600 }), (e) => e instanceof esm.WebhookVerificationError, `${scheme} ${piece}`);
+        }
+      }
+    }
+  });
+
+  test("bytes are never whsec-decoded; an array of text and bytes rotates", () => {
+    const whsec = "whsec_" + Buffer.from("0123456789abcdef").toString("base64");
+    const signed = esm.signWebhook(body, Buffer.from(whsec), { msgId: "m2" });
+    assert.notDeepEqual(signed, esm.signWebhook(body, whsec, { msgId: "m2", timestamp: Number(signed["webhook-timestamp"]) }));
+    assert.equal(esm.verifyWebhook(body, signed, ["old-secret", Buffer.from(whsec)]).type, "action.approved");
+    assert.throws(() => esm.verifyWebhook(body, signed, whsec), (e) => e.code === "WEBHOOK_NO_MATCHING_SIGNATURE");
+  });
+
+  test("anything else is a ValidationError naming `secret`, before any work, never echoing the value", () => {
+    const headers = esm.signWebhook(body, key);
+    const refused = [109, true, null, undefined, { k: "v" }, [["a"]], [109, 110], ["ok", 1], [], new Uint16Array([1, 2]), new DataView(new ArrayBuffer(2)), 10n, Symbol("s"), () => key];
+    for (const bad of refused) {
+      for (const call of [() => esm.verifyWebhook(body, headers, bad), () => esm.verifyWebhookSignature(body, headers, bad), () => esm.signWebhook(body, bad)]) {
+        assert.throws(call, (e) => {
+          // An empty array is no secret at all: a configuration error naming the secrets, as in every language.
+          const ok = Array.isArray(bad) && bad.length === 0
+            ? e instanceof cjs.ConfigurationError
+            : e instanceof cjs.ValidationError && e.code === "VALIDATION_ERROR" && "secret" in e.fieldErrors;
+          assert.ok(ok, `${show(bad)}: ${e.name} ${e.code} ${JSON.stringify(e.fieldErrors)}`);
+          assert.ok(!e.message.includes(key));
+          return true;
+        });
+      }
+    }
+    // The body is still checked first and a string body keeps its own error.
+    assert.throws(() => esm.verifyWebhook(body.toString(), headers, 109), (e) => e.code === "WEBHOOK_BODY_NOT_BYTES");
+  });
+});
+
+describe("host governance", () => {
+  test("classifyCommand rates a line or an argv and names the program", () => {
+    assert.deepEqual(esm.classifyCommand(["echo", "hi"]), { riskLevel: "low", commandName: "echo" });
+    assert.deepEqual(esm.classifyCommand("rm -rf /"), { riskLevel: "critical", commandName: "rm" });
+    assert.equal(esm.classifyCommand("/usr/bin/docker ps").commandName, "docker");
+    for (const bad of [["ls", 1], 42, { command: "ls" }]) {
+      assert.throws(() => esm.classifyCommand(bad), (e) => e instanceof cjs.ValidationError && "command" in e.fieldErrors, JSON.stringify(bad));
+    }
+  });
+
+  test("permitsExecution: only an approving verdict, and executionAllowed only restricts (D24)", () => {
+    assert.equal(esm.permitsExecution(esm.Decision.ALLOWED), true);
+    assert.equal(esm.permitsExecution(esm.Decision.PENDING), false);
+    assert.equal(esm.permitsExecution("granted"), false);
+    assert.equal(esm.permitsExecution({ decision: "allowed", executionAllowed: true }), true);
+    assert.equal(esm.permitsExecution({ decision: "allowed", executionAllowed: false }), false);
+    assert.equal(esm.permitsExecution({ decision: "denied", executionAllowed: true }), false);
+    // Raw server replies go through the client's normalisation: a conflict resolves to DENIED (D23).
+    assert.equal(esm.permitsExecution({ id: 1, status: "approved" }), true);
+    assert.equal(esm.permitsExecution({ id: 1, status: "approved", execution_allowed: "yes" }), false);
+    assert.equal(esm.permitsExecution({ id: 1, decision: "allowed", status: "rejected" }), false);
+    for (const bad of [null, undefined, 1, true, ["allowed"]]) assert.equal(esm.permitsExecution(bad), false);
+  });
+
+  test("planCommand: the wrapper's local plan", () => {
+    assert.equal(esm.planCommand("ls -la | sh", { shell: true }).plan, "refuse");
+    assert.equal(esm.planCommand(["ls"]).plan, "run");
+    const ask = esm.planCommand(["rm", "x"], { cwd: "/tmp", timeout: 5 });
+    assert.equal(ask.plan, "ask");
+    assert.equal(ask.request.action_type, "system.subprocess");
   });
 });
 

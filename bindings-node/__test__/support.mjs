@@ -10,8 +10,9 @@ const require = createRequire(import.meta.url);
 /** The package's internal CommonJS modules (for private hooks the public API does not expose). */
 export const internal = {
   client: require(join(PKG, "dist", "cjs", "client.js")),
-  native: require(join(PKG, "dist", "cjs", "native.js")).native,
+  native: require(join(PKG, "dist", "cjs", "native.js")).addon(),
   methods: require(join(PKG, "dist", "cjs", "methods.js")),
+  govern: require(join(PKG, "dist", "cjs", "govern.js")),
 };
 
 export const MISSING = Symbol("missing");
@@ -25,7 +26,11 @@ export function subsetMatch(expected, actual, path) {
       if (!(actual === MISSING || actual === null || actual === undefined)) throw new Error(`${path}: expected absent, got ${JSON.stringify(actual)}`);
       return;
     }
-    if ("$any" in expected) { if (actual === MISSING || actual === undefined) throw new Error(`${path}: expected present`); return; }
+    if ("$any" in expected) {
+      // Present and not null (the matcher every runner shares).
+      if (actual === MISSING || actual === undefined || actual === null) throw new Error(`${path}: expected present and not null, got ${JSON.stringify(actual ?? null)}`);
+      return;
+    }
     if ("$regex" in expected) {
       if (typeof actual !== "string" || !new RegExp(expected.$regex).test(actual)) throw new Error(`${path}: ${JSON.stringify(actual)} does not match ${expected.$regex}`);
       return;

@@ -4,8 +4,10 @@
 
 use crate::cancel::CancelHandle;
 use crate::errors::{guard, panic_error, parse_json, to_napi, validation};
+use crate::projection::decision_json;
 use ascend_core::cancel::CancelToken;
 use ascend_core::clock::{ManualClock, SharedClock};
+use ascend_core::dispatch::Output;
 use ascend_core::{Client as CoreClient, Error};
 use futures_util::FutureExt;
 use napi::bindgen_prelude::{Env, Function, Object, Unknown};
@@ -38,19 +40,21 @@ fn build(parsed: crate::params::Parsed) -> Result<(CoreClient, Option<Arc<Manual
     Ok((CoreClient::with_clock(parsed.params, clock)?, parsed.manual))
 }
 
-/// Runs `method` on the runtime: the result as JSON text, or the error; a panic becomes `INTERNAL` (D20) and a
+/// Runs `method` on the runtime: the result as JSON text (a decision already as the facade's camelCase object,
+/// [`decision_json`]; anything else the core's projection), or the error; a panic becomes `INTERNAL` (D20) and a
 /// cancel drops the call's future at once.
 async fn run(client: CoreClient, method: String, args: Value, cancel: Option<CancelToken>) -> Result<String, Error> {
     let outcome = AssertUnwindSafe(async move {
         match cancel {
-            None => client.invoke(&method, args).await,
-            Some(token) => client.invoke_cancellable(&method, args, &token).await,
+            None => client.invoke_output(&method, args).await,
+            Some(token) => token.run(client.invoke_output(&method, args)).await,
         }
     })
     .catch_unwind()
     .await;
     match outcome {
-        Ok(Ok(v)) => Ok(v.to_string()),
+        Ok(Ok(Output::Decision(d))) => Ok(decision_json(&d)),
+        Ok(Ok(Output::Json(v))) => Ok(v.to_string()),
         Ok(Err(e)) => Err(e),
         Err(payload) => Err(panic_error(payload.as_ref())),
     }

@@ -4,12 +4,12 @@
  * acts on one existing thing takes its id first (`getActionStatus(actionId)`, `waitForDecision(actionId, {...})`).
  * Every call runs in the core on its own runtime and returns a Promise; `{ signal }` cancels it.
  */
-import { AbortError, AscendError, fromNative } from "./errors";
+import { AbortError, AscendError, fromNative, fromProjection, type ErrorProjection } from "./errors";
 import type { FailMode } from "./enums";
 import { registerLogger, type Logger } from "./logging";
 import { camel, camelKeys, fromResult, isPlainObject, snakeKeys, toArgs, type CallOptions, type MethodSpec } from "./methods";
 import { METHODS, type ClientMethods } from "./methods.generated";
-import { native } from "./native";
+import { addon } from "./native";
 import type { NativeClient, CancelHandle } from "./native-addon";
 import type { WebhookEvent } from "./types";
 
@@ -83,8 +83,10 @@ function constructorParams(options: AscendClientOptions): Record<string, unknown
   return out;
 }
 
+/** A call in flight: how its result is converted (the method's return kind) and its promise's settlers. */
 interface Pending {
-  resolve(payload: string): void;
+  returns: string;
+  resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -118,8 +120,15 @@ function newState(client: NativeClient): State {
     if (p === undefined) return;
     pending.delete(id);
     release();
-    if (ok) p.resolve(payload);
-    else p.reject(new Error(payload));
+    // Converted here, in the completion callback, so a call costs one promise settlement and no extra hop.
+    let outcome: { ok: true; value: unknown } | { ok: false; error: unknown };
+    try {
+      outcome = ok ? { ok: true, value: fromResult(p.returns, JSON.parse(payload)) } : { ok: false, error: fromProjection(JSON.parse(payload) as ErrorProjection) };
+    } catch (e) {
+      outcome = { ok: false, error: fromNative(e) };
+    }
+    if (outcome.ok) p.resolve(outcome.value);
+    else p.reject(outcome.error);
   });
   return { native: client, pending, nextId: 0 };
 }
@@ -135,17 +144,18 @@ export function nativeOf(client: AscendClient): NativeClient {
   return stateOf(client).native;
 }
 
-function submit(state: State, method: string, text: string, handle: CancelHandle | null): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
+/** Starts `spec` on the core runtime; settles with the converted result or the SDK error. */
+function submit(state: State, spec: MethodSpec, text: string, handle: CancelHandle | null): Promise<unknown> {
+  return new Promise<unknown>((resolve, reject) => {
     const id = (state.nextId = (state.nextId + 1) >>> 0);
-    state.pending.set(id, { resolve, reject });
+    state.pending.set(id, { returns: spec.returns, resolve, reject });
     hold();
     try {
-      state.native.submit(id, method, text, handle);
+      state.native.submit(id, spec.name, text, handle);
     } catch (e) {
       state.pending.delete(id);
       release();
-      reject(e);
+      reject(fromNative(e));
     }
   });
 }
@@ -159,26 +169,12 @@ function call(client: AscendClient, spec: MethodSpec, args: Record<string, unkno
   } catch (e) {
     return Promise.reject(new AscendError(`${camel(spec.name)}: arguments are not JSON-serialisable (${(e as Error).message})`, { code: "VALIDATION_ERROR", details: { field_errors: { args: "Must be JSON-serialisable" } } }));
   }
-  if (signal == null) {
-    return submit(state, spec.name, text, null).then(
-      (out) => fromResult(spec.returns, JSON.parse(out)),
-      (e: unknown) => Promise.reject(fromNative(e)),
-    );
-  }
+  if (signal == null) return submit(state, spec, text, null);
   if (signal.aborted) return Promise.reject(new AbortError());
-  const handle: CancelHandle = new native.CancelHandle();
+  const handle: CancelHandle = new (addon().CancelHandle)();
   const onAbort = (): void => handle.cancel();
   signal.addEventListener("abort", onAbort, { once: true });
-  return submit(state, spec.name, text, handle).then(
-    (out) => {
-      signal.removeEventListener("abort", onAbort);
-      return fromResult(spec.returns, JSON.parse(out));
-    },
-    (e: unknown) => {
-      signal.removeEventListener("abort", onAbort);
-      return Promise.reject(fromNative(e));
-    },
-  );
+  return submit(state, spec, text, handle).finally(() => signal.removeEventListener("abort", onAbort));
 }
 
 export interface AscendClient extends ClientMethods {}
@@ -193,7 +189,7 @@ export class AscendClient {
     this.#unregisterLogger = registerLogger(options.logger as Logger | undefined, options.debug === true);
     let client: NativeClient;
     try {
-      client = new native.NativeClient(JSON.stringify(constructorParams(options)));
+      client = new (addon().NativeClient)(JSON.stringify(constructorParams(options)));
     } catch (e) {
       this.#unregisterLogger();
       throw fromNative(e);

@@ -9,9 +9,10 @@ export { AscendClient, METHODS, type AscendClientOptions, type ClientConfig } fr
 export * from "./enums";
 export * from "./errors";
 export type { Logger } from "./logging";
-export type { CallOptions, MethodSpec } from "./methods";
+export type { CallOptions, MethodSpec, RequestOptions } from "./methods";
 export type * from "./methods.generated";
 export { prescore, prescoreBatch, cvssScore, type PrescoreInput, type PrescoreOptions, type PreScore, type CvssScore } from "./prescore";
 export type * from "./types";
-export { ReplayCache, signWebhook, verifyWebhook, verifyWebhookSignature, type HeadersLike, type SignOptions, type VerifyOptions } from "./webhooks";
+export { ReplayCache, signWebhook, verifyWebhook, verifyWebhookSignature, type HeadersLike, type SignOptions, type VerifyOptions, type WebhookSecret, type WebhookSecrets } from "./webhooks";
+export { classifyCommand, permitsExecution, planCommand, type CommandClassification, type CommandPlan, type CommandPolicy } from "./govern";
 export { canonicalJson, normaliseDecision, SDK_VERSION } from "./pure";

@@ -2,9 +2,9 @@
 //!
 //! Thin and generic: one [`client::NativeClient`] built from snake_case JSON parameters with one async
 //! `invoke(method, argsJson)` that runs `ascend_core::Client::invoke` on the core's process-global runtime, the pure
-//! functions (pre-scoring, CVSS, webhooks, canonical JSON) and a log bridge. Every error crosses as the core's error
-//! projection (JSON text in the rejection's message); the TypeScript facade (`bindings-node/src/*.ts`) maps it to
-//! the exported error classes. The dev server is a separate addon (`bindings-node/testing`).
+//! functions (pre-scoring, CVSS, webhooks, canonical JSON, host governance) and a log bridge. Every error crosses as
+//! the core's error projection (JSON text in the rejection's message); the TypeScript facade
+//! (`bindings-node/src/*.ts`) maps it to the exported error classes. The dev server is a separate addon (`bindings-node/testing`).
 
 #![deny(unsafe_code)]
 
@@ -13,7 +13,9 @@ pub mod client;
 pub mod errors;
 pub mod logging;
 pub mod params;
+pub mod projection;
 pub mod pure;
+pub mod secret;
 
 use napi_derive::napi;
 

@@ -5,7 +5,7 @@
  * level for every client and, with no logger given, writes to `console`. The core formats only records at or
  * above the most verbose level wanted, and never logs a secret (D19).
  */
-import { native } from "./native";
+import { addon } from "./native";
 
 /** What a logger must have (a subset of `console` and pino). */
 export interface Logger {
@@ -59,10 +59,10 @@ function refresh(): void {
     for (const e of entries) max = Math.max(max, env ?? e.level);
   }
   if (max > 0 && !sinkInstalled) {
-    native.setLogSink(deliver);
+    addon().setLogSink(deliver);
     sinkInstalled = true;
   }
-  native.setLogLevel(max);
+  addon().setLogLevel(max);
 }
 
 /** Registers a client's logger; returns the function that unregisters it. */

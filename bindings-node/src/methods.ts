@@ -18,17 +18,56 @@ export interface MethodSpec {
 export interface CallOptions {
   /** Ends the call (within milliseconds) with an `AbortError`. */
   signal?: AbortSignal | null;
+  /** This call only: the client's timeout / retries overridden, extra headers added (the core's `request_options`). */
+  requestOptions?: RequestOptions;
+}
+
+/** Per-call overrides (the core's `CallOptions`); a bad value is a `ValidationError` naming `request_options.<key>`. */
+export interface RequestOptions {
+  /** Seconds for this call's HTTP attempts (or `timeoutMs`). */
+  timeout?: number;
+  timeoutMs?: number;
+  /** Retries for this call (0..100). */
+  maxRetries?: number;
+  /** Extra request headers (e.g. a W3C `traceparent`); headers the SDK sets cannot be replaced. */
+  headers?: Record<string, string>;
+}
+
+/** `requestOptions` (camelCase, `timeoutMs`) -> the core's `request_options` (snake_case, seconds); header names
+ * are the user's and stay as given. */
+function requestOptionsArg(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) {
+    if (value === undefined) continue;
+    if (key === "timeoutMs") out.timeout = typeof value === "number" ? value / 1000 : value;
+    else if (key === "headers") out.headers = value;
+    else out[snake(key)] = value;
+  }
+  return out;
+}
+
+/**
+ * Memoised key conversion: the keys are a small set (the method table's parameters, the projections' fields), and a
+ * regular-expression replace per key was most of the facade's cost per call (a decision has ~50 keys). Bounded, so
+ * arbitrary keys cannot grow it.
+ */
+function memo(convert: (s: string) => string): (s: string) => string {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = convert(s);
+      if (cache.size < 4096) cache.set(s, out);
+    }
+    return out;
+  };
 }
 
 /** `action_type` -> `actionType`. */
-export function camel(s: string): string {
-  return s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
-}
+export const camel: (s: string) => string = memo((s) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase()));
 
 /** `actionType` -> `action_type`. */
-export function snake(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+export const snake: (s: string) => string = memo((s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
 
 /** Parameters that also take milliseconds (`timeoutMs` -> `timeout` in seconds). */
 const MS_TWINS: Record<string, string> = { timeoutMs: "timeout", pollIntervalMs: "poll_interval" };
@@ -43,7 +82,9 @@ export function toArgs(spec: MethodSpec, options: Record<string, unknown> | unde
   for (const [key, value] of Object.entries(options)) {
     if (key === "signal" || value === undefined) continue;
     const twin = MS_TWINS[key];
-    if (twin !== undefined) {
+    if (key === "requestOptions" && isPlainObject(value)) {
+      out.request_options = requestOptionsArg(value);
+    } else if (twin !== undefined) {
       out[twin] = typeof value === "number" ? value / 1000 : value;
     } else {
       out[snake(key)] = value;
@@ -99,8 +140,11 @@ export function fromResult(returns: string, value: unknown): unknown {
       }
       return out;
     }
+    case "decision":
+      // The addon writes a decision with camelCase keys already (projection.rs).
+      return value;
     default:
-      // decision and the other typed records
+      // the other typed records
       return isPlainObject(value) ? camelKeys(value) : value;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Loads the native addons (`native/<name>.<platform>-<arch>[-gnu|-musl].node`, as the napi CLI names them). Each
  * JavaScript environment (the main thread and every worker) loads them itself; napi-rs keeps per-environment state.
+ * The client addon is loaded on first use ({@link addon}), not at `import`, so importing the package stays cheap.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,6 +21,14 @@ export function loadAddon<T>(name: string): T {
   return require(file) as T;
 }
 
-/** The client addon. */
-export const native: typeof Addon = loadAddon<typeof Addon>("ascend_node");
-native.setNodeVersion(process.versions.node);
+let client: typeof Addon | undefined;
+
+/** The client addon, loaded on the first call (once per JavaScript environment). */
+export function addon(): typeof Addon {
+  if (client === undefined) {
+    const loaded = loadAddon<typeof Addon>("ascend_node");
+    loaded.setNodeVersion(process.versions.node);
+    client = loaded;
+  }
+  return client;
+}

@@ -1,7 +1,7 @@
 /** Local pre-scoring (the core's scorer: taxonomy, MITRE ATT&CK, NIST 800-53, CVSS v3.1) with no network. */
 import { fromNative } from "./errors";
 import { camelKeys, isPlainObject, snakeKeys } from "./methods";
-import { native } from "./native";
+import { addon } from "./native";
 
 /** An action to score (`evaluateAction`'s options; keys inside `context` pass through unchanged). */
 export interface PrescoreInput {
@@ -49,7 +49,7 @@ function actionJson(action: unknown): unknown {
 /** Scores one action locally. */
 export function prescore(action: PrescoreInput, options: PrescoreOptions = {}): PreScore {
   try {
-    const text = native.prescore(JSON.stringify(actionJson(action)), thresholdsJson(options), options.rulesPath ?? null);
+    const text = addon().prescore(JSON.stringify(actionJson(action)), thresholdsJson(options), options.rulesPath ?? null);
     return camelKeys(JSON.parse(text) as Record<string, unknown>) as PreScore;
   } catch (e) {
     throw fromNative(e);
@@ -60,7 +60,7 @@ export function prescore(action: PrescoreInput, options: PrescoreOptions = {}): 
 export function prescoreBatch(actions: PrescoreInput[], options: PrescoreOptions = {}): PreScore[] {
   try {
     const list = Array.isArray(actions) ? actions.map(actionJson) : actions;
-    const text = native.prescoreBatch(JSON.stringify(list), thresholdsJson(options), options.rulesPath ?? null);
+    const text = addon().prescoreBatch(JSON.stringify(list), thresholdsJson(options), options.rulesPath ?? null);
     return (JSON.parse(text) as Record<string, unknown>[]).map((p) => camelKeys(p) as PreScore);
   } catch (e) {
     throw fromNative(e);
@@ -70,7 +70,7 @@ export function prescoreBatch(actions: PrescoreInput[], options: PrescoreOptions
 /** Scores a CVSS v3.1 vector (`CVSS:3.1/AV:N/...`). */
 export function cvssScore(vector: string): CvssScore {
   try {
-    return camelKeys(JSON.parse(native.cvssScore(vector)) as Record<string, unknown>) as CvssScore;
+    return camelKeys(JSON.parse(addon().cvssScore(vector)) as Record<string, unknown>) as CvssScore;
   } catch (e) {
     throw fromNative(e);
   }

@@ -1,21 +1,26 @@
-//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign and the replay
-//! cache. No network and no waiting, so they run synchronously on the calling thread (microseconds each; a
+//! Pure functions: decision normalisation, canonical JSON, pre-scoring, CVSS, webhook verify/sign, the replay
+//! cache and the host-governance functions. No network and no waiting, so they run synchronously on the calling thread (microseconds each; a
 //! pre-score with a rules file also reads and validates that file).
 
 use crate::errors::{guard, parse_json, validation};
 use ascend_core::model::AuthorizationDecision;
-use ascend_core::prescore::{self, ActionInput, Prescorer, Thresholds};
+use ascend_core::prescore;
 use ascend_core::webhook::{self, Scheme, VerifyOptions};
 use ascend_core::Error;
+use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::{json, Value};
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text.
+/// Raw server payload (JSON text) -> the `AuthorizationDecision` projection (D5/D6/D8/D12) as JSON text: the
+/// core's snake_case projection, or with `camel` the facade's object as client calls return it
+/// ([`crate::projection::decision_json`]; a test checks the two agree).
 #[napi]
-pub fn normalise_decision(json: String) -> napi::Result<String> {
-    guard(|| Ok(AuthorizationDecision::from_json(&parse_json("json", &json)?).to_json().to_string()))
+pub fn normalise_decision(json: String, camel: Option<bool>) -> napi::Result<String> {
+    guard(|| {
+        let d = AuthorizationDecision::from_json(&parse_json("json", &json)?);
+        Ok(if camel == Some(true) { crate::projection::decision_json(&d) } else { d.to_json().to_string() })
+    })
 }
 
 /// Python-compatible canonical JSON of PROTOCOL §2.5.
@@ -35,29 +40,19 @@ pub fn sign_request(secret: String, timestamp: String, json_text: String) -> nap
     })
 }
 
-fn scorer(rules_path: Option<&str>) -> Result<Prescorer, Error> {
-    match rules_path {
-        None => Ok(Prescorer::builtin().clone()),
-        Some(p) => Prescorer::from_rules_file(std::path::Path::new(p)),
-    }
+/// Optional JSON text (from the facade) as a value; `field` names it if it is not JSON.
+fn opt_json(field: &str, text: Option<&str>) -> Result<Option<Value>, Error> {
+    text.map(|t| parse_json(field, t)).transpose()
 }
 
-fn thresholds(text: Option<&str>) -> Result<Thresholds, Error> {
-    match text {
-        None => Ok(Thresholds::default()),
-        Some(t) => Thresholds::from_json(&parse_json("thresholds", t)?),
-    }
-}
-
-/// One action (snake_case JSON) -> the core's pre-score projection; optional thresholds JSON and rules file.
-/// Checked in the order of the Rust conformance runner: rules file, thresholds, then the action.
+/// One action (snake_case JSON) -> the core's pre-score projection; optional thresholds JSON and rules file
+/// (`ascend_core::prescore::json`: rules file, thresholds, then the action).
 #[napi]
 pub fn prescore(json: String, thresholds_json: Option<String>, rules_path: Option<String>) -> napi::Result<String> {
     guard(|| {
-        let scorer = scorer(rules_path.as_deref())?;
-        let thresholds = thresholds(thresholds_json.as_deref())?;
-        let input = ActionInput::from_json(&parse_json("action", &json)?)?;
-        Ok(scorer.score(&input, &thresholds).to_json().to_string())
+        let thresholds = opt_json("thresholds", thresholds_json.as_deref())?;
+        let action = parse_json("action", &json)?;
+        Ok(prescore::json::prescore(&action, thresholds.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -69,17 +64,9 @@ pub fn prescore_batch(
     rules_path: Option<String>,
 ) -> napi::Result<String> {
     guard(|| {
-        let scorer = scorer(rules_path.as_deref())?;
-        let thresholds = thresholds(thresholds_json.as_deref())?;
-        let Value::Array(items) = parse_json("actions", &json)? else {
-            return Err(validation("actions", "Must be a list", "actions must be a list of action objects"));
-        };
-        let actions = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| ActionInput::from_json(item).map_err(|e| e.with_detail("index", i.into())))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Value::Array(scorer.score_batch(&actions, &thresholds).iter().map(|s| s.to_json()).collect()).to_string())
+        let thresholds = opt_json("thresholds", thresholds_json.as_deref())?;
+        let actions = parse_json("actions", &json)?;
+        Ok(prescore::json::prescore_batch(&actions, thresholds.as_ref(), rules_path.as_deref())?.to_string())
     })
 }
 
@@ -87,30 +74,6 @@ pub fn prescore_batch(
 #[napi]
 pub fn cvss_score(vector: String) -> napi::Result<String> {
     guard(|| Ok(prescore::cvss::score(&vector)?.to_json().to_string()))
-}
-
-fn scheme(name: Option<&str>) -> Result<Option<Scheme>, Error> {
-    name.map(|s| {
-        Scheme::parse(s).ok_or_else(|| {
-            validation(
-                "scheme",
-                "Must be standard_webhooks, ascend_v1 or ascend_stripe_style",
-                format!("unknown webhook scheme {s:?}"),
-            )
-        })
-    })
-    .transpose()
-}
-
-fn tolerance(seconds: f64) -> Result<Duration, Error> {
-    if !seconds.is_finite() || !(0.0..=1e12).contains(&seconds) {
-        return Err(validation(
-            "tolerance_seconds",
-            "Must be a finite number of seconds >= 0",
-            "toleranceSeconds must be a non-negative number",
-        ));
-    }
-    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// The core's thread-safe webhook replay cache.
@@ -163,20 +126,22 @@ impl ReplayCache {
     }
 }
 
-/// Verifies a webhook delivery (raw body bytes, header pairs, one or more secrets); returns the event as JSON
+/// Verifies a webhook delivery (raw body bytes, header pairs, the `secret` argument as the user gave it, D25); returns the event as JSON
 /// text. `verify_only`: the signature and time window only (`{scheme, msg_id, timestamp_unix}`).
 #[napi]
 #[allow(clippy::too_many_arguments)]
 pub fn webhook_verify(
     body: &[u8],
     headers: Vec<Vec<String>>,
-    secrets: Vec<String>,
+    #[napi(ts_arg_type = "unknown")] secret: Unknown<'_>,
     tolerance_seconds: f64,
     now_unix: Option<i64>,
     scheme_name: Option<String>,
     replay_cache: Option<&ReplayCache>,
     signature_only: Option<bool>,
 ) -> napi::Result<String> {
+    // D25 first: a secret of the wrong type is refused before any work.
+    let secrets = crate::secret::webhook_secrets(secret, "secret")?;
     guard(|| {
         let headers: Vec<(String, String)> = headers
             .into_iter()
@@ -188,12 +153,12 @@ pub fn webhook_verify(
                 Ok((pair.pop().unwrap_or_default(), value))
             })
             .collect::<Result<_, _>>()?;
-        let opts = VerifyOptions {
-            tolerance: tolerance(tolerance_seconds)?,
+        let opts = VerifyOptions::from_args(
+            tolerance_seconds,
             now_unix,
-            replay_cache: replay_cache.map(|c| c.inner.clone()),
-            scheme: scheme(scheme_name.as_deref())?,
-        };
+            scheme_name.as_deref(),
+            replay_cache.map(|c| c.inner.clone()),
+        )?;
         if signature_only.unwrap_or(false) {
             let m = webhook::verify_signature(body, &headers, &secrets, &opts)?;
             return Ok(json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})
@@ -209,19 +174,28 @@ pub fn webhook_refuse_body(kind: String) -> napi::Result<()> {
     guard(|| Err(webhook::refuse_non_bytes(&kind)))
 }
 
-/// Signature headers for a payload (name/value pairs), for `scheme` (default Standard Webhooks).
+/// Signature headers for a payload (name/value pairs), for `scheme` (default Standard Webhooks); `secret` as the
+/// user gave it (D25).
 #[napi]
 pub fn webhook_sign(
     body: &[u8],
-    secrets: Vec<String>,
+    #[napi(ts_arg_type = "unknown")] secret: Unknown<'_>,
     msg_id: Option<String>,
     timestamp: Option<i64>,
     scheme_name: Option<String>,
 ) -> napi::Result<Vec<Vec<String>>> {
+    let secrets = crate::secret::webhook_secrets(secret, "secret")?;
     guard(|| {
-        let scheme =
-            scheme(Some(scheme_name.as_deref().unwrap_or("standard_webhooks")))?.unwrap_or(Scheme::StandardWebhooks);
+        let scheme = Scheme::from_arg(scheme_name.as_deref().unwrap_or("standard_webhooks"))?;
         let pairs = webhook::sign_rotated(body, &secrets, scheme, msg_id.as_deref(), timestamp)?;
         Ok(pairs.into_iter().map(|(k, v)| vec![k, v]).collect())
     })
+}
+
+/// One pure host-governance function of the core (`ascend_core::govern::pure::FUNCTIONS`: the command classifier,
+/// the verdict rule, the command plan, the MCP kill-switch consumer, redaction, the tool / code request shapes) on
+/// a snake_case JSON object; the result as JSON text.
+#[napi]
+pub fn govern_call(name: String, input_json: String) -> napi::Result<String> {
+    guard(|| ascend_core::govern::pure::call_json(&name, &input_json))
 }

@@ -4,7 +4,7 @@
  */
 import { fromNative } from "./errors";
 import { camelKeys } from "./methods";
-import { native } from "./native";
+import { addon } from "./native";
 import type { ReplayCache as NativeReplayCache } from "./native-addon";
 import type { WebhookEvent } from "./types";
 
@@ -13,6 +13,19 @@ export type HeadersLike =
   | Record<string, string | string[] | undefined>
   | { forEach(callback: (value: string, name: string) => void): void }
   | Iterable<readonly [string, string]>;
+
+/**
+ * One webhook secret (DECISIONS D25): text (a `whsec_<base64>` Standard Webhooks secret is decoded; any other text
+ * is its UTF-8 bytes), or bytes (`Uint8Array`, `Buffer`, `ArrayBuffer`), which are ONE key, used as is.
+ */
+export type WebhookSecret = string | Uint8Array | ArrayBuffer;
+
+/**
+ * The `secret` argument: one secret, or an array of them (rotation: any one may match; signing signs with each).
+ * Anything else (a number, boolean, `null`, an object, an array inside the array, an array of numbers, ...) is a
+ * `ValidationError` naming `secret`, thrown before any work.
+ */
+export type WebhookSecrets = WebhookSecret | readonly WebhookSecret[];
 
 /** Options of {@link verifyWebhook}. */
 export interface VerifyOptions {
@@ -42,7 +55,7 @@ export class ReplayCache {
   readonly inner: NativeReplayCache;
   constructor(capacity = 10_000) {
     try {
-      this.inner = new native.ReplayCache(capacity);
+      this.inner = new (addon().ReplayCache)(capacity);
     } catch (e) {
       throw fromNative(e);
     }
@@ -74,7 +87,7 @@ function bodyBytes(body: unknown): Uint8Array {
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   const kind = typeof body === "string" ? "a string" : body === null ? "null" : typeof body === "object" ? "a parsed object" : typeof body;
   try {
-    native.webhookRefuseBody(kind);
+    addon().webhookRefuseBody(kind);
   } catch (e) {
     throw fromNative(e);
   }
@@ -101,22 +114,14 @@ function headerPairs(headers: HeadersLike): string[][] {
   return out;
 }
 
-function secretList(secret: string | string[], field: string): string[] {
-  if (typeof secret === "string") return [secret];
-  if (Array.isArray(secret) && secret.every((s) => typeof s === "string")) return secret;
-  // Never echo the value: it may be a secret (D19).
-  throw fromNative(new Error(JSON.stringify({ code: "VALIDATION_ERROR", message: `${field} must be a string or an array of strings`, details: { field_errors: { [field]: "Must be a string or an array of strings" } }, field })));
-}
-
 /**
  * Verifies a webhook delivery and returns its event; throws `WebhookVerificationError` (with `.code` saying why)
  * otherwise. `rawBody` must be the bytes as received (a string is refused).
  */
-export function verifyWebhook(rawBody: Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | string[], options: VerifyOptions = {}): WebhookEvent {
+export function verifyWebhook(rawBody: Uint8Array | ArrayBuffer, headers: HeadersLike, secret: WebhookSecrets, options: VerifyOptions = {}): WebhookEvent {
   const body = bodyBytes(rawBody);
-  const secrets = secretList(secret, "secret");
   try {
-    const text = native.webhookVerify(body, headerPairs(headers), secrets, options.toleranceSeconds ?? 300, options.nowUnix ?? null, options.scheme ?? null, options.replayCache?.inner ?? null, false);
+    const text = addon().webhookVerify(body, headerPairs(headers), secret, options.toleranceSeconds ?? 300, options.nowUnix ?? null, options.scheme ?? null, options.replayCache?.inner ?? null, false);
     return camelKeys(JSON.parse(text) as Record<string, unknown>) as unknown as WebhookEvent;
   } catch (e) {
     throw fromNative(e);
@@ -124,11 +129,10 @@ export function verifyWebhook(rawBody: Uint8Array | ArrayBuffer, headers: Header
 }
 
 /** Checks the signature and time window only; returns `{ scheme, msgId, timestampUnix }`. */
-export function verifyWebhookSignature(rawBody: Uint8Array | ArrayBuffer, headers: HeadersLike, secret: string | string[], options: VerifyOptions = {}): { scheme: string; msgId: string | null; timestampUnix: number } {
+export function verifyWebhookSignature(rawBody: Uint8Array | ArrayBuffer, headers: HeadersLike, secret: WebhookSecrets, options: VerifyOptions = {}): { scheme: string; msgId: string | null; timestampUnix: number } {
   const body = bodyBytes(rawBody);
-  const secrets = secretList(secret, "secret");
   try {
-    const text = native.webhookVerify(body, headerPairs(headers), secrets, options.toleranceSeconds ?? 300, options.nowUnix ?? null, options.scheme ?? null, null, true);
+    const text = addon().webhookVerify(body, headerPairs(headers), secret, options.toleranceSeconds ?? 300, options.nowUnix ?? null, options.scheme ?? null, null, true);
     return camelKeys(JSON.parse(text) as Record<string, unknown>) as { scheme: string; msgId: string | null; timestampUnix: number };
   } catch (e) {
     throw fromNative(e);
@@ -136,11 +140,10 @@ export function verifyWebhookSignature(rawBody: Uint8Array | ArrayBuffer, header
 }
 
 /** Signs a payload; returns the headers to send (several secrets: one signature each, for rotation). */
-export function signWebhook(rawBody: Uint8Array | ArrayBuffer, secret: string | string[], options: SignOptions = {}): Record<string, string> {
+export function signWebhook(rawBody: Uint8Array | ArrayBuffer, secret: WebhookSecrets, options: SignOptions = {}): Record<string, string> {
   const body = bodyBytes(rawBody);
-  const secrets = secretList(secret, "secret");
   try {
-    const pairs = native.webhookSign(body, secrets, options.msgId ?? null, options.timestamp ?? null, options.scheme ?? null);
+    const pairs = addon().webhookSign(body, secret, options.msgId ?? null, options.timestamp ?? null, options.scheme ?? null);
     return Object.fromEntries(pairs.map((p) => [p[0], p[1]]));
   } catch (e) {
     throw fromNative(e);

@@ -3,12 +3,13 @@
 //! core with the GIL released (see `blocking.rs`).
 
 use crate::blocking::{awaitable, run_blocking, Escalation};
+use crate::completion::CompletionQueue;
 use crate::convert::{kwargs_to_json, output_to_py, py_to_json};
 use crate::errors::{guard, to_pyerr, validation, IntoPyResult};
 use ascend_core::breaker::CircuitBreaker as CoreBreaker;
 use ascend_core::client::EscalationCallback;
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
-use ascend_core::{Client as CoreClient, ClientParams, Error};
+use ascend_core::{CallOptions, Client as CoreClient, ClientParams, Error};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString};
@@ -151,6 +152,7 @@ fn parse_params(dict: &Bound<'_, PyDict>) -> Result<Parsed, Error> {
             "prescore_rules_path" => p.prescore_rules_path = opt_path(k, &v)?,
             "app_info" => p.app_info = opt_string(k, &v)?,
             "local_auto_approve_below" => p.local_auto_approve_below = opt_f64(k, &v)?,
+            "kill_switch_interval" => p.kill_switch_interval = opt_f64(k, &v)?,
             "_clock" => (clock, manual) = parse_clock(&v)?,
             "_env" => p.env = parse_env(&v)?,
             _ => {
@@ -175,7 +177,10 @@ pub struct Client {
     clock: SharedClock,
     manual: Option<Arc<ManualClock>>,
     /// `(pid, client)`: a forked child rebuilds the core client (fresh HTTP pool on its own runtime) on first use.
-    state: Mutex<(u32, CoreClient)>,
+    /// Shared by the client and its `with_options` views, so they keep sharing one core client after a fork too.
+    state: Arc<Mutex<(u32, CoreClient)>>,
+    /// The per-call options of a `with_options` view (`None` on the client itself).
+    opts: Option<CallOptions>,
 }
 
 impl Client {
@@ -192,7 +197,10 @@ impl Client {
             state.0 = pid;
             tracing::debug!(target: "ascend_python", "forked child: ASCEND client rebuilt for this process");
         }
-        Ok(state.1.clone())
+        Ok(match &self.opts {
+            Some(opts) => state.1.with_options(opts.clone()),
+            None => state.1.clone(),
+        })
     }
 
     fn parse_args(args_json: &str) -> Result<Value, Error> {
@@ -232,7 +240,33 @@ impl Client {
                 params: parsed.params,
                 clock: parsed.clock,
                 manual: parsed.manual,
-                state: Mutex::new((std::process::id(), client)),
+                state: Arc::new(Mutex::new((std::process::id(), client))),
+                opts: None,
+            })
+        })
+    }
+
+    /// A view of this client whose calls use `options` (`timeout`, `max_retries`, `headers`; merged over this
+    /// view's own, the later winning), sharing its connection pool, breaker, kill switch and spool.
+    fn with_options(&self, py: Python<'_>, options: &Bound<'_, PyAny>) -> PyResult<Client> {
+        guard(py, || {
+            let value = py_to_json(options).ok_or_else(|| {
+                to_pyerr(
+                    py,
+                    validation("request_options", "Must be an object", "request_options must be a dict of JSON values"),
+                )
+            })?;
+            let given = CallOptions::from_json(&value).py_err(py)?;
+            let opts = match &self.opts {
+                Some(mine) => mine.merged(&given),
+                None => given,
+            };
+            Ok(Client {
+                params: self.params.clone(),
+                clock: self.clock.clone(),
+                manual: self.manual.clone(),
+                state: self.state.clone(),
+                opts: (!opts.is_empty()).then_some(opts),
             })
         })
     }
@@ -247,6 +281,26 @@ impl Client {
             let method = method.to_string();
             let output = run_blocking(py, async move { client.invoke_output(&method, args).await }, None)?;
             output_to_py(py, &output)
+        })
+    }
+
+    /// Same as `invoke`, run on the core runtime; the outcome is queued on `queue` under `token` (see
+    /// `completion.rs`: no runtime thread takes the GIL). Argument conversion errors raise here.
+    fn submit(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        args: &Bound<'_, PyAny>,
+        queue: &Bound<'_, CompletionQueue>,
+        token: u64,
+    ) -> PyResult<()> {
+        guard(py, || {
+            crate::logging::refresh_level(py);
+            let args = Self::args_value(py, method, args)?;
+            let client = self.core().py_err(py)?;
+            let method = method.to_string();
+            queue.get().spawn(token, async move { client.invoke_output(&method, args).await });
+            Ok(())
         })
     }
 

@@ -6,6 +6,7 @@
 
 mod blocking;
 mod client;
+mod completion;
 mod convert;
 mod errors;
 mod govern;
@@ -32,6 +33,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("NativeError", py.get_type::<errors::NativeError>())?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::CircuitBreaker>()?;
+    m.add_class::<completion::CompletionQueue>()?;
     m.add_class::<pure::ReplayCache>()?;
     m.add_class::<govern::McpKillSwitch>()?;
     m.add_function(wrap_pyfunction!(govern::permits_execution, m)?)?;

@@ -5,6 +5,7 @@ Tests that need the *real* extension use ``requires_native``."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import importlib.util
 import json
@@ -149,11 +150,21 @@ class FakeClient:
             answer = answer(args)
         return _as_core_projection(method, json.loads(json.dumps(answer)))  # what crosses is JSON, as in the core
 
+    def with_options(self, options: Dict[str, Any]) -> FakeClient:
+        """The fake keeps no per-call options: the view is this client (its calls are recorded here)."""
+        return self
+
     def invoke(self, method: str, args: Any) -> Any:
         from ascend._base import encode_args
 
         # The real core takes a mapping of JSON values (or JSON text) and applies encode_args to anything else.
         return self._answer(method, json.loads(args if isinstance(args, str) else encode_args(args)))
+
+    def submit(self, method: str, args: Any, queue: FakeCompletionQueue, token: int) -> None:
+        try:
+            queue.complete(token, True, self.invoke(method, args))
+        except FakeNativeError as exc:
+            queue.complete(token, False, exc)
 
     def invoke_async(self, method: str, args: Any) -> asyncio.Future[Any]:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
@@ -192,6 +203,37 @@ class FakeClient:
 
     def close(self) -> None:
         self.closed = True
+
+
+class FakeCompletionQueue:
+    """The fake's completion queue: results are queued at once and the socket pair wakes the loop, as in the core."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self._reader, self._writer = socket.socketpair()
+        self._reader.setblocking(False)
+        self._done: List[Tuple[int, bool, Any]] = []
+
+    def complete(self, token: int, ok: bool, value: Any) -> None:
+        if not self._done:
+            self._writer.send(b"\x01")
+        self._done.append((token, ok, value))
+
+    def fileno(self) -> int:
+        return self._reader.fileno()
+
+    def drain(self) -> List[Tuple[int, bool, Any]]:
+        with contextlib.suppress(BlockingIOError):
+            self._reader.recv(4096)
+        done, self._done = self._done, []
+        return done
+
+    def cancel(self, token: int) -> None:
+        self._done = [d for d in self._done if d[0] != token]
+
+    def __len__(self) -> int:
+        return 0
 
 
 class FakeBreaker:
@@ -273,6 +315,7 @@ def make_fake_module() -> types.ModuleType:
     module.Client = FakeClient  # type: ignore[attr-defined]
     module.NativeError = FakeNativeError  # type: ignore[attr-defined]
     module.CircuitBreaker = FakeBreaker  # type: ignore[attr-defined]
+    module.CompletionQueue = FakeCompletionQueue  # type: ignore[attr-defined]
     module.log_handlers = []  # type: ignore[attr-defined]
     module.set_log_handler = module.log_handlers.append  # type: ignore[attr-defined]
     module.level_sources = []  # type: ignore[attr-defined]

@@ -42,7 +42,9 @@ from ascend.models import (
 from conftest import FakeNativeError, native_client
 
 SHIMS = {"submit_action", "send_heartbeat", "wait_for_approval", "get_agent", "register_agent"}
-LOCAL = {"close", "test_connection"}
+# Not one core call each: with_options makes a view, iter_actions pages through list_actions
+# (tests/test_request_options_and_otel.py and tests/test_typing.py cover them on the real core).
+LOCAL = {"close", "test_connection", "with_options", "iter_actions"}
 
 
 def sample_args(fn):
@@ -68,7 +70,8 @@ def test_construction_passes_every_parameter(fake_native):
                       "environment": "production", "fail_mode": "open", "timeout": 2.5,
                       "enable_circuit_breaker": True, "circuit_breaker_threshold": 5, "circuit_breaker_timeout": 30,
                       "signing_secret": None, "debug": False, "audit_spool_path": "/tmp/spool",
-                      "prescore_rules_path": None, "local_auto_approve_below": None, "app_info": None}
+                      "prescore_rules_path": None, "local_auto_approve_below": None, "app_info": None,
+                      "kill_switch_interval": None}
     # max_retries left at the peer's default is not passed: the core falls back to ASCEND_MAX_RETRIES, then 3.
     assert c.api_url == "https://h" and c.fail_mode is FailMode.OPEN and c.timeout == 2.5 and c.agent_name == "a1"
     assert fake_native.log_handlers  # core logs are forwarded to Python logging

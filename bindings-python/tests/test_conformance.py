@@ -13,7 +13,8 @@ Semantics follow core/tests/conformance/protocol.rs (and common.rs):
   reports the verdict;
 * ``call`` names map to the public snake_case methods of :class:`ascend.AscendClient`; runner steps ``new_client``,
   ``restart_client``, ``breaker_state`` (via ``client._circuit_breaker``), ``clock_sleeps``; our additions
-  ``spool_pending``/``replay_spool``/``poll_kill_switch`` are the private ``client._<name>()`` methods. A name with no
+  ``spool_pending``/``replay_spool``/``poll_kill_switch`` are the private ``client._<name>()`` methods (their
+  ``request_options`` argument becomes ``client.with_options(**request_options)``). A name with no
   Python method at all (the ``unknown-method`` case) goes through the generic native entry point ``_invoke``;
 * ``expect.result`` is a subset match on the JSON projection of the *Python* result object, ``expect.error`` checks
   the exception's ``code``, class, ``status_code`` and ``details``;
@@ -295,6 +296,9 @@ class Runner:
         if call in conformance_govern.WRAPPER_CALLS:
             return conformance_govern.wrapper_step(client, call, args, project)
         if call in PRIVATE_CALLS:
+            options = args.pop("request_options", None)
+            if options is not None:  # per-call options: the call runs on a with_options() view
+                client = client.with_options(**options)
             return project(getattr(client, f"_{call}")(**args))
         method = getattr(client, call, None)
         if method is None:

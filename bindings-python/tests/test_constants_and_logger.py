@@ -22,8 +22,14 @@ def test_constants():
 
 def test_versions():
     import ascend
+    import ascend._native
 
-    assert ascend.__version__ == "2.7.1" and ascend.__sdk_version__ == "0.1.0"
+    # Our own version (the wheel's), and a separate constant naming the peer version we are a drop-in for.
+    assert ascend.__version__ == ascend._native.SDK_VERSION == "0.1.0" == ascend.__sdk_version__
+    assert ascend.PEER_SDK_VERSION == "2.7.1" == constants.SDK_VERSION
+    from importlib.metadata import version
+
+    assert version("ascend-sdk-rs") == ascend.__version__
 
 
 def test_constants_action_type_alias():

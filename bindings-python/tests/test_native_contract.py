@@ -35,7 +35,8 @@ def stub_surface(stub: Path = STUB) -> Dict[str, List[str]]:
 
 def test_stub_lists_the_agreed_contract():
     surface = stub_surface()
-    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "ReplayCache", "normalise_decision",
+    assert set(surface) == {"NativeError", "Client", "CircuitBreaker", "CompletionQueue", "ReplayCache",
+                            "normalise_decision",
                             "canonical_json", "prescore", "prescore_batch", "cvss_score", "webhook_verify",
                             "webhook_verify_signature", "webhook_sign", "set_log_handler", "set_log_level_source",
                             "set_decision_types", "_decision_object", "method_descriptor", "error_codes",
@@ -45,7 +46,7 @@ def test_stub_lists_the_agreed_contract():
                             "command_patterns", "connection_failure", "govern_call"}
     assert set(surface["ReplayCache"]) == {"capacity", "__len__", "clear", "forget", "contains", "check_and_insert"}
     assert set(surface["Client"]) == {"invoke", "invoke_async", "config", "wait_for_decision", "close",
-                                      "circuit_breaker", "clock_sleeps", "advance_clock"}
+                                      "circuit_breaker", "clock_sleeps", "advance_clock", "with_options", "submit"}
     assert set(surface["NativeError"]) == {"code", "message", "status_code", "correlation_id", "details"}
     devserver = stub_surface(DEVSERVER_STUB)
     assert set(devserver) == {"DevServer", "set_log_handler"}
@@ -59,7 +60,7 @@ def test_fake_follows_the_stub():
         if name == "NativeError":
             err = fake.NativeError("X", "m")
             assert all(hasattr(err, m) for m in members)
-        elif name in ("Client", "CircuitBreaker", "ReplayCache"):
+        elif name in ("Client", "CircuitBreaker", "ReplayCache", "CompletionQueue"):
             assert all(hasattr(getattr(fake, name), m) or m in ("failure_threshold", "recovery_timeout",
                                                                 "half_open_max_calls", "failures", "state")
                        for m in members), name

@@ -94,6 +94,9 @@ pub struct ClientParams {
     /// Fail mode LOCAL's auto-approve threshold (D17), 0–100, default 70; the agent registry's value, once
     /// `register()` has learned it, takes precedence.
     pub local_auto_approve_below: Option<f64>,
+    /// Start kill-switch polling at construction, every this many seconds (D11); `None`: only when
+    /// `start_kill_switch_polling` is called.
+    pub kill_switch_interval: Option<f64>,
     /// Environment to resolve fallbacks from; `None` reads the process environment.
     pub env: Option<HashMap<String, String>>,
     /// The binding that builds this client (User-Agent); `None` for Rust users.
@@ -131,7 +134,7 @@ impl ClientParams {
     /// Constructor parameters from a JSON object keyed by the Python parameter names (`api_key`, `api_url`,
     /// `agent_id`, `agent_name`, `environment`, `fail_mode`, `timeout`, `max_retries`,
     /// `enable_circuit_breaker`, `circuit_breaker_threshold`, `circuit_breaker_timeout`, `signing_secret`,
-    /// `debug`, `audit_spool_path`, `prescore_rules_path`, `app_info`, `local_auto_approve_below`); null means not given. An unknown key
+    /// `debug`, `audit_spool_path`, `prescore_rules_path`, `app_info`, `local_auto_approve_below`, `kill_switch_interval`); null means not given. An unknown key
     /// or a value of the wrong type is a `CONFIGURATION_ERROR` naming the parameter.
     pub fn from_json(v: &serde_json::Value) -> Result<ClientParams> {
         use serde_json::Value;
@@ -191,6 +194,7 @@ impl ClientParams {
             prescore_rules_path: text("prescore_rules_path")?.map(PathBuf::from),
             app_info: text("app_info")?,
             local_auto_approve_below: num("local_auto_approve_below")?,
+            kill_switch_interval: num("kill_switch_interval")?,
             env: None,
             binding: None,
         })
@@ -216,6 +220,7 @@ pub const PARAM_NAMES: &[&str] = &[
     "prescore_rules_path",
     "app_info",
     "local_auto_approve_below",
+    "kill_switch_interval",
 ];
 
 /// Resolved, validated configuration.
@@ -253,6 +258,8 @@ pub struct Config {
     pub prescore_rules_path: Option<PathBuf>,
     /// Fail mode LOCAL's auto-approve threshold given to the constructor (D17).
     pub local_auto_approve_below: f64,
+    /// Kill-switch polling interval started at construction, if any.
+    pub kill_switch_interval: Option<Duration>,
     /// The User-Agent header value.
     pub user_agent: String,
 }
@@ -372,6 +379,8 @@ impl Config {
                 ))
             }
         };
+        let kill_switch_interval =
+            p.kill_switch_interval.map(|s| positive_seconds("kill_switch_interval", s)).transpose()?;
 
         Ok(Config {
             api_url,
@@ -390,6 +399,7 @@ impl Config {
             audit_spool_path,
             prescore_rules_path: p.prescore_rules_path.clone(),
             local_auto_approve_below,
+            kill_switch_interval,
             user_agent: user_agent(p.binding.as_ref(), p.app_info.as_deref()),
         })
     }
@@ -592,6 +602,18 @@ mod tests {
             let e = Config::resolve(&p).unwrap_err();
             assert_eq!(e.code, crate::ErrorCode::ConfigurationError);
             assert_eq!(e.details["field"], "local_auto_approve_below");
+        }
+    }
+
+    #[test]
+    fn kill_switch_interval_is_validated() {
+        assert_eq!(Config::resolve(&params("http://127.0.0.1:1")).unwrap().kill_switch_interval, None);
+        let p = ClientParams { kill_switch_interval: Some(2.5), ..params("http://127.0.0.1:1") };
+        assert_eq!(Config::resolve(&p).unwrap().kill_switch_interval, Some(Duration::from_millis(2500)));
+        for bad in [0.0, -1.0, f64::NAN] {
+            let p = ClientParams { kill_switch_interval: Some(bad), ..params("http://127.0.0.1:1") };
+            let e = Config::resolve(&p).unwrap_err();
+            assert_eq!(e.details["field"], "kill_switch_interval");
         }
     }
 }

@@ -4,6 +4,7 @@
 pub use crate::api::args::Args;
 use crate::api::args::{prepare, type_error};
 use crate::api::{self, Returns};
+use crate::call_options::{CallOptions, REQUEST_OPTIONS_ARG};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -124,15 +125,26 @@ impl Client {
     }
 
     /// Same as [`invoke`](Self::invoke), with decisions kept typed ([`Output::Decision`]).
+    ///
+    /// Every method also takes the reserved argument `request_options` (`{"timeout", "max_retries", "headers"}`,
+    /// see [`CallOptions::from_json`]): the call then runs on [`Client::with_options`] of them.
     pub async fn invoke_output(&self, method: &str, args: Value) -> Result<Output> {
         let spec = api::method(method).ok_or_else(|| unknown_method(method))?;
         let mut map = args_object(args)?;
+        let view;
+        let this = match map.remove(REQUEST_OPTIONS_ARG) {
+            Some(v) if !v.is_null() => {
+                view = self.with_options(CallOptions::from_json(&v)?);
+                &view
+            }
+            _ => self,
+        };
         prepare(spec, &mut map)?;
         let a = Args::new(&map);
         if spec.returns == Returns::Decision {
-            return Ok(Output::Decision(Box::new(self.invoke_decision(method, &a).await?)));
+            return Ok(Output::Decision(Box::new(this.invoke_decision(method, &a).await?)));
         }
-        self.invoke_json(method, &a).await.map(Output::Json)
+        this.invoke_json(method, &a).await.map(Output::Json)
     }
 
     async fn invoke_decision(&self, method: &str, a: &Args<'_>) -> Result<AuthorizationDecision> {

@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod breaker;
+pub mod call_options;
 pub mod cancel;
 pub mod canonical;
 pub mod client;
@@ -29,6 +30,7 @@ pub mod webhook;
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("ascend_core");
 
+pub use call_options::CallOptions;
 pub use cancel::CancelToken;
 pub use client::{Client, Escalation};
 pub use clock::{Clock, ManualClock, SharedClock, SystemClock};

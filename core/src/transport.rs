@@ -3,6 +3,7 @@
 //! status mapping of §3 with D7, D8 and D10.
 
 use crate::breaker::CircuitBreaker;
+use crate::call_options::CallOptions;
 use crate::canonical;
 use crate::clock::{iso_timestamp, SharedClock};
 use crate::config::Config;
@@ -199,13 +200,21 @@ impl Transport {
     /// Sends a request with retries, breaker and status mapping. Governance 403s come back as `Ok` with
     /// `governance_denial = true`; every other non-2xx is an `Err`.
     pub async fn send(&self, req: &Request) -> Result<Reply> {
+        self.send_with(req, None).await
+    }
+
+    /// [`send`](Self::send) with per-call options: their `timeout` and `max_retries` replace the client's (a long
+    /// poll's own `attempt_timeout` still wins), and their headers are added to every attempt.
+    pub async fn send_with(&self, req: &Request, opts: Option<&CallOptions>) -> Result<Reply> {
         if let Some(b) = &self.breaker {
             if !b.allow_request() {
                 return Err(self.circuit_open());
             }
         }
-        let per_attempt = req.attempt_timeout.unwrap_or(self.cfg.timeout);
-        let budget = per_attempt.mul_f64(f64::from(self.cfg.max_retries + 1));
+        let max_retries = opts.and_then(|o| o.max_retries).unwrap_or(self.cfg.max_retries);
+        let per_attempt = req.attempt_timeout.or(opts.and_then(|o| o.timeout)).unwrap_or(self.cfg.timeout);
+        let extra_headers = opts.map(|o| o.headers.as_slice()).unwrap_or(&[]);
+        let budget = per_attempt.mul_f64(f64::from(max_retries + 1));
         let hard_cap = budget * 2;
         let start = self.clock.monotonic();
         let body_text = match &req.body {
@@ -218,7 +227,7 @@ impl Transport {
             let elapsed = self.clock.monotonic().saturating_sub(start);
             let timeout = per_attempt.min(hard_cap.saturating_sub(elapsed).max(Duration::from_millis(1)));
             let sent_at = self.clock.monotonic();
-            let outcome = self.attempt(req, body_text.as_deref(), &correlation_id, timeout).await;
+            let outcome = self.attempt(req, body_text.as_deref(), &correlation_id, timeout, extra_headers).await;
             log_attempt(req, &outcome, self.clock.monotonic().saturating_sub(sent_at), attempt, &correlation_id);
             match outcome {
                 Ok(reply) => {
@@ -228,7 +237,7 @@ impl Transport {
                     return Ok(reply);
                 }
                 Err(f) => {
-                    if f.retryable && attempt < self.cfg.max_retries {
+                    if f.retryable && attempt < max_retries {
                         let delay = match f.retry_after {
                             Some(d) => d.min(RETRY_AFTER_CAP),
                             None => full_jitter(attempt),
@@ -265,10 +274,16 @@ impl Transport {
         body: Option<&str>,
         correlation_id: &str,
         timeout: Duration,
+        extra_headers: &[(HeaderName, HeaderValue)],
     ) -> std::result::Result<Reply, AttemptFailure> {
         let url = self.url_for(&req.path);
         let timestamp = iso_timestamp(self.clock.now_unix_micros());
         let mut headers = self.static_headers.clone();
+        // Before the SDK's own per-request headers, which the extra headers can never replace (CallOptions refuses
+        // their names anyway).
+        for (name, value) in extra_headers {
+            headers.insert(name.clone(), value.clone());
+        }
         let hv = |s: &str| HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("invalid"));
         headers.insert(HeaderName::from_static("x-correlation-id"), hv(correlation_id));
         headers.insert(HeaderName::from_static("x-request-timestamp"), hv(&timestamp));

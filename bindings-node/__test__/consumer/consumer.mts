@@ -1,5 +1,5 @@
 // A consumer of the published types (`tsc --noEmit --strict` in the packaging test): the issue's example.
-import { AscendClient, AscendError, Decision, FailMode, RateLimitError, ValidationError, verifyWebhook, type AuthorizationDecision } from "ascend-sdk";
+import { AscendClient, AscendError, classifyCommand, Decision, FailMode, permitsExecution, RateLimitError, RiskLevel, signWebhook, ValidationError, verifyWebhook, type AuthorizationDecision, type WebhookSecrets } from "ascend-sdk";
 import { DevServer } from "ascend-sdk/testing";
 
 export async function main(apiKey: string, apiUrl: string, signal: AbortSignal, url: string, secret: string): Promise<void> {
@@ -25,6 +25,15 @@ export async function main(apiKey: string, apiUrl: string, signal: AbortSignal, 
     else if (e instanceof AscendError) console.log(e.code, e.statusCode, e.correlationId, e.retryable, e.details);
   }
   const event = verifyWebhook(new Uint8Array(), { "webhook-id": "x" }, [secret]);
+  // D25: a Buffer / Uint8Array secret is one key; an array of text and bytes rotates.
+  const rotated: WebhookSecrets = [secret, Buffer.from(secret), new Uint8Array([1, 2, 3])];
+  const signed: Record<string, string> = signWebhook(Buffer.from("{}"), Buffer.from(secret), { msgId: "m" });
+  verifyWebhook(Buffer.from("{}"), signed, rotated, { toleranceSeconds: 300 });
+  // Host governance: the core's classifier and verdict rule (D24).
+  const { riskLevel, commandName } = classifyCommand(["rm", "-rf", "/tmp/x"]);
+  const risky: boolean = riskLevel === RiskLevel.HIGH || riskLevel === RiskLevel.CRITICAL;
+  const mayRun: boolean = permitsExecution(final) && permitsExecution(Decision.ALLOWED);
+  console.log(commandName, risky, mayRun);
   const server = await DevServer.start({ denyAt: 98 });
   await server.approve(result.actionId, { comment: "ok" });
   await server.deny(result.actionId, "no");

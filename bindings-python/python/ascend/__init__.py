@@ -13,13 +13,13 @@ All behaviour lives in a Rust core (``ascend._native``), loaded on first use.
 
 from __future__ import annotations
 
-from . import cvss as cvss
-from . import webhooks as webhooks
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._deprecation import lazy_aliases
+from ._version import PEER_SDK_VERSION as PEER_SDK_VERSION
 from ._version import __sdk_version__ as __sdk_version__
 from ._version import __version__ as __version__
-from .agent import AuthorizedAgent
-from .aio import AsyncAscendClient as AsyncAscendClient
 from .client import AscendClient, AscendLogger, CircuitBreaker, FailMode, OWKAIClient
 from .exceptions import (
     AuthenticationError,
@@ -37,14 +37,6 @@ from .exceptions import (
     ValidationError,
 )
 from .exceptions import WebhookVerificationError as WebhookVerificationError
-from .mcp import (
-    MCPGovernanceConfig,
-    MCPGovernanceMiddleware,
-    MCPKillSwitchConsumer,
-    high_risk_action,
-    mcp_governance,
-    require_governance,
-)
 from .models import (
     ActionType,
     AgentAction,
@@ -63,16 +55,30 @@ from .models import (
     Webhook,
     WebhookTestResult,
 )
-from .prescoring import PreScore as PreScore
-from .prescoring import Thresholds as Thresholds
-from .prescoring import prescore as prescore
-from .prescoring import prescore_batch as prescore_batch
+
+if TYPE_CHECKING:
+    from . import cvss as cvss
+    from . import webhooks as webhooks
+    from .agent import AuthorizedAgent
+    from .aio import AsyncAscendClient as AsyncAscendClient
+    from .mcp import (
+        MCPGovernanceConfig,
+        MCPGovernanceMiddleware,
+        MCPKillSwitchConsumer,
+        high_risk_action,
+        mcp_governance,
+        require_governance,
+    )
+    from .prescoring import PreScore as PreScore
+    from .prescoring import Thresholds as Thresholds
+    from .prescoring import prescore as prescore
+    from .prescoring import prescore_batch as prescore_batch
 
 __author__ = "ASCEND by OW-AI"
 
 # Exactly the peer's __all__, in the peer's order. Our additions (AsyncAscendClient, prescore, prescore_batch,
-# Thresholds, PreScore, cvss, webhooks, WebhookVerificationError, __sdk_version__) are importable but not
-# star-exported.
+# Thresholds, PreScore, cvss, webhooks, WebhookVerificationError, PEER_SDK_VERSION, __sdk_version__) are importable
+# but not star-exported. ``__version__`` is this package's version; ``PEER_SDK_VERSION`` the peer's ("2.7.1").
 __all__ = [
     "AscendClient",
     "FailMode",
@@ -118,7 +124,30 @@ __all__ = [
 ]
 
 
-__getattr__ = lazy_aliases(__name__, {
+#: Names loaded on first use (PEP 562), so that ``import ascend`` does not pay for asyncio, the MCP layer, the
+#: pre-scorer and the webhook helpers: name -> (module, attribute or ``None`` for the module itself).
+_LAZY = {
+    "AsyncAscendClient": (".aio", "AsyncAscendClient"),
+    "AuthorizedAgent": (".agent", "AuthorizedAgent"),
+    "MCPGovernanceConfig": (".mcp", "MCPGovernanceConfig"),
+    "MCPGovernanceMiddleware": (".mcp", "MCPGovernanceMiddleware"),
+    "MCPKillSwitchConsumer": (".mcp", "MCPKillSwitchConsumer"),
+    "high_risk_action": (".mcp", "high_risk_action"),
+    "mcp_governance": (".mcp", "mcp_governance"),
+    "require_governance": (".mcp", "require_governance"),
+    "PreScore": (".prescoring", "PreScore"),
+    "Thresholds": (".prescoring", "Thresholds"),
+    "prescore": (".prescoring", "prescore"),
+    "prescore_batch": (".prescoring", "prescore_batch"),
+    "cvss": (".cvss", None),
+    "webhooks": (".webhooks", None),
+    "aio": (".aio", None),
+    "agent": (".agent", None),
+    "mcp": (".mcp", None),
+    "prescoring": (".prescoring", None),
+}
+
+_deprecated = lazy_aliases(__name__, {
     "AuthorizationDeniedError": lambda: AuthorizationError,
     "NetworkError": lambda: ConnectionError,
     "AscendError": lambda: OWKAIError,
@@ -126,3 +155,18 @@ __getattr__ = lazy_aliases(__name__, {
     "AscendAuthenticationError": lambda: AuthenticationError,
     "AscendRateLimitError": lambda: RateLimitError,
 })
+
+
+def __getattr__(name: str) -> Any:
+    """Lazily loaded public names (``_LAZY``), then the deprecated aliases."""
+    lazy = _LAZY.get(name)
+    if lazy is None:
+        return _deprecated(name)
+    module = importlib.import_module(lazy[0], __name__)
+    value = module if lazy[1] is None else getattr(module, lazy[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -12,14 +12,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     """Entry point; returns the exit status."""
     args = sys.argv[1:] if argv is None else argv
     what = args[0] if args else "methods"
-    from . import __sdk_version__, __version__, _native
+    from . import PEER_SDK_VERSION, __version__, _native
 
     if what == "methods":
         sys.stdout.write(_native.method_descriptor())
     elif what == "errors":
         print(json.dumps(json.loads(_native.error_codes()), indent=2))
     elif what == "version":
-        versions = {"ascend_sdk_rs": __sdk_version__, "peer_compatible": __version__, "core": _native.SDK_VERSION}
+        versions = {"ascend_sdk_rs": __version__, "peer_compatible": PEER_SDK_VERSION, "core": _native.SDK_VERSION}
         print(json.dumps(versions))
     else:
         print("usage: python -m ascend [methods|errors|version]", file=sys.stderr)

@@ -8,21 +8,38 @@ already built; docs/BINDING_CONTRACT.md).
 from __future__ import annotations
 
 import contextvars
+import copy
 import dataclasses
 import json
 import logging
+import sys
 from contextlib import contextmanager
 from datetime import date, datetime
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    TypedDict,
+    TypeVar,
+    Union,
+)
 
+from . import _otel
 from ._deprecation import warn_once
 from ._native_loader import native_call, translate, translate_errors
 from .exceptions import ValidationValueError
 from .models import (
+    ActionPage,
     AgentAction,
     AuthorizationDecision,
     BulkEvaluationResult,
+    ConnectionStatus,
     ResourceClassification,
     Webhook,
     WireEnum,
@@ -32,7 +49,19 @@ if TYPE_CHECKING:
     from . import _native
     from .client import CircuitBreaker
 
-__all__ = ["FailMode", "CircuitState"]
+__all__ = ["FailMode", "CircuitState", "RequestOptions"]
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call options (``request_options=`` of the governed calls, or :meth:`AscendClient.with_options`).
+
+    ``timeout``: per-attempt timeout in seconds instead of the client's; ``max_retries``: retries after the first
+    attempt instead of the client's; ``headers``: extra request headers (never one the SDK sets itself).
+    """
+
+    timeout: float
+    max_retries: int
+    headers: Dict[str, str]
 
 
 class FailMode(WireEnum):
@@ -143,14 +172,23 @@ def to_bulk(data: Any) -> BulkEvaluationResult:
     return BulkEvaluationResult._from_projection(data)
 
 
-def to_connection_result(data: Mapping[str, Any]) -> SimpleNamespace:
-    """``test_connection`` projection -> the peer's ``SimpleNamespace`` (``latency`` mirrors ``latency_ms``)."""
+def to_connection_result(data: Mapping[str, Any]) -> ConnectionStatus:
+    """``test_connection`` projection -> :class:`ConnectionStatus`, the peer's ``SimpleNamespace`` typed
+    (``latency`` mirrors ``latency_ms``)."""
     values = dict(data)
     values["latency"] = values.get("latency_ms")
-    return SimpleNamespace(**values)
+    return ConnectionStatus(**values)
 
 
-def connection_failure(error: BaseException, agent_id: Optional[str], fail_mode: str) -> SimpleNamespace:
+def to_action_page(data: Any) -> ActionPage:
+    """``list_actions`` reply -> :class:`ActionPage` (the server's object; a bare list becomes
+    ``{"actions": [...]}``)."""
+    if isinstance(data, list):
+        return ActionPage(actions=data)
+    return ActionPage(data or {})
+
+
+def connection_failure(error: BaseException, agent_id: Optional[str], fail_mode: str) -> ConnectionStatus:
     """``test_connection`` result when the call itself failed: the core's failure result (same attributes as a
     success, Q28 fixed)."""
     text = str(error)
@@ -239,11 +277,33 @@ def private_native_params(**params: Any) -> Iterator[None]:
 _ENV_BACKED_DEFAULTS = (("timeout", 5), ("max_retries", 3), ("fail_mode", "closed"))
 
 
+#: ``sys.modules``, read on every governed call: OpenTelemetry spans are made only once it holds ``_otel.MODULE``.
+_MODULES = sys.modules
+_GOVERNED = _otel.GOVERNED_METHODS
+_OTEL = _otel.MODULE
+
+ClientT = TypeVar("ClientT", bound="ClientBase")
+
+#: ``ascend._completion.ainvoke``, imported on the first asyncio call (it needs asyncio, which ``import ascend``
+#: does not load).
+_AINVOKE: Optional[Callable[[Any, str, Mapping[str, Any]], Awaitable[Any]]] = None
+
+
+def _load_ainvoke() -> Callable[[Any, str, Mapping[str, Any]], Awaitable[Any]]:
+    global _AINVOKE
+    from ._completion import ainvoke
+
+    _AINVOKE = ainvoke
+    return ainvoke
+
+
 class ClientBase:
     """Construction and configuration shared by :class:`AscendClient` and :class:`AsyncAscendClient`."""
 
     _native: _native.Client
     _config: Dict[str, Any]
+    #: True on a :meth:`with_options` view (whose ``close()`` leaves the shared client open).
+    _view: bool = False
 
     def __init__(
         self,
@@ -265,6 +325,7 @@ class ClientBase:
         prescore_rules_path: Optional[str] = None,
         local_auto_approve_below: Optional[float] = None,
         app_info: Optional[str] = None,
+        kill_switch_interval: Optional[float] = None,
     ):
         params = kwargs_of(locals())
         # The peer's defaults, exactly as given (same value and type), count as "not given", so the core applies
@@ -348,9 +409,43 @@ class ClientBase:
         return (f"{type(self).__name__}(api_url={self.api_url!r}, agent_id={self.agent_id!r}, "
                 f"environment={self.environment!r}, fail_mode={self.fail_mode.value!r})")
 
+    def with_options(self: ClientT, *, timeout: Optional[float] = None, max_retries: Optional[int] = None,
+                     headers: Optional[Mapping[str, str]] = None) -> ClientT:
+        """A view of this client whose calls use other request settings.
+
+        The view shares this client's connection pool, circuit breaker, kill switch, spool and background tasks;
+        only the requests its calls send differ. Closing the view leaves this client open.
+
+        Args:
+            timeout: Per-attempt timeout in seconds instead of this client's.
+            max_retries: Retries after the first attempt instead of this client's.
+            headers: Extra request headers (never one the SDK sets itself, such as ``X-API-Key``).
+
+        Returns:
+            A client of the same class.
+
+        Raises:
+            ValidationError: An option has the wrong type or range, or a header is reserved (no network I/O).
+        """
+        options: Dict[str, Any] = {}
+        if timeout is not None:
+            options["timeout"] = timeout
+        if max_retries is not None:
+            options["max_retries"] = max_retries
+        if headers is not None:
+            options["headers"] = dict(headers)
+        base = self._native
+        view = copy.copy(self)
+        view._native = native_call(lambda _n: base.with_options(options))
+        view._config = {**self._config, **{k: options[k] for k in ("timeout", "max_retries") if k in options}}
+        view._view = True
+        return view
+
     def _invoke(self, method: str, args: Mapping[str, Any]) -> Any:
         """``invoke`` on the core (arguments converted natively, or by :func:`encode_args` when they are not plain
-        JSON types), errors translated."""
+        JSON types), errors translated; a governed call is an OpenTelemetry span once OpenTelemetry is in use."""
+        if method in _GOVERNED and _OTEL in _MODULES:
+            return _otel.traced(method, args, self._invoke_native)
         try:  # translate_errors() inlined: a context manager costs more than the rest of this method
             return self._native.invoke(method, args)
         except Exception as exc:
@@ -359,10 +454,26 @@ class ClientBase:
                 raise
             raise error from None
 
+    def _invoke_native(self, method: str, args: Mapping[str, Any]) -> Any:
+        """``invoke`` on the core, errors translated (no span)."""
+        try:
+            return self._native.invoke(method, args)
+        except Exception as exc:
+            error = translate(exc)
+            if error is None:
+                raise
+            raise error from None
+
     async def _ainvoke(self, method: str, args: Mapping[str, Any]) -> Any:
-        """``invoke_async`` on the core, errors translated."""
-        with translate_errors():
-            return await self._native.invoke_async(method, args)
+        """The core call for asyncio (``ascend._completion``), errors translated; governed calls are spans as in
+        :meth:`_invoke`."""
+        if method in _GOVERNED and _OTEL in _MODULES:
+            return await _otel.atraced(method, args, self._ainvoke_native)
+        return await (_AINVOKE or _load_ainvoke())(self._native, method, args)
+
+    async def _ainvoke_native(self, method: str, args: Mapping[str, Any]) -> Any:
+        """The core call of :meth:`_ainvoke` (no span): submitted to the loop's completion queue."""
+        return await (_AINVOKE or _load_ainvoke())(self._native, method, args)
 
     def _wait_with_callback(self, action_id: Any, timeout: float, poll_interval: float,
                             on_escalated: Callable[[str, AuthorizationDecision], Any]) -> AuthorizationDecision:

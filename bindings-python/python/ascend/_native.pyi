@@ -17,6 +17,7 @@ __all__ = [
     "NativeError",
     "Client",
     "CircuitBreaker",
+    "CompletionQueue",
     "ReplayCache",
     "McpKillSwitch",
     "permits_execution",
@@ -79,10 +80,19 @@ class Client:
         ``Dict[str, str]`` used instead of ``os.environ`` for the env fallbacks). Any other key is a
         ``VALIDATION_ERROR`` naming it; a value of the wrong type a ``CONFIGURATION_ERROR`` naming the field.
         A client used in a forked child rebuilds its core client (new HTTP pool) on first use."""
+    def with_options(self, options: Mapping[str, Any]) -> Client:
+        """A view of this client whose calls use ``options`` (``timeout`` seconds, ``max_retries``, ``headers``: a
+        ``Dict[str, str]`` of extra request headers; merged over this view's own, the later winning). It shares the
+        connection pool, breaker, kill switch and spool. A bad option is a ``VALIDATION_ERROR`` naming
+        ``request_options.<key>``."""
     def invoke(self, method: str, args: Union[Mapping[str, Any], str]) -> Any:
         """Call client method ``method`` (Python name) with its keyword arguments (a mapping, or JSON text); returns
         the JSON result as Python objects. Arguments that are not plain JSON types go through
-        ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``)."""
+        ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``). The
+        reserved argument ``request_options`` (as for :meth:`with_options`) applies to this call only."""
+    def submit(self, method: str, args: Union[Mapping[str, Any], str], queue: CompletionQueue, token: int) -> None:
+        """Same as :meth:`invoke`, run on the core runtime; the outcome is queued on ``queue`` under ``token`` (no
+        runtime thread takes the GIL). Arguments that cannot be converted raise here."""
     def invoke_async(self, method: str, args: Union[Mapping[str, Any], str]) -> Awaitable[Any]:
         """Same as :meth:`invoke`, as an awaitable bound to the running asyncio loop (pyo3-async-runtimes)."""
     def config(self) -> Dict[str, Any]:
@@ -108,6 +118,21 @@ class Client:
         """Move the manual clock forward without recording a sleep. Tests only."""
     def close(self) -> None:
         """Stop kill-switch polling and the heartbeat scheduler. Idempotent."""
+
+@final
+class CompletionQueue:
+    """Finished asyncio calls of one event loop (``Client.submit``) and the descriptor that wakes the loop when there
+    are some (``loop.add_reader(queue.fileno(), ...)``)."""
+
+    def __new__(cls) -> CompletionQueue: ...
+    def fileno(self) -> int:
+        """The descriptor to watch for readability."""
+    def drain(self) -> List[Tuple[int, bool, Any]]:
+        """Every finished call as ``(token, ok, value)``: the result, or the ``NativeError`` to raise."""
+    def cancel(self, token: int) -> None:
+        """Abort call ``token`` (its asyncio future was cancelled); nothing is queued for it."""
+    def __len__(self) -> int:
+        """Calls in flight."""
 
 @final
 class CircuitBreaker:

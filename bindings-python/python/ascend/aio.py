@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
-from typing import Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
+from typing import Any, AsyncIterator, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     ClientBase,
+    RequestOptions,
     connection_failure,
     deprecated,
     kwargs_of,
     submit_action_args,
+    to_action_page,
     to_bool,
     to_bulk,
     to_classification,
@@ -26,10 +27,13 @@ from ._base import (
 from ._native_loader import native_call
 from .models import (
     ActionDetails,
+    ActionPage,
+    ActionSummary,
     AgentHealthStatus,
     AuditLogResponse,
     AuthorizationDecision,
     BulkEvaluationResult,
+    ConnectionStatus,
     KillSwitchStatus,
     PolicyEvaluationResult,
     ResourceClassification,
@@ -61,20 +65,24 @@ class AsyncAscendClient(ClientBase):
                         orchestration_depth: Optional[int] = None, mcp_server_name: Optional[str] = None,
                         model_id: Optional[str] = None, tool_name: Optional[str] = None,
                         description: Optional[str] = None,
-                        business_justification: Optional[str] = None) -> AuthorizationDecision:
+                        business_justification: Optional[str] = None, *,
+                        request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
         """Submit an action for governance and return the decision (waits for a human while PENDING by default)."""
         return await self._acall("evaluate_action", to_decision, kwargs_of(locals()))
 
     async def wait_for_decision(self, action_id: str, timeout: float = 60, poll_interval: float = 2.0,
-                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None
-                          ) -> AuthorizationDecision:
+                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None, *,
+                          request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
         """Poll an action until it is no longer PENDING; ``TimeoutError`` after ``timeout`` seconds (D4)."""
         if on_escalated is not None:  # the callback needs the blocking native wait: run it off the event loop
-            return await asyncio.to_thread(self._wait_with_callback, action_id, timeout, poll_interval, on_escalated)
+            client = self.with_options(**request_options) if request_options else self
+            return await asyncio.to_thread(client._wait_with_callback, action_id, timeout, poll_interval, on_escalated)
         return await self._acall("wait_for_decision", to_decision,
-                                 {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval})
+                                 {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval,
+                           "request_options": request_options})
 
-    async def get_action_status(self, action_id: str) -> AuthorizationDecision:
+    async def get_action_status(self, action_id: str, *,
+                                request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
         """Current decision of an action."""
         return await self._acall("get_action_status", to_decision, kwargs_of(locals()))
 
@@ -137,20 +145,38 @@ class AsyncAscendClient(ClientBase):
         """Health record of this agent."""
         return await self._acall("get_agent_status", AgentHealthStatus._from_projection, {})
 
-    async def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5) -> BulkEvaluationResult:
+    async def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5, *,
+                               request_options: Optional[RequestOptions] = None) -> BulkEvaluationResult:
         """Evaluate up to 50 actions concurrently (no waiting); results in input order with typed errors (D15)."""
         return await self._acall("evaluate_actions", to_bulk, kwargs_of(locals()))
 
-    async def test_connection(self) -> SimpleNamespace:
-        """Check connectivity (``/health`` + deployment info); never raises."""
+    async def test_connection(self) -> ConnectionStatus:
+        """Check connectivity (``/health`` + deployment info); never raises. Returns a :class:`ConnectionStatus`."""
         try:
             return await self._acall("test_connection", to_connection_result, {})
         except Exception as exc:
             return connection_failure(exc, self.agent_id, self.fail_mode.value)
 
-    async def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> Dict[str, Any]:
-        """Recent actions of this agent."""
-        return await self._acall("list_actions", to_raw, kwargs_of(locals()))
+    async def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> ActionPage:
+        """One page of this agent's actions (see :meth:`ascend.AscendClient.list_actions`)."""
+        return await self._acall("list_actions", to_action_page, kwargs_of(locals()))
+
+    async def iter_actions(self, page_size: int = 50, status: Optional[str] = None,
+                           max_items: Optional[int] = None) -> AsyncIterator[ActionSummary]:
+        """Every action of this agent, page by page, as an async iterator (see
+        :meth:`ascend.AscendClient.iter_actions`)."""
+        yielded, offset = 0, 0
+        while max_items is None or yielded < max_items:
+            page = await self.list_actions(limit=page_size, offset=offset, status=status)
+            actions = page.actions
+            for action in actions:
+                if max_items is not None and yielded >= max_items:
+                    return
+                yield action
+                yielded += 1
+            offset += len(actions)
+            if len(actions) < page_size or (page.total is not None and offset >= page.total):
+                return
 
     async def get_action_details(self, action_id: str) -> ActionDetails:
         """Full record of one action (unknown statuses never crash, D6)."""
@@ -190,7 +216,8 @@ class AsyncAscendClient(ClientBase):
                             action_type: Optional[str] = None, parameters: Optional[Dict[str, Any]] = None,
                             context: Optional[Dict[str, Any]] = None, description: Optional[str] = None,
                             environment: str = "production", tool_name: Optional[str] = None,
-                            use_mcp_endpoint: bool = True) -> AuthorizationDecision:
+                            use_mcp_endpoint: bool = True, *,
+                            request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
         """Govern an MCP tool call (kill-switch gated, D11)."""
         return await self._acall("evaluate_mcp_action", to_decision, kwargs_of(locals()))
 
@@ -388,7 +415,7 @@ class AsyncAscendClient(ClientBase):
     async def close(self) -> None:
         """Stop background work, flush the spool and release the connection pool."""
         native = self.__dict__.get("_native")
-        if native is not None:
+        if native is not None and not self._view:
             await asyncio.to_thread(native_call, lambda _n: native.close())
 
     async def __aenter__(self) -> AsyncAscendClient:

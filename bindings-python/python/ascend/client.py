@@ -7,17 +7,18 @@ the core.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Mapping, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
     CircuitState,
     ClientBase,
     FailMode,
+    RequestOptions,
     connection_failure,
     deprecated,
     kwargs_of,
     submit_action_args,
+    to_action_page,
     to_bool,
     to_bulk,
     to_classification,
@@ -55,10 +56,13 @@ from .exceptions import TimeoutError as TimeoutError
 from .exceptions import ValidationError as ValidationError
 from .models import (
     ActionDetails,
+    ActionPage,
+    ActionSummary,
     AgentHealthStatus,
     AuditLogResponse,
     AuthorizationDecision,
     BulkEvaluationResult,
+    ConnectionStatus,
     KillSwitchStatus,
     PolicyEvaluationResult,
     ResourceClassification,
@@ -153,10 +157,12 @@ class AscendClient(ClientBase):
     fail_mode="closed", timeout=5, max_retries=3, enable_circuit_breaker=True, circuit_breaker_threshold=5,
     circuit_breaker_timeout=30, signing_secret=None, debug=False)``; keyword-only extensions ``audit_spool_path``,
     ``prescore_rules_path``, ``local_auto_approve_below`` (fail mode LOCAL's threshold until ``register()``
-    learns the agent's from the registry, D17; default 70) and ``app_info`` (the host application, appended to the
-    User-Agent). ``timeout``, ``max_retries`` and ``fail_mode`` left at their defaults fall back to
-    ``ASCEND_TIMEOUT``, ``ASCEND_MAX_RETRIES`` and ``ASCEND_FAIL_MODE``. Proceed with an action only when the
-    returned decision is ``Decision.ALLOWED``.
+    learns the agent's from the registry, D17; default 70), ``app_info`` (the host application, appended to the
+    User-Agent) and ``kill_switch_interval`` (start kill-switch polling at construction, every that many seconds;
+    D11). :meth:`with_options` gives a view with another ``timeout``/``max_retries`` or extra headers, and the
+    governed calls take ``request_options=`` for one call. ``timeout``, ``max_retries`` and ``fail_mode`` left at
+    their defaults fall back to ``ASCEND_TIMEOUT``, ``ASCEND_MAX_RETRIES`` and ``ASCEND_FAIL_MODE``. Proceed with
+    an action only when the returned decision is ``Decision.ALLOWED``.
     """
 
     def _call(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:
@@ -172,25 +178,104 @@ class AscendClient(ClientBase):
                         orchestration_depth: Optional[int] = None, mcp_server_name: Optional[str] = None,
                         model_id: Optional[str] = None, tool_name: Optional[str] = None,
                         description: Optional[str] = None,
-                        business_justification: Optional[str] = None) -> AuthorizationDecision:
-        """Submit an action for governance and return the decision (waits for a human while PENDING by default)."""
+                        business_justification: Optional[str] = None, *,
+                        request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Submit an action for governance and return the decision (waits for a human while PENDING by default).
+
+        Proceed with the action only when ``result.decision == Decision.ALLOWED``.
+
+        Args:
+            action_type: What the agent wants to do (``database_write``, ``query``, ...).
+            resource: What it acts on.
+            parameters: The action's parameters (JSON-serialisable).
+            context: Context for the reviewer (a dict or an ``ActionContext``).
+            resource_id: Id of the resource.
+            risk_indicators: Risk hints (a dict or ``RiskIndicators``).
+            wait_for_decision: While PENDING, wait for the human decision (default True).
+            timeout: Seconds to wait for that decision (default 60).
+            orchestration_session_id: Multi-agent session this action belongs to.
+            parent_action_id: The orchestrator's action that caused this one.
+            orchestration_depth: Depth in the orchestration tree.
+            mcp_server_name: MCP server the action goes through (see ``result.mcp_governance``).
+            model_id: Model that proposed the action (see ``result.model_governance``).
+            tool_name: Tool name (default ``resource``).
+            description: Text for the reviewer (default ``"<action_type> on <resource>"``).
+            business_justification: Why the agent needs this.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The :class:`AuthorizationDecision` (``decision``, ``action_id``, ``risk_score``, ``reason``, ...).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O).
+            TimeoutError: No human decision within ``timeout`` (in every fail mode, D4).
+            ConnectionError: ASCEND is unreachable and the fail mode is CLOSED (OPEN/LOCAL decide instead).
+            AuthenticationError: The API key was refused.
+            OWKAIError: Any other refusal by the server (subclass by cause).
+        """
         return self._call("evaluate_action", to_decision, kwargs_of(locals()))
 
     def wait_for_decision(self, action_id: str, timeout: float = 60, poll_interval: float = 2.0,
-                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None
-                          ) -> AuthorizationDecision:
-        """Poll an action until it is no longer PENDING; ``TimeoutError`` after ``timeout`` seconds (D4)."""
-        if on_escalated is not None:
-            return self._wait_with_callback(action_id, timeout, poll_interval, on_escalated)
-        return self._call("wait_for_decision", to_decision,
-                          {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval})
+                          on_escalated: Optional[Callable[[str, AuthorizationDecision], Any]] = None, *,
+                          request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Wait until an action is no longer PENDING (long-polls when the server supports it).
 
-    def get_action_status(self, action_id: str) -> AuthorizationDecision:
-        """Current decision of an action."""
+        Args:
+            action_id: The action (``result.action_id``).
+            timeout: Seconds to wait in total.
+            poll_interval: Seconds between polls when the server does not long-poll.
+            on_escalated: Called once with ``(action_id, decision)`` if the action is escalated.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The final :class:`AuthorizationDecision` (ALLOWED or DENIED).
+
+        Raises:
+            TimeoutError: Still PENDING after ``timeout`` (never turned into an allow, D4).
+            NotFoundError: No such action.
+            OWKAIError: Any other failure (subclass by cause).
+        """
+        if on_escalated is not None:
+            client = self.with_options(**request_options) if request_options else self
+            return client._wait_with_callback(action_id, timeout, poll_interval, on_escalated)
+        return self._call("wait_for_decision", to_decision,
+                          {"action_id": action_id, "timeout": timeout, "poll_interval": poll_interval,
+                           "request_options": request_options})
+
+    def get_action_status(self, action_id: str, *,
+                          request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Current decision of an action.
+
+        Args:
+            action_id: The action.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            Its :class:`AuthorizationDecision` (possibly still PENDING).
+
+        Raises:
+            NotFoundError: No such action.
+            OWKAIError: Any other failure (subclass by cause).
+        """
         return self._call("get_action_status", to_decision, kwargs_of(locals()))
 
     def configure_webhook(self, url: str, events: List[str], secret: Optional[str] = None) -> Webhook:
-        """Subscribe ``url`` to events; returns a :class:`Webhook` with attribute and item access (D12)."""
+        """Subscribe ``url`` to events; returns a :class:`Webhook` with attribute and item access (D12).
+
+        Args:
+            url: The HTTPS endpoint that receives deliveries.
+            events: Event names (``action.pending``, ``action.approved``, ``action.denied``, ...; D12).
+            secret: Signing secret for deliveries (never logged).
+
+        Returns:
+            The :class:`Webhook` (attribute and item access, D12).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("configure_webhook", to_webhook, kwargs_of(locals()))
 
     # -- 5.b lifecycle, agents, policies, audit, webhooks, MCP, kill switch ----------------------------------------
@@ -198,111 +283,409 @@ class AscendClient(ClientBase):
     def register(self, agent_type: str = "supervised", capabilities: Optional[List[str]] = None,
                  allowed_resources: Optional[List[str]] = None,
                  metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """Register this agent in the Agent Registry."""
+        """Register this agent in the Agent Registry.
+
+        Args:
+            agent_type: ``supervised`` (default) or ``autonomous``.
+            capabilities: What the agent can do.
+            allowed_resources: Resources the agent may act on.
+            metadata: Free-form metadata.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("register", to_raw, kwargs_of(locals()))
 
     def log_action_completed(self, action_id: str, result: Optional[Dict[str, Any]] = None,
                              duration_ms: Optional[int] = None) -> Dict[str, Any]:
-        """Record that an allowed action completed (spooled locally in OPEN/LOCAL mode when unreachable, D16)."""
+        """Record that an allowed action completed (spooled locally in OPEN/LOCAL mode when unreachable, D16).
+
+        Args:
+            action_id: The action's id (``result.action_id``).
+            result: The action's result (JSON-serialisable).
+            duration_ms: How long the action took, in milliseconds.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("log_action_completed", to_raw, kwargs_of(locals()))
 
     def log_action_failed(self, action_id: str, error: Union[str, Dict[str, Any]],
                           duration_ms: Optional[int] = None) -> Dict[str, Any]:
-        """Record that an allowed action failed (spooled locally in OPEN/LOCAL mode when unreachable, D16)."""
+        """Record that an allowed action failed (spooled locally in OPEN/LOCAL mode when unreachable, D16).
+
+        Args:
+            action_id: The action's id (``result.action_id``).
+            error: What went wrong (text or a dict).
+            duration_ms: How long the action took, in milliseconds.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("log_action_failed", to_raw, kwargs_of(locals()))
 
     def check_approval(self, approval_request_id: str) -> Dict[str, Any]:
-        """State of an approval request: ``approved``/``denied``/``pending`` flags, approver, timestamp."""
+        """State of an approval request: ``approved``/``denied``/``pending`` flags, approver, timestamp.
+
+        Args:
+            approval_request_id: The approval request (``decision.approval_request_id``).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("check_approval", to_raw, kwargs_of(locals()))
 
     def heartbeat(self, response_time_ms: Optional[float] = None, error_rate: Optional[float] = None,
                   requests_count: Optional[int] = None) -> None:
-        """Send one heartbeat; never raises."""
+        """Send one heartbeat; never raises.
+
+        Args:
+            response_time_ms: Recent response time in milliseconds.
+            error_rate: Recent error rate (0-1).
+            requests_count: Requests since the last heartbeat.
+
+        Returns:
+            Nothing.
+        """
         return self._call("heartbeat", to_none, kwargs_of(locals()))
 
     def start_heartbeat(self, interval_seconds: Optional[float] = None) -> None:
-        """Send a heartbeat now and then every ``interval_seconds`` (default 60) in the background."""
+        """Send a heartbeat now and then every ``interval_seconds`` (default 60) in the background.
+
+        Args:
+            interval_seconds: Seconds between two background requests.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            ValidationError: ``interval_seconds`` is not a positive number.
+        """
         return self._call("start_heartbeat", to_none, kwargs_of(locals()))
 
     def stop_heartbeat(self) -> None:
-        """Stop the heartbeat scheduler (no-op when not running)."""
+        """Stop the heartbeat scheduler (no-op when not running).
+
+        Returns:
+            Nothing.
+        """
         return self._call("stop_heartbeat", to_none, {})
 
     def start_kill_switch_polling(self, interval_seconds: float = 5) -> None:
-        """Poll the kill switch in the background; the first poll never blocks the caller (D11)."""
+        """Poll the kill switch in the background; the first poll never blocks the caller (D11).
+
+        Args:
+            interval_seconds: Seconds between two background requests.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            ValidationError: ``interval_seconds`` is not a positive number.
+        """
         return self._call("start_kill_switch_polling", to_none, kwargs_of(locals()))
 
     def stop_kill_switch_polling(self) -> None:
-        """Stop kill-switch polling (the blocked flag is kept)."""
+        """Stop kill-switch polling (the blocked flag is kept).
+
+        Returns:
+            Nothing.
+        """
         return self._call("stop_kill_switch_polling", to_none, {})
 
     def is_blocked(self) -> bool:
-        """Whether the kill switch currently blocks governed calls."""
+        """Whether the kill switch currently blocks governed calls.
+
+        Returns:
+            ``True`` while governed calls are refused with ``KillSwitchError`` (no network I/O).
+        """
         return self._call("is_blocked", to_bool, {})
 
     def deregister(self) -> None:
-        """Remove this agent from the registry (stops kill-switch polling first)."""
+        """Remove this agent from the registry (stops kill-switch polling first).
+
+        Returns:
+            Nothing.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("deregister", to_none, {})
 
     def get_agent_status(self) -> AgentHealthStatus:
-        """Health record of this agent."""
+        """Health record of this agent.
+
+        Returns:
+            An :class:`AgentHealthStatus`.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_agent_status", AgentHealthStatus._from_projection, {})
 
-    def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5) -> BulkEvaluationResult:
-        """Evaluate up to 50 actions concurrently (no waiting); results in input order with typed errors (D15)."""
+    def evaluate_actions(self, actions: List[Dict[str, Any]], max_concurrent: int = 5, *,
+                         request_options: Optional[RequestOptions] = None) -> BulkEvaluationResult:
+        """Evaluate up to 50 actions concurrently, without waiting for humans.
+
+        Args:
+            actions: ``evaluate_action`` keyword arguments, one dict per action.
+            max_concurrent: Requests in flight at once.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            A :class:`BulkEvaluationResult`, one item per input in input order, failures as typed errors (D15).
+
+        Raises:
+            ValidationError: ``actions`` is not a list of at most 50 dicts.
+            KillSwitchError: The kill switch blocks this agent.
+        """
         return self._call("evaluate_actions", to_bulk, kwargs_of(locals()))
 
-    def test_connection(self) -> SimpleNamespace:
-        """Check connectivity (``/health`` + deployment info); never raises."""
+    def test_connection(self) -> ConnectionStatus:
+        """Check connectivity (``/health`` + deployment info); never raises.
+
+        Returns:
+            A :class:`ConnectionStatus` (the peer's ``SimpleNamespace``, typed): ``connected``, ``status``,
+            ``latency_ms``, ``api_version``, ``environment``, ``agent_id``, ``fail_mode``, ``error``.
+        """
         try:
             return self._call("test_connection", to_connection_result, {})
         except Exception as exc:
             return connection_failure(exc, self.agent_id, self.fail_mode.value)
 
-    def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> Dict[str, Any]:
-        """Recent actions of this agent."""
-        return self._call("list_actions", to_raw, kwargs_of(locals()))
+    def list_actions(self, limit: int = 50, offset: int = 0, status: Optional[str] = None) -> ActionPage:
+        """One page of this agent's actions, newest first.
+
+        Args:
+            limit: Page size (at most what the server allows).
+            offset: Actions to skip.
+            status: Only actions with this status (``pending``, ``approved``, ``denied``, ...).
+
+        Returns:
+            An :class:`ActionPage`: the server's object with item access (``page["actions"]``), as the peer's dict,
+            plus typed ``page.actions`` and ``page.total``.
+
+        Raises:
+            ValidationError: ``limit``/``offset`` are not integers (before any network I/O).
+            OWKAIError: The server refused the request or could not be reached (subclass by cause).
+        """
+        return self._call("list_actions", to_action_page, kwargs_of(locals()))
+
+    def iter_actions(self, page_size: int = 50, status: Optional[str] = None,
+                     max_items: Optional[int] = None) -> Iterator[ActionSummary]:
+        """Every action of this agent, page by page (``list_actions`` with a growing offset).
+
+        Args:
+            page_size: Actions fetched per request.
+            status: Only actions with this status.
+            max_items: Stop after this many actions (default: all).
+
+        Returns:
+            An iterator of :class:`ActionSummary`; it stops at the first short or empty page, at the server's
+            ``total``, or after ``max_items``.
+
+        Raises:
+            OWKAIError: As :meth:`list_actions`, when a page is fetched.
+        """
+        yielded, offset = 0, 0
+        while max_items is None or yielded < max_items:
+            page = self.list_actions(limit=page_size, offset=offset, status=status)
+            actions = page.actions
+            for action in actions:
+                if max_items is not None and yielded >= max_items:
+                    return
+                yield action
+                yielded += 1
+            offset += len(actions)
+            if len(actions) < page_size or (page.total is not None and offset >= page.total):
+                return
 
     def get_action_details(self, action_id: str) -> ActionDetails:
-        """Full record of one action (unknown statuses never crash, D6)."""
+        """Full record of one action (unknown statuses never crash, D6).
+
+        Args:
+            action_id: The action's id (``result.action_id``).
+
+        Returns:
+            An :class:`ActionDetails` (unknown statuses never crash, D6).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_action_details", ActionDetails._from_projection, kwargs_of(locals()))
 
     def evaluate_policy(self, action_type: str, resource: str, risk_score: Optional[float] = None,
                         context: Optional[Dict[str, Any]] = None) -> PolicyEvaluationResult:
-        """Evaluate policies in real time without submitting an action."""
+        """Evaluate policies in real time without submitting an action.
+
+        Args:
+            action_type: What the agent wants to do (``database_write``, ``query``, ...).
+            resource: What the action acts on.
+            risk_score: A risk score to evaluate with (0-100).
+            context: Context for the evaluation.
+
+        Returns:
+            A :class:`PolicyEvaluationResult`.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("evaluate_policy", PolicyEvaluationResult._from_projection, kwargs_of(locals()))
 
     def get_resource_classification(self, resource_type: str) -> Optional[ResourceClassification]:
-        """Classification of ``resource_type``, or ``None``."""
+        """Classification of ``resource_type``, or ``None``.
+
+        Args:
+            resource_type: The resource type to classify.
+
+        Returns:
+            The :class:`ResourceClassification`, or ``None`` when there is none.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_resource_classification", to_classification, kwargs_of(locals()))
 
     def query_audit_log(self, limit: int = 50, offset: int = 0) -> AuditLogResponse:
-        """A page of the audit log."""
+        """A page of the audit log.
+
+        Args:
+            limit: Page size.
+            offset: Items to skip.
+
+        Returns:
+            An :class:`AuditLogResponse` page.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("query_audit_log", AuditLogResponse._from_projection, kwargs_of(locals()))
 
     def list_webhooks(self) -> List[Webhook]:
-        """All webhook subscriptions."""
+        """All webhook subscriptions.
+
+        Returns:
+            Every :class:`Webhook` subscription.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("list_webhooks", to_webhooks, {})
 
     def update_webhook(self, webhook_id: str, url: Optional[str] = None, events: Optional[List[str]] = None,
                        secret: Optional[str] = None) -> Webhook:
-        """Change a webhook subscription."""
+        """Change a webhook subscription.
+
+        Args:
+            webhook_id: The webhook subscription.
+            url: The HTTPS endpoint that receives deliveries.
+            events: Event names (``action.pending``, ``action.approved``, ``action.denied``, ...; D12).
+            secret: Signing secret for deliveries (never logged).
+
+        Returns:
+            The :class:`Webhook` (attribute and item access, D12).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("update_webhook", to_webhook, kwargs_of(locals()))
 
     def delete_webhook(self, webhook_id: str) -> None:
-        """Delete a webhook subscription."""
+        """Delete a webhook subscription.
+
+        Args:
+            webhook_id: The webhook subscription.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("delete_webhook", to_none, kwargs_of(locals()))
 
     def test_webhook(self, webhook_id: str) -> WebhookTestResult:
-        """Ask the platform to send a test delivery."""
+        """Ask the platform to send a test delivery.
+
+        Args:
+            webhook_id: The webhook subscription.
+
+        Returns:
+            A :class:`WebhookTestResult`.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("test_webhook", WebhookTestResult._from_projection, kwargs_of(locals()))
 
     def evaluate_mcp_action(self, mcp_server: str, namespace: str, verb: str, resource: str,
                             action_type: Optional[str] = None, parameters: Optional[Dict[str, Any]] = None,
                             context: Optional[Dict[str, Any]] = None, description: Optional[str] = None,
                             environment: str = "production", tool_name: Optional[str] = None,
-                            use_mcp_endpoint: bool = True) -> AuthorizationDecision:
-        """Govern an MCP tool call (kill-switch gated, D11)."""
+                            use_mcp_endpoint: bool = True, *,
+                            request_options: Optional[RequestOptions] = None) -> AuthorizationDecision:
+        """Govern an MCP tool call.
+
+        Args:
+            mcp_server: The MCP server's name.
+            namespace: Tool namespace.
+            verb: What the tool does (``read``, ``write``, ``execute``, ...).
+            resource: What it acts on.
+            action_type: Action type (default ``mcp_<verb>``).
+            parameters: The tool call's arguments.
+            context: Context for the reviewer.
+            description: Text for the reviewer.
+            environment: Environment of the call.
+            tool_name: Tool name.
+            use_mcp_endpoint: Submit to the MCP endpoint (default) rather than the generic one.
+            request_options: Per-call ``timeout``, ``max_retries`` and extra ``headers`` (see :meth:`with_options`).
+
+        Returns:
+            The :class:`AuthorizationDecision`.
+
+        Raises:
+            ValidationError: A required argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O, D11).
+            ConnectionError: ASCEND is unreachable and the fail mode is CLOSED.
+            OWKAIError: Any other failure (subclass by cause).
+        """
         return self._call("evaluate_mcp_action", to_decision, kwargs_of(locals()))
 
     def register_mcp_server(self, server_name: str, display_name: Optional[str] = None,
@@ -311,90 +694,344 @@ class AscendClient(ClientBase):
                             governance_enabled: bool = True, auto_approve_tools: Optional[List[str]] = None,
                             blocked_tools: Optional[List[str]] = None,
                             tool_risk_overrides: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """Register an MCP server."""
+        """Register an MCP server.
+
+        Args:
+            server_name: The MCP server's registered name.
+            display_name: Display name.
+            description: Free-text description.
+            server_url: Where the server listens.
+            transport_type: ``stdio`` (default), ``http`` or ``sse``.
+            connection_config: How to reach the server (transport-specific).
+            governance_enabled: Whether calls through the server are governed.
+            auto_approve_tools: Tools of the server approved without review.
+            blocked_tools: Tools of the server always denied.
+            tool_risk_overrides: Risk per tool name.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("register_mcp_server", to_raw, kwargs_of(locals()))
 
     def list_mcp_servers(self) -> Dict[str, Any]:
-        """Registered MCP servers."""
+        """Registered MCP servers.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("list_mcp_servers", to_raw, {})
 
     def get_mcp_server(self, server_name: str) -> Dict[str, Any]:
-        """One registered MCP server."""
+        """One registered MCP server.
+
+        Args:
+            server_name: The MCP server's registered name.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_mcp_server", to_raw, kwargs_of(locals()))
 
     def activate_mcp_server(self, server_name: str) -> Dict[str, Any]:
-        """Activate an MCP server."""
+        """Activate an MCP server.
+
+        Args:
+            server_name: The MCP server's registered name.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("activate_mcp_server", to_raw, kwargs_of(locals()))
 
     def deactivate_mcp_server(self, server_name: str, reason: Optional[str] = None) -> Dict[str, Any]:
-        """Deactivate an MCP server."""
+        """Deactivate an MCP server.
+
+        Args:
+            server_name: The MCP server's registered name.
+            reason: Why (kept in the audit log; at least 10 characters for the kill switch).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("deactivate_mcp_server", to_raw, kwargs_of(locals()))
 
     def delete_mcp_server(self, server_name: str) -> Dict[str, Any]:
-        """Delete an MCP server registration."""
+        """Delete an MCP server registration.
+
+        Args:
+            server_name: The MCP server's registered name.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("delete_mcp_server", to_raw, kwargs_of(locals()))
 
     def scan_mcp_network(self) -> Dict[str, Any]:
-        """Discover MCP servers on the network."""
+        """Discover MCP servers on the network.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("scan_mcp_network", to_raw, {})
 
     def get_mcp_health(self) -> Dict[str, Any]:
-        """Health of the discovered MCP servers."""
+        """Health of the discovered MCP servers.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_mcp_health", to_raw, {})
 
     def trigger_kill_switch(self, organization_id: int, reason: str) -> Dict[str, Any]:
-        """Block every agent of an organisation (``reason`` ≥ 10 characters)."""
+        """Block every agent of an organisation (``reason`` ≥ 10 characters).
+
+        Args:
+            organization_id: The organisation (an integer >= 1).
+            reason: Why (kept in the audit log; at least 10 characters for the kill switch).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("trigger_kill_switch", to_raw, kwargs_of(locals()))
 
     def release_kill_switch(self, organization_id: int, reason: str) -> Dict[str, Any]:
-        """Unblock the agents of an organisation."""
+        """Unblock the agents of an organisation.
+
+        Args:
+            organization_id: The organisation (an integer >= 1).
+            reason: Why (kept in the audit log; at least 10 characters for the kill switch).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("release_kill_switch", to_raw, kwargs_of(locals()))
 
     def link_model_to_agent(self, agent_id: str, model_id: int) -> Dict[str, Any]:
-        """Link a registered model to an agent."""
+        """Link a registered model to an agent.
+
+        Args:
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+            model_id: The registered model's id.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("link_model_to_agent", to_raw, kwargs_of(locals()))
 
     # -- 5.c long tail ---------------------------------------------------------------------------------------------
 
     def register_topology(self, orchestrator_agent_id: str, worker_agent_ids: List[str]) -> Dict[str, Any]:
-        """Declare an orchestrator and its worker agents."""
+        """Declare an orchestrator and its worker agents.
+
+        Args:
+            orchestrator_agent_id: The orchestrating agent.
+            worker_agent_ids: The agents the orchestrator directs.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("register_topology", to_raw, kwargs_of(locals()))
 
     def register_mcp_topology(self, orchestrator_agent_id: str, mcp_server_ids: List[int]) -> Dict[str, Any]:
-        """Declare the MCP servers an orchestrator uses."""
+        """Declare the MCP servers an orchestrator uses.
+
+        Args:
+            orchestrator_agent_id: The orchestrating agent.
+            mcp_server_ids: Ids of the MCP servers the orchestrator uses.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("register_mcp_topology", to_raw, kwargs_of(locals()))
 
     def cascade_kill(self, orchestrator_id: str, reason: str, dry_run: bool = True) -> Dict[str, Any]:
-        """Kill an orchestrator and its workers (``dry_run`` by default)."""
+        """Kill an orchestrator and its workers (``dry_run`` by default).
+
+        Args:
+            orchestrator_id: The orchestrating agent.
+            reason: Why (kept in the audit log; at least 10 characters for the kill switch).
+            dry_run: Only report what would be killed (default True).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("cascade_kill", to_raw, kwargs_of(locals()))
 
     def get_orchestration_session(self, session_id: str) -> Dict[str, Any]:
-        """One orchestration session."""
+        """One orchestration session.
+
+        Args:
+            session_id: The orchestration session.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_orchestration_session", to_raw, kwargs_of(locals()))
 
     def get_orchestration_session_risk(self, session_id: str) -> Dict[str, Any]:
-        """Aggregated risk of an orchestration session."""
+        """Aggregated risk of an orchestration session.
+
+        Args:
+            session_id: The orchestration session.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_orchestration_session_risk", to_raw, kwargs_of(locals()))
 
     def get_orchestration_stats(self) -> Dict[str, Any]:
-        """Orchestration statistics."""
+        """Orchestration statistics.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_orchestration_stats", to_raw, {})
 
     def get_output_filter_config(self) -> Dict[str, Any]:
-        """Output-filter configuration."""
+        """Output-filter configuration.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_output_filter_config", to_raw, {})
 
     def get_output_findings(self, limit: int = 50, offset: int = 0, category: Optional[str] = None,
                             severity: Optional[str] = None) -> Dict[str, Any]:
-        """Output-filter findings."""
+        """Output-filter findings.
+
+        Args:
+            limit: Page size.
+            offset: Items to skip.
+            category: Only findings of this category.
+            severity: Only findings of this severity.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_output_findings", to_raw, kwargs_of(locals()))
 
     def get_output_findings_for_action(self, action_id: int) -> Dict[str, Any]:
-        """Output-filter findings of one action."""
+        """Output-filter findings of one action.
+
+        Args:
+            action_id: The action's id (``result.action_id``).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_output_findings_for_action", to_raw, kwargs_of(locals()))
 
     def scan_output(self, content: str, agent_id: str, action_id: Optional[int] = None) -> Dict[str, Any]:
-        """Scan agent output for sensitive content."""
+        """Scan agent output for sensitive content.
+
+        Args:
+            content: The text to scan.
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+            action_id: The action's id (``result.action_id``).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("scan_output", to_raw, kwargs_of(locals()))
 
     def register_supply_chain_component(self, component_id: str, component_name: str, component_type: str,
@@ -404,37 +1041,144 @@ class AscendClient(ClientBase):
                                         risk_level: str = "medium", compliance_notes: Optional[str] = None,
                                         package_name: Optional[str] = None,
                                         package_ecosystem: Optional[str] = None) -> Dict[str, Any]:
-        """Register a supply-chain component."""
+        """Register a supply-chain component.
+
+        Args:
+            component_id: The component's id.
+            component_name: Display name.
+            component_type: Kind of component (``model``, ``library``, ``mcp_server``, ...).
+            provider: Who provides the component.
+            version: Component version.
+            latest_version: Newest available version.
+            license_type: License identifier.
+            source_url: Where the component comes from.
+            provenance_verified: Whether the component's provenance was verified.
+            risk_level: Risk level (``low``, ``medium``, ``high``, ``critical``).
+            compliance_notes: Free-text compliance notes.
+            package_name: Package name in that ecosystem.
+            package_ecosystem: Package ecosystem (``pypi``, ``npm``, ...).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("register_supply_chain_component", to_raw, kwargs_of(locals()))
 
     def list_supply_chain_components(self, component_type: Optional[str] = None, risk_level: Optional[str] = None,
                                      has_vulnerabilities: Optional[bool] = None, active_only: bool = True,
                                      limit: int = 100, offset: int = 0) -> Dict[str, Any]:
-        """Supply-chain components."""
+        """Supply-chain components.
+
+        Args:
+            component_type: Kind of component (``model``, ``library``, ``mcp_server``, ...).
+            risk_level: Risk level (``low``, ``medium``, ``high``, ``critical``).
+            has_vulnerabilities: Only components with (or without) known vulnerabilities.
+            active_only: Only active components.
+            limit: Page size.
+            offset: Items to skip.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("list_supply_chain_components", to_raw, kwargs_of(locals()))
 
     def get_supply_chain_stats(self) -> Dict[str, Any]:
-        """Supply-chain statistics."""
+        """Supply-chain statistics.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_supply_chain_stats", to_raw, {})
 
     def get_supply_chain_impact(self, component_id: int) -> Dict[str, Any]:
-        """Agents affected by a component."""
+        """Agents affected by a component.
+
+        Args:
+            component_id: The component's id.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_supply_chain_impact", to_raw, kwargs_of(locals()))
 
     def get_cve_sync_status(self) -> Dict[str, Any]:
-        """State of the CVE synchronisation."""
+        """State of the CVE synchronisation.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_cve_sync_status", to_raw, {})
 
     def get_supply_chain_alerts(self, limit: int = 50, acknowledged: bool = False) -> Dict[str, Any]:
-        """Supply-chain CVE alerts."""
+        """Supply-chain CVE alerts.
+
+        Args:
+            limit: Page size.
+            acknowledged: Include acknowledged alerts (default: only open ones).
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_supply_chain_alerts", to_raw, kwargs_of(locals()))
 
     def get_pending_commands(self, agent_id: Optional[str] = None) -> List[Dict[str, Any]]:
-        """Commands queued for an agent (default: this one)."""
+        """Commands queued for an agent (default: this one).
+
+        Args:
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+
+        Returns:
+            The server's list of objects, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("get_pending_commands", to_list, kwargs_of(locals()))
 
     def ack_command(self, command_id: str, agent_id: Optional[str] = None) -> bool:
-        """Acknowledge a command; True when the platform accepted it."""
+        """Acknowledge a command; True when the platform accepted it.
+
+        Args:
+            command_id: The command to acknowledge.
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+
+        Returns:
+            Whether it was accepted (see the summary).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         return self._call("ack_command", to_bool, kwargs_of(locals()))
 
     # -- 5.d deprecated shims (one DeprecationWarning per process each) ---------------------------------------------
@@ -442,32 +1186,99 @@ class AscendClient(ClientBase):
     def submit_action(self, action_type_or_action: Any = None, resource: Optional[str] = None,
                       parameters: Optional[Dict[str, Any]] = None, context: Any = None,
                       **kwargs: Any) -> AuthorizationDecision:
-        """Deprecated: use :meth:`evaluate_action` (accepts an ``AgentAction``, a dict or keywords)."""
+        """Deprecated: use :meth:`evaluate_action` (accepts an ``AgentAction``, a dict or keywords).
+
+        Args:
+            action_type_or_action: An ``AgentAction``, a dict of its fields, or the action type (then ``resource`` too).
+            resource: What the action acts on.
+            parameters: The action's parameters.
+            context: Context for the evaluation.
+            kwargs: Further ``evaluate_action`` keyword arguments.
+
+        Returns:
+            The :class:`AuthorizationDecision`.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         deprecated("submit_action", "evaluate_action", "BUG-16")
         args = submit_action_args(self.agent_id, action_type_or_action, resource, parameters, context, kwargs)
         return self.evaluate_action(**args)
 
     def send_heartbeat(self, metrics: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
-        """Deprecated: use :meth:`heartbeat`."""
+        """Deprecated: use :meth:`heartbeat`.
+
+        Args:
+            metrics: Heartbeat metrics (``response_time_ms``, ``error_rate``, ``requests_count``).
+            kwargs: Further ``evaluate_action`` keyword arguments.
+
+        Returns:
+            Nothing.
+        """
         deprecated("send_heartbeat", "heartbeat", "DOC-DRIFT-HEARTBEAT")
         self._call("send_heartbeat", to_none, {"metrics": {**(metrics or {}), **kwargs}})
 
     def wait_for_approval(self, action_id: str, timeout: Optional[float] = None,
                           timeout_seconds: Optional[float] = None,
                           poll_interval: Optional[float] = None) -> AuthorizationDecision:
-        """Deprecated: use :meth:`wait_for_decision` (any given timeout is honoured)."""
+        """Deprecated: use :meth:`wait_for_decision` (any given timeout is honoured).
+
+        Args:
+            action_id: The action's id (``result.action_id``).
+            timeout: Seconds to wait for the decision.
+            timeout_seconds: Same as ``timeout`` (the older name).
+            poll_interval: Seconds between polls when the server does not long-poll.
+
+        Returns:
+            The :class:`AuthorizationDecision`.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         deprecated("wait_for_approval", "wait_for_decision", "DOC-DRIFT-APPROVAL")
         return self._call("wait_for_approval", to_decision, kwargs_of(locals()))
 
     def get_agent(self, agent_id: Optional[str] = None) -> AgentHealthStatus:
-        """Deprecated: use :meth:`get_agent_status`."""
+        """Deprecated: use :meth:`get_agent_status`.
+
+        Args:
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+
+        Returns:
+            An :class:`AgentHealthStatus`.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         deprecated("get_agent", "get_agent_status", "DOC-DRIFT-AGENT")
         return self._call("get_agent", AgentHealthStatus._from_projection, kwargs_of(locals()))
 
     def register_agent(self, agent_id: Optional[str] = None, agent_type: str = "supervised",
                        capabilities: Optional[List[str]] = None, allowed_resources: Optional[List[str]] = None,
                        metadata: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """Deprecated: use :meth:`register`."""
+        """Deprecated: use :meth:`register`.
+
+        Args:
+            agent_id: The agent (default: this client's ``agent_id`` where the method allows it).
+            agent_type: ``supervised`` (default) or ``autonomous``.
+            capabilities: What the agent can do.
+            allowed_resources: Resources the agent may act on.
+            metadata: Free-form metadata.
+
+        Returns:
+            The server's JSON object, unchanged.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached (the subclass names the cause:
+                ``AuthenticationError``, ``NotFoundError``, ``ConnectionError``, ``TimeoutError``, ...).
+        """
         deprecated("register_agent", "register", "DOC-DRIFT-REGISTER")
         return self._call("register_agent", to_raw, kwargs_of(locals()))
 
@@ -488,7 +1299,14 @@ class AscendClient(ClientBase):
     def deliver_webhook_event(self, event: Mapping[str, Any]) -> bool:
         """Hand a verified webhook event (the result of :func:`ascend.webhooks.verify`) to this client: any
         ``wait_for_decision`` on its action wakes at once and re-polls instead of sleeping until its next poll.
-        Returns ``False`` when the event carries no action id."""
+        Returns ``False`` when the event carries no action id.
+
+        Args:
+            event: A verified webhook event (the result of ``ascend.webhooks.verify``).
+
+        Returns:
+            Whether it was accepted (see the summary).
+        """
         payload = dict(event) if isinstance(event, Mapping) else event
         return bool(self._invoke("deliver_webhook_event", {"event": payload}))
 
@@ -504,9 +1322,13 @@ class AscendClient(ClientBase):
     # -- 5.e lifecycle ---------------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop background work, flush the spool and release the connection pool."""
+        """Stop background work, flush the spool and release the connection pool.
+
+        Returns:
+            Nothing.
+        """
         native = self.__dict__.get("_native")
-        if native is not None:
+        if native is not None and not self._view:
             native_call(lambda _n: native.close())
 
     def __enter__(self) -> AscendClient:

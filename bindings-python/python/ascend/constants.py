@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Dict
 
 from ._deprecation import lazy_aliases
-from ._version import __version__
+from ._version import PEER_SDK_VERSION
 
 __all__ = [
     "SDK_VERSION",
@@ -22,7 +22,7 @@ __all__ = [
     "API_ENDPOINTS",
 ]
 
-SDK_VERSION = __version__
+SDK_VERSION = PEER_SDK_VERSION
 USER_AGENT = f"ascend-sdk/{SDK_VERSION} Python"
 DEFAULT_API_URL = "https://pilot.owkai.app"
 DEFAULT_TIMEOUT = 5

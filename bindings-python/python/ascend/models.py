@@ -8,10 +8,11 @@ these dataclasses. Status normalisation is the core's job: ``AuthorizationDecisi
 from __future__ import annotations
 
 import json
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Tuple, Type, TypeVar
+from types import SimpleNamespace
+from typing import Any, Callable, Dict, Iterator, List, Literal, Mapping, Optional, Tuple, Type, TypedDict, TypeVar
 
 from ._native_loader import native_call
 from .exceptions import OWKAIError, ValidationValueError, from_native
@@ -38,7 +39,66 @@ __all__ = [
     "WebhookTestResult",
     "BulkActionResult",
     "BulkEvaluationResult",
+    "MCPGovernance",
+    "ModelGovernance",
+    "ActionSummary",
+    "ActionPage",
+    "ConnectionStatus",
 ]
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready data: enums by value, datetimes as ISO text, models and exceptions by ``to_dict()``,
+    dataclasses field by field, mappings and sequences element-wise."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict) and not isinstance(value, type):
+        return plain(to_dict())
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    return value
+
+
+class Model:
+    """``to_dict()`` and ``to_json()`` for the result models (a ``to_dict`` of the model's own wins)."""
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The fields as JSON-ready data (enums by value, nested models as dicts)."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    def to_json(self, **kwargs: Any) -> str:
+        """``json.dumps(self.to_dict(), **kwargs)``."""
+        return json.dumps(plain(self.to_dict()), **kwargs)
+
+
+class MCPGovernance(TypedDict, total=False):
+    """``AuthorizationDecision.mcp_governance``: the platform's MCP-server check (documented keys; the server may
+    send more, kept as they are)."""
+
+    server_registered: bool
+    server_name: str
+    server_status: str
+    governance_enabled: bool
+    tool_allowed: bool
+    reason: str
+
+
+class ModelGovernance(TypedDict, total=False):
+    """``AuthorizationDecision.model_governance``: the platform's model-registry check (documented keys; the server
+    may send more, kept as they are)."""
+
+    registry_checked: bool
+    compliance_status: Literal["approved", "partially_approved", "denied"]
+    model_id: str
+    model_registered: bool
+    reason: str
 
 _E = TypeVar("_E", bound="WireEnum")
 _R = TypeVar("_R")
@@ -138,7 +198,7 @@ _STATUS_OF_DECISION = {
 
 
 @dataclass
-class RiskIndicators:
+class RiskIndicators(Model):
     """Client-side risk hints sent as ``risk_indicators``."""
 
     pii_involved: bool = False
@@ -154,7 +214,7 @@ class RiskIndicators:
 
 
 @dataclass
-class ActionContext:
+class ActionContext(Model):
     """Structured ``context`` of an action; ``custom_fields`` are merged on top."""
 
     user_request: Optional[str] = None
@@ -188,7 +248,7 @@ def _stripped(name: str, value: Optional[str]) -> Optional[str]:
 
 
 @dataclass
-class AgentAction:
+class AgentAction(Model):
     """An action description (used by the deprecated ``submit_action(AgentAction)`` form)."""
 
     agent_id: str
@@ -284,7 +344,7 @@ _DECISION_KEYS = {"id": "action_id", "action_id": "action_id", "decision": "deci
 
 
 @dataclass
-class AuthorizationDecision:
+class AuthorizationDecision(Model):
     """The answer to a governed action. Proceed only when ``decision == Decision.ALLOWED``.
 
     Besides attributes, supports ``result["status"]``, ``["id"]``, ``["action_id"]``, ``["decision"]``,
@@ -316,8 +376,12 @@ class AuthorizationDecision:
     nist_description: Optional[str] = None
     code_analysis: Optional[Dict[str, Any]] = None
     prompt_security: Optional[Dict[str, Any]] = None
-    mcp_governance: Optional[Dict[str, Any]] = None
-    model_governance: Optional[Dict[str, Any]] = None
+    # Typed as the mapping, so that code which passed `mcp_server_name=` / `model_id=` can index the result as the
+    # first guide does (`result.mcp_governance["server_registered"]`) under `mypy --strict`. At run time the value is
+    # None when the reply carries no such object, as in the peer: check `if result.mcp_governance:` when the server
+    # may leave it out.
+    mcp_governance: MCPGovernance = None  # type: ignore[assignment]
+    model_governance: ModelGovernance = None  # type: ignore[assignment]
     processing_time_ms: Optional[int] = None
     alert_triggered: Optional[bool] = None
     alert_id: Optional[int] = None
@@ -455,7 +519,7 @@ def _decision_from_full_projection(proj: Dict[str, Any]) -> AuthorizationDecisio
 
 
 @dataclass
-class ActionDetails:
+class ActionDetails(Model):
     """Full record of one action (``get_action_details``)."""
 
     action_id: str
@@ -496,7 +560,7 @@ class ActionDetails:
 
 
 @dataclass
-class KillSwitchStatus:
+class KillSwitchStatus(Model):
     """Kill-switch state of the API key's scope."""
 
     blocked: bool
@@ -517,7 +581,7 @@ class KillSwitchStatus:
 
 
 @dataclass
-class PolicyEvaluationResult:
+class PolicyEvaluationResult(Model):
     """Result of ``evaluate_policy``."""
 
     decision: str
@@ -539,7 +603,7 @@ class PolicyEvaluationResult:
 
 
 @dataclass
-class ResourceClassification:
+class ResourceClassification(Model):
     """Data classification of a resource type."""
 
     resource_id: str
@@ -561,7 +625,7 @@ class ResourceClassification:
 
 
 @dataclass
-class AuditEvent:
+class AuditEvent(Model):
     """One audit-log entry."""
 
     event_id: str
@@ -586,7 +650,7 @@ class AuditEvent:
 
 
 @dataclass
-class AuditLogResponse:
+class AuditLogResponse(Model):
     """A page of audit events."""
 
     events: List[AuditEvent] = field(default_factory=list)
@@ -608,7 +672,7 @@ class AuditLogResponse:
 
 
 @dataclass
-class AgentHealthStatus:
+class AgentHealthStatus(Model):
     """Health record of this agent."""
 
     agent_id: str
@@ -630,7 +694,7 @@ class AgentHealthStatus:
 
 
 @dataclass
-class Webhook:
+class Webhook(Model):
     """A webhook subscription, with attribute *and* item access (``w.webhook_id``, ``w["webhook_id"]``, D12)."""
 
     webhook_id: str
@@ -688,7 +752,7 @@ _WEBHOOK_FIELDS = frozenset(f.name for f in fields(Webhook))
 
 
 @dataclass
-class WebhookTestResult:
+class WebhookTestResult(Model):
     """Result of ``test_webhook``."""
 
     success: bool
@@ -708,7 +772,7 @@ class WebhookTestResult:
 
 
 @dataclass
-class BulkActionResult:
+class BulkActionResult(Model):
     """One item of ``evaluate_actions``; ``error`` is a typed SDK exception, not a string (D15)."""
 
     action_type: str
@@ -719,7 +783,7 @@ class BulkActionResult:
 
 
 @dataclass
-class BulkEvaluationResult:
+class BulkEvaluationResult(Model):
     """Result of ``evaluate_actions``: one item per input, in input order (D15)."""
 
     total: int = 0
@@ -749,3 +813,91 @@ def _error_from_projection(err: Mapping[str, Any]) -> OWKAIError:
     """``{code, message, status_code, correlation_id, details}`` -> the matching SDK exception."""
     return from_native(str(err.get("code", "INTERNAL")), str(err.get("message", "")), err.get("status_code"),
                        err.get("correlation_id"), dict(err.get("details") or {}))
+
+
+@dataclass
+class ActionSummary(Model):
+    """One action of a :class:`ActionPage` (``list_actions``); ``raw`` keeps every key the server sent."""
+
+    action_id: str
+    action_type: str = ""
+    resource: str = ""
+    status: str = ""
+    agent_id: Optional[str] = None
+    risk_score: Optional[float] = None
+    risk_level: Optional[str] = None
+    created_at: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def decision(self) -> Decision:
+        """The status normalised as the core normalises decisions (D5): ALLOWED, DENIED or PENDING."""
+        text: str = native_call(lambda n: n.normalise_decision(json.dumps({"status": self.status})))
+        return Decision(json.loads(text)["decision"])
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ActionSummary:
+        """Map one server record (``id`` or ``action_id``; missing keys default)."""
+        risk = data.get("risk_score")
+        return cls(
+            action_id=str(next((data[k] for k in ("action_id", "id") if data.get(k) is not None), "")),
+            action_type=str(data.get("action_type") or ""),
+            resource=str(data.get("resource") or ""),
+            status=str(data.get("status") or ""),
+            agent_id=data.get("agent_id"),
+            risk_score=float(risk) if isinstance(risk, (int, float)) and not isinstance(risk, bool) else None,
+            risk_level=data.get("risk_level"),
+            created_at=data.get("created_at"),
+            raw=dict(data),
+        )
+
+
+class ActionPage(Dict[str, Any]):
+    """A page of ``list_actions``: the server's JSON object unchanged (item access, as the peer's plain dict), plus
+    typed views (:attr:`actions`, :attr:`total`) and ``to_dict()``/``to_json()``."""
+
+    @property
+    def actions(self) -> List[ActionSummary]:
+        """The page's actions (``actions``, or ``items``), typed."""
+        items = self.get("actions")
+        if items is None:
+            items = self.get("items")
+        return [ActionSummary.from_dict(a) for a in items or [] if isinstance(a, Mapping)]
+
+    @property
+    def total(self) -> Optional[int]:
+        """The server's total count of matching actions, when it sent one."""
+        value = self.get("total")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A plain ``dict`` copy of the server's object."""
+        return dict(self)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """``json.dumps(self.to_dict(), **kwargs)``."""
+        return json.dumps(self.to_dict(), **kwargs)
+
+
+class ConnectionStatus(SimpleNamespace):
+    """Result of ``test_connection``: the peer's ``SimpleNamespace`` (attribute access), with the attributes typed.
+    It never raises: on failure ``connected`` is False and ``error`` says why (Q28 fixed)."""
+
+    connected: bool
+    status: str
+    latency_ms: Optional[float]
+    latency: Optional[float]
+    api_version: Optional[str]
+    environment: Optional[str]
+    organization: Optional[str]
+    agent_id: Optional[str]
+    fail_mode: str
+    error: Optional[str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Every attribute, as JSON-ready data."""
+        return {k: plain(v) for k, v in vars(self).items()}
+
+    def to_json(self, **kwargs: Any) -> str:
+        """``json.dumps(self.to_dict(), **kwargs)``."""
+        return json.dumps(self.to_dict(), **kwargs)

@@ -65,7 +65,7 @@ impl Client {
         let body = req.to_body(self.agent_id(), self.inner.cfg.agent_name.as_deref());
         let path = "/api/v1/actions/submit";
         let request = Request::new(Method::POST, path).body(body).idempotent();
-        let reply = match self.inner.transport.send(&request).await {
+        let reply = match self.inner.transport.send_with(&request, self.opts.as_deref()).await {
             Ok(r) => r,
             Err(e) => {
                 let body = request.body.as_ref().unwrap_or(&Value::Null);
@@ -172,7 +172,7 @@ impl Client {
         });
         let path = "/api/v1/mcp/actions/submit";
         let request = Request::new(Method::POST, path).body(body).idempotent();
-        let reply = match self.inner.transport.send(&request).await {
+        let reply = match self.inner.transport.send_with(&request, self.opts.as_deref()).await {
             Ok(r) => r,
             Err(e) => {
                 let mut req = ActionRequest::new(resolved.clone(), resource);

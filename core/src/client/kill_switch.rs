@@ -80,7 +80,7 @@ impl Client {
         let task = crate::runtime::runtime().spawn(async move {
             loop {
                 let Some(inner) = weak.upgrade() else { return };
-                let client = Client { inner };
+                let client = Client { inner, opts: None };
                 let _ = client.poll_kill_switch().await;
                 drop(client);
                 tokio::time::sleep(interval).await;

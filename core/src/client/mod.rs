@@ -13,6 +13,7 @@ mod status;
 mod webhooks;
 
 use crate::breaker::CircuitBreaker;
+use crate::call_options::CallOptions;
 use crate::clock::{iso_timestamp, SharedClock, SystemClock};
 use crate::config::{check_url, ClientParams, Config};
 use crate::error::{Error, ErrorCode, Result};
@@ -88,6 +89,8 @@ pub(crate) struct Inner {
 #[derive(Clone)]
 pub struct Client {
     pub(crate) inner: Arc<Inner>,
+    /// Per-call options of this view ([`Client::with_options`]); `None` for the client itself.
+    pub(crate) opts: Option<Arc<CallOptions>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -147,7 +150,8 @@ impl Client {
         let transport = Transport::new(cfg.clone(), clock.clone(), breaker)?;
         tracing::info!(api_url = %cfg.api_url, agent_id = ?cfg.agent_id, environment = %cfg.environment,
             fail_mode = %cfg.fail_mode, "ASCEND Client initialized");
-        Ok(Client {
+        let client = Client {
+            opts: None,
             inner: Arc::new(Inner {
                 spool: Spool::new(cfg.audit_spool_path.clone()),
                 cfg,
@@ -166,7 +170,31 @@ impl Client {
                 registry_threshold: Mutex::new(None),
                 escalations: tokio::sync::broadcast::channel(ESCALATION_BUFFER).0,
             }),
-        })
+        };
+        if let Some(interval) = client.inner.cfg.kill_switch_interval {
+            client.start_kill_switch_polling(interval.as_secs_f64())?;
+        }
+        Ok(client)
+    }
+
+    /// A view of this client whose calls use `opts` (merged over this view's own options, the later winning): same
+    /// connection pool, breaker, kill switch, spool and background tasks; only the requests it sends differ.
+    pub fn with_options(&self, opts: CallOptions) -> Client {
+        let merged = match &self.opts {
+            Some(mine) => mine.merged(&opts),
+            None => opts,
+        };
+        Client { inner: self.inner.clone(), opts: (!merged.is_empty()).then(|| Arc::new(merged)) }
+    }
+
+    /// The per-call options of this view (`None` on the client itself).
+    pub fn call_options(&self) -> Option<&CallOptions> {
+        self.opts.as_deref()
+    }
+
+    /// The per-attempt timeout this view's calls use.
+    pub(crate) fn effective_timeout(&self) -> Duration {
+        self.opts.as_ref().and_then(|o| o.timeout).unwrap_or(self.inner.cfg.timeout)
     }
 
     /// The resolved configuration.
@@ -225,7 +253,7 @@ impl Client {
     }
 
     pub(crate) async fn send(&self, req: Request) -> Result<Reply> {
-        self.inner.transport.send(&req).await
+        self.inner.transport.send_with(&req, self.opts.as_deref()).await
     }
 
     async fn raw(&self, req: Request) -> Result<Value> {

@@ -145,7 +145,7 @@ impl Client {
             loop {
                 tokio::time::sleep(Duration::from_secs_f64(interval)).await;
                 let Some(inner) = weak.upgrade() else { return };
-                Client { inner }.heartbeat(None, None, None).await;
+                Client { inner, opts: None }.heartbeat(None, None, None).await;
             }
         });
         *self.inner.heartbeat_task.lock().unwrap_or_else(|p| p.into_inner()) = Some(task);

@@ -17,7 +17,7 @@ impl Client {
         let mut req = Request::new(Method::GET, format!("/api/v1/actions/{}/status", path_seg(action_id)));
         if let Some(w) = wait {
             req = req.query("wait", crate::transport::fmt_wait(w));
-            req.attempt_timeout = Some(self.inner.cfg.timeout + Duration::from_secs_f64(w));
+            req.attempt_timeout = Some(self.effective_timeout() + Duration::from_secs_f64(w));
         }
         let reply = self.send(req).await?;
         // D23: a status reply about another action is not an answer about this one.

@@ -17,7 +17,8 @@ pub const FUNCTIONS: &[&str] =
 /// Runs the pure function `function` on the snake_case JSON object `input` and returns its JSON result.
 ///
 /// - `classify_command {command: str | [str]}` → `{risk_level, command_name}`
-/// - `permits_execution {response: object}` or `{decision: str, execution_allowed: any}` → `{permits: bool}`
+/// - `permits_execution {response: object}` (a raw reply, read strictly as in D23) or
+///   `{decision: str, execution_allowed: any}` → `{permits: bool}`
 /// - `plan_command {command, ...policy}` → the wrapper's plan
 /// - `kill_switch {messages: [..], queries: [{mcp_server?, config_id?}]}` → `{changed, blocked, blocked_servers}`
 /// - `redact {name, value, truncate}` → `{value}`
@@ -44,7 +45,8 @@ pub fn call(function: &str, input: &Map<String, Value>) -> Result<Value> {
                       "command_name": classify::command_name(&command)}))
         }
         "permits_execution" => Ok(json!({"permits": match input.get("response") {
-            Some(response) => AuthorizationDecision::from_json(response).permits_execution(),
+            // A raw reply is read strictly (D23): no usable verdict never permits, conflicting fields are DENIED.
+            Some(response) => AuthorizationDecision::from_reply(response).is_ok_and(|d| d.permits_execution()),
             None => super::permits_execution(
                 a.opt_string("decision")?.as_deref().unwrap_or_default(),
                 input.get("execution_allowed").unwrap_or(&Value::Null),
@@ -119,6 +121,24 @@ mod tests {
     fn call_json_refuses_non_objects() {
         assert_eq!(call_json("redact", "[1]").unwrap_err().to_json()["field"], "input");
         assert_eq!(call_json("redact", "{").unwrap_err().to_json()["field"], "input");
+    }
+
+    #[test]
+    fn a_raw_reply_permits_only_with_a_clear_approval() {
+        let permits = |response: Value| {
+            call("permits_execution", json!({ "response": response }).as_object().unwrap()).unwrap()["permits"].clone()
+        };
+        assert_eq!(permits(json!({"id": 1, "status": "approved"})), json!(true));
+        for reply in [
+            json!({"id": 1, "decision": "allowed", "status": "rejected"}),
+            json!({"id": 1, "status": ["approved"]}),
+            json!({"id": 1}),
+            json!({"status": "approved", "error": "boom"}),
+            json!(null),
+            json!("approved"),
+        ] {
+            assert_eq!(permits(reply.clone()), json!(false), "{reply}");
+        }
     }
 
     #[test]

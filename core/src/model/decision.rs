@@ -220,7 +220,8 @@ fn string_list(v: Option<&Value>) -> Vec<String> {
 }
 
 impl AuthorizationDecision {
-    /// Parses a server payload (PROTOCOL §6.2 with D5, D6, D12). Never fails: anything odd is kept raw.
+    /// Parses a server payload (PROTOCOL §6.2 with D5, D6, D12). Never fails: anything odd is kept raw. Verdict
+    /// fields that disagree give DENIED (D23), here too.
     pub fn from_json(payload: &Value) -> AuthorizationDecision {
         let empty = Map::new();
         let obj = payload.as_object().unwrap_or(&empty);
@@ -275,7 +276,7 @@ impl AuthorizationDecision {
             }
         }
 
-        AuthorizationDecision {
+        let mut d = AuthorizationDecision {
             action_id,
             decision: normalised.decision,
             risk_score: obj.get("risk_score").and_then(Value::as_f64),
@@ -294,7 +295,14 @@ impl AuthorizationDecision {
             metadata,
             promoted,
             raw: payload.clone(),
+        };
+        // D23 also in this tolerant reading: verdict fields that disagree never give ALLOWED (DENIED, logged).
+        if let Ok(Some(reading)) = read_verdict(payload) {
+            if reading.conflict.is_some() {
+                d.apply_reading(&reading);
+            }
         }
+        d
     }
 
     /// D23: parses a governed reply, refusing one with no usable verdict. `Err(why)` when the reply is not an
