@@ -8,9 +8,6 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Default start of a manual clock (`_clock: "manual"`): 2026-01-01T00:00:00Z, as in the conformance runners.
-const DEFAULT_MANUAL_START_UNIX: f64 = 1_767_225_600.0;
-
 /// Parsed constructor input.
 pub struct Parsed {
     pub params: ClientParams,
@@ -44,20 +41,7 @@ fn opt_string(field: &str, v: &Value) -> Result<Option<String>, Error> {
 
 fn parse_clock(v: &Value) -> Result<(SharedClock, Option<Arc<ManualClock>>), Error> {
     let spec = opt_string("_clock", v)?.unwrap_or_else(|| "system".into());
-    let bad =
-        || Error::config("_clock", format!("_clock must be 'system', 'manual' or 'manual:<start_unix>', got {spec:?}"));
-    match spec.split_once(':').map(|(a, b)| (a, Some(b))).unwrap_or((spec.as_str(), None)) {
-        ("system", None) => Ok((Arc::new(SystemClock), None)),
-        ("manual", start) => {
-            let start = match start {
-                None => DEFAULT_MANUAL_START_UNIX,
-                Some(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).ok_or_else(bad)?,
-            };
-            let clock = ManualClock::new((start * 1e6).round() as i64);
-            Ok((clock.clone(), Some(clock)))
-        }
-        _ => Err(bad()),
-    }
+    ascend_core::clock::clock_from_spec(&spec)
 }
 
 fn parse_env(v: &Value) -> Result<Option<HashMap<String, String>>, Error> {

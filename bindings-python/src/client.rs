@@ -19,9 +19,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// Default start of a manual clock (`_clock="manual"`): 2026-01-01T00:00:00Z, as in the conformance runners.
-const DEFAULT_MANUAL_START_UNIX: f64 = 1_767_225_600.0;
-
 pub(crate) fn type_error(field: &str, want: &str, got: &Bound<'_, PyAny>) -> Error {
     // Only the type is named: the value may be a secret (D19).
     let got = got.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
@@ -79,20 +76,7 @@ fn opt_path(field: &str, v: &Bound<'_, PyAny>) -> Result<Option<PathBuf>, Error>
 
 fn parse_clock(v: &Bound<'_, PyAny>) -> Result<(SharedClock, Option<Arc<ManualClock>>), Error> {
     let spec = opt_string("_clock", v)?.unwrap_or_else(|| "system".into());
-    let bad =
-        || Error::config("_clock", format!("_clock must be 'system', 'manual' or 'manual:<start_unix>', got {spec:?}"));
-    match spec.split_once(':').map(|(a, b)| (a, Some(b))).unwrap_or((spec.as_str(), None)) {
-        ("system", None) => Ok((Arc::new(SystemClock), None)),
-        ("manual", start) => {
-            let start = match start {
-                None => DEFAULT_MANUAL_START_UNIX,
-                Some(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).ok_or_else(bad)?,
-            };
-            let clock = ManualClock::new((start * 1e6).round() as i64);
-            Ok((clock.clone(), Some(clock)))
-        }
-        _ => Err(bad()),
-    }
+    ascend_core::clock::clock_from_spec(&spec)
 }
 
 fn parse_env(v: &Bound<'_, PyAny>) -> Result<Option<HashMap<String, String>>, Error> {

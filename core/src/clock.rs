@@ -90,6 +90,33 @@ impl Clock for ManualClock {
     }
 }
 
+/// Default start of a manual clock (`_clock: "manual"`): 2026-01-01T00:00:00Z, as in the conformance runners.
+pub const DEFAULT_MANUAL_START_UNIX: f64 = 1_767_225_600.0;
+
+/// The bindings' test-only `_clock` constructor argument: `"system"`, `"manual"` or `"manual:<start_unix>"`. Returns
+/// the clock, and the manual clock again when it is one (so the binding can advance it). Anything else is a
+/// `CONFIGURATION_ERROR` naming `_clock`.
+pub fn clock_from_spec(spec: &str) -> crate::error::Result<(SharedClock, Option<Arc<ManualClock>>)> {
+    let bad = || {
+        crate::error::Error::config(
+            "_clock",
+            format!("_clock must be 'system', 'manual' or 'manual:<start_unix>', got {spec:?}"),
+        )
+    };
+    match spec.split_once(':').map(|(a, b)| (a, Some(b))).unwrap_or((spec, None)) {
+        ("system", None) => Ok((Arc::new(SystemClock), None)),
+        ("manual", start) => {
+            let start = match start {
+                None => DEFAULT_MANUAL_START_UNIX,
+                Some(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).ok_or_else(bad)?,
+            };
+            let clock = ManualClock::new((start * 1e6).round() as i64);
+            Ok((clock.clone(), Some(clock)))
+        }
+        _ => Err(bad()),
+    }
+}
+
 /// Formats a UTC timestamp like Python's `datetime.isoformat()` on an aware datetime (PROTOCOL §2.4):
 /// `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`, the fraction omitted when the microseconds are zero.
 pub fn iso_timestamp(unix_micros: i64) -> String {
@@ -151,5 +178,21 @@ mod tests {
         rt.block_on(c.sleep(Duration::from_millis(1500)));
         assert_eq!(c.monotonic(), Duration::from_millis(1500));
         assert_eq!(c.sleeps(), vec![Duration::from_millis(1500)]);
+    }
+}
+
+#[cfg(test)]
+mod clock_spec_tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_bad_ones_name_the_field() {
+        assert!(clock_from_spec("system").unwrap().1.is_none());
+        let (_, manual) = clock_from_spec("manual").unwrap();
+        assert_eq!(manual.unwrap().now_unix_micros(), (DEFAULT_MANUAL_START_UNIX * 1e6) as i64);
+        assert_eq!(clock_from_spec("manual:10").unwrap().1.unwrap().now_unix_micros(), 10_000_000);
+        for bad in ["", "manual:x", "manual:inf", "system:1", "wall"] {
+            assert_eq!(clock_from_spec(bad).unwrap_err().to_json()["field"], "_clock", "{bad}");
+        }
     }
 }
