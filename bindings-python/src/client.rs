@@ -284,7 +284,9 @@ impl Client {
             let args = Self::args_value(py, method, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
-            Ok(queue.get().spawn(token, async move { client.invoke_output(&method, args).await }))
+            // The call's state machine (several kB) is boxed on the lane, at its first poll: memory allocated on
+            // the loop thread and freed on the lane makes the two contend for the allocator's arena lock.
+            Ok(queue.get().spawn(token, async move { Box::pin(client.invoke_output(&method, args)).await }))
         })
     }
 

@@ -90,8 +90,7 @@ impl CompletionQueue {
     where
         F: Future<Output = Result<Output, Error>> + Send + 'static,
     {
-        // Boxed once, here: the wrappers below then move a pointer, not the call's whole state machine (several
-        // kB, copied once per wrapper otherwise).
+        // Boxed once, here: the wrappers below then move a pointer, not the whole future.
         let fut = Box::pin(fut);
         let inner = self.inner.clone();
         let (abort, registration) = AbortHandle::new_pair();
