@@ -64,5 +64,5 @@ uniffi-bench:
 	$(call uniffi_gen_kotlin,$(UNIFFI_TARGET)/release/libascend_uniffi.so,$(UNIFFI_KT)/generated/kotlin)
 	rm -rf $(UNIFFI_KT)/generated/resources && mkdir -p $(UNIFFI_RES)
 	cp $(UNIFFI_TARGET)/release/libascend_uniffi.so $(UNIFFI_RES)/
-	$(UNIFFI_MVN) test -Dbench.skip=false -Dtest=JvmBench -Dsurefire.failIfNoSpecifiedTests=false \
+	$(UNIFFI_MVN) test -Dtest=JvmBench -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dascend.mockServer=$(UNIFFI_TARGET)/release/ascend-mock-server
