@@ -2,7 +2,8 @@
 #
 #   make uniffi        build libascend_uniffi + the crate's own uniffi-bindgen, generate Kotlin and Swift,
 #                      package the jar (bindings-uniffi/kotlin/target/ascend-sdk-0.1.0.jar, native lib inside)
-#   make uniffi-test   the JUnit tests on a real JVM (conformance, guide, cancellation, Java facade) + the Swift
+#   make uniffi-test   the JUnit tests on a real JVM (conformance, guide, cancellation, Java facade; under CI=true a
+#                      skipped test fails it, scripts/no_skips.sh) + the Swift
 #                      checks (generation is deterministic, every .swift file parses with tree-sitter-swift)
 #   make uniffi-bench  the JVM benchmark (release library)
 
@@ -45,7 +46,9 @@ uniffi: uniffi-kotlin uniffi-swift
 uniffi-test: uniffi-kotlin-test uniffi-swift-test
 
 uniffi-kotlin-test: uniffi-kotlin
+	rm -rf $(UNIFFI_KT)/target/surefire-reports
 	$(UNIFFI_MVN) test
+	bash scripts/no_skips.sh surefire $(UNIFFI_KT)/target/surefire-reports
 
 # Deterministic generation (two runs, byte-identical) and a tree-sitter parse of every generated and example file.
 uniffi-swift-test: uniffi-swift
