@@ -1,6 +1,7 @@
 //! `NativeClient`: one `ascend_core::Client` (one HTTP pool, breaker, kill-switch state, spool) with one async,
-//! cancellable, generic `invoke`. Every call runs on the core's process-global runtime; the JavaScript thread only
-//! creates the promise and is woken when the call settles, so the event loop never blocks.
+//! cancellable, generic `invoke`. Every call runs on the core's async lane (`ascend_core::lane::task`: one thread,
+//! its own connection pool, one hand-off each way); the JavaScript thread only starts the call and is woken when it
+//! settles, so the event loop never blocks.
 
 use crate::cancel::CancelHandle;
 use crate::errors::{guard, panic_error, parse_json, to_napi, validation};
@@ -96,7 +97,7 @@ impl NativeClient {
         };
         let client = self.client.clone();
         let cancel = cancel.map(|c| c.token.clone());
-        ascend_core::runtime::runtime().spawn(async move {
+        ascend_core::lane::spawn_detached(async move {
             match run(client, method, args, cancel).await {
                 Ok(text) => deferred.resolve(move |_| Ok(text)),
                 Err(e) => deferred.reject(to_napi(&e)),
@@ -132,7 +133,7 @@ impl NativeClient {
         let args = parse_json("args", &args_json).map_err(|e| to_napi(&e))?;
         let client = self.client.clone();
         let cancel = cancel.map(|c| c.token.clone());
-        ascend_core::runtime::runtime().spawn(async move {
+        ascend_core::lane::spawn_detached(async move {
             let completion = match run(client, method, args, cancel).await {
                 Ok(text) => (id, true, text),
                 Err(e) => (id, false, e.to_json().to_string()),

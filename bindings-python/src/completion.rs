@@ -7,10 +7,9 @@
 //! many completions, and no worker waits for the GIL (which a busy loop thread holds for up to the 5 ms switch
 //! interval); `pyo3-async-runtimes` needs a GIL acquisition and a `call_soon_threadsafe` per call instead.
 //!
-//! The calls of one queue run on the queue's own *lane* (`ascend_core::lane`): a thread with a current-thread
-//! runtime and its own connection pool, started with the first call and ended when the queue is dropped. A call
-//! therefore crosses threads once each way (loop → lane, lane → loop), never through the shared runtime's
-//! scheduler. A forked child (which has no lane thread) and a lane that cannot start use the shared runtime.
+//! The calls run on the core's async lane (`ascend_core::lane::task`): a thread with a current-thread runtime and
+//! its own connection pool, so a call crosses threads once each way (loop → lane, lane → loop), never through the
+//! shared runtime's scheduler.
 
 use crate::convert::output_to_py;
 use crate::errors::{guard, panic_error, to_pyerr};
@@ -26,11 +25,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-
-type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 
 struct State {
     done: Vec<(u64, Result<Output, Error>)>,
@@ -44,8 +39,6 @@ struct Inner {
     state: Mutex<State>,
     reader: UnixStream,
     writer: UnixStream,
-    /// `(pid, sender)` of the lane thread, started by the first call.
-    lane: Mutex<Option<(u32, UnboundedSender<Job>)>>,
 }
 
 impl Inner {
@@ -71,31 +64,15 @@ pub struct CompletionQueue {
     inner: Arc<Inner>,
 }
 
-/// Starts a lane thread that runs every job it receives; `None` when no thread can be started.
-fn start_lane() -> Option<UnboundedSender<Job>> {
-    let (tx, mut rx) = unbounded_channel::<Job>();
-    std::thread::Builder::new()
-        .name("ascend-aio-lane".into())
-        .spawn(move || {
-            ascend_core::lane::block_on_in(ascend_core::lane::Mode::Lane, async move {
-                while let Some(job) = rx.recv().await {
-                    tokio::spawn(job);
-                }
-            })
-        })
-        .ok()?;
-    Some(tx)
-}
-
 impl CompletionQueue {
-    /// Runs `fut` on this queue's lane (or the shared runtime); its outcome is queued under `token`.
+    /// Runs `fut` on the core's async lane; its outcome is queued under `token`.
     pub fn spawn<F>(&self, token: u64, fut: F)
     where
         F: Future<Output = Result<Output, Error>> + Send + 'static,
     {
         let inner = self.inner.clone();
         let (abort, registration) = AbortHandle::new_pair();
-        let job: Job = Box::pin(async move {
+        let job = async move {
             let run = Abortable::new(AssertUnwindSafe(fut).catch_unwind(), registration);
             let outcome = match run.await {
                 Ok(Ok(r)) => r,
@@ -103,31 +80,10 @@ impl CompletionQueue {
                 Err(_aborted) => return,
             };
             inner.complete(token, outcome);
-        });
+        };
         // Registered before the job can finish, so `complete` always finds it.
         self.inner.lock().running.insert(token, abort);
-        let job = match self.lane_sender() {
-            Some(tx) => match tx.send(job) {
-                Ok(()) => return,
-                Err(returned) => returned.0,
-            },
-            None => job,
-        };
-        ascend_core::runtime::runtime().spawn(job);
-    }
-
-    /// The lane of this process, started on first use.
-    fn lane_sender(&self) -> Option<UnboundedSender<Job>> {
-        let pid = std::process::id();
-        let mut lane = self.inner.lane.lock().unwrap_or_else(|p| p.into_inner());
-        match lane.as_ref() {
-            Some((owner, tx)) if *owner == pid && !tx.is_closed() => Some(tx.clone()),
-            _ => {
-                let tx = start_lane()?;
-                *lane = Some((pid, tx.clone()));
-                Some(tx)
-            }
-        }
+        ascend_core::lane::spawn_detached(job);
     }
 }
 
@@ -140,7 +96,7 @@ impl CompletionQueue {
             reader.set_nonblocking(true)?;
             writer.set_nonblocking(true)?;
             let state = State { done: Vec::new(), signalled: false, running: HashMap::new() };
-            let inner = Inner { state: Mutex::new(state), reader, writer, lane: Mutex::new(None) };
+            let inner = Inner { state: Mutex::new(state), reader, writer };
             Ok(CompletionQueue { inner: Arc::new(inner) })
         })
     }
