@@ -30,6 +30,7 @@ uniffi-native:
 define uniffi_gen_kotlin
 	rm -rf $(2) && mkdir -p $(2)
 	$(UNIFFI_BINDGEN) generate --library $(1) --language kotlin --no-format --out-dir $(2) >/dev/null
+	python3 $(UNIFFI_DIR)/kotlin_lane_threads.py $(2)
 endef
 
 uniffi-kotlin: uniffi-native
