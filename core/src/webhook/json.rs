@@ -20,6 +20,7 @@
 
 use super::{refuse_non_bytes, secret::B64, sign_rotated, ReplayCache, Scheme, SecretInput, VerifyOptions};
 use crate::api::args::{type_error, Args};
+use crate::model::decision::json_kind;
 use crate::{Error, Result};
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -104,18 +105,6 @@ fn bytes_value(field: &str, v: &Value) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// What a JSON value is, for messages (never the value itself).
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// The body bytes, or the core's refusal of what was given instead.
 fn body(args: &Map<String, Value>) -> Result<Vec<u8>> {
     let Some(v) = args.get("body") else {
@@ -132,7 +121,7 @@ fn body(args: &Map<String, Value>) -> Result<Vec<u8>> {
         Value::String(_) => "text (a JSON string)",
         Value::Object(_) => "parsed JSON (an object)",
         Value::Array(_) => "parsed JSON (an array)",
-        other => kind(other),
+        other => json_kind(other),
     }))
 }
 
@@ -151,7 +140,7 @@ fn secret_scalar(v: &Value) -> SecretInput {
         (Value::String(s), _) => SecretInput::Text(s.clone()),
         (_, Ok(Some(bytes))) => SecretInput::Bytes(bytes),
         (_, Err(_)) => SecretInput::Other(format!("{BYTES_FORM} with invalid base64")),
-        (other, Ok(None)) => SecretInput::Other(kind(other).into()),
+        (other, Ok(None)) => SecretInput::Other(json_kind(other).into()),
     }
 }
 
