@@ -32,14 +32,13 @@ def _skip_reason(longrepr: Any) -> str:
     return str(longrepr[2]) if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
 
 
-# No silent skips in CI: a skip there means a missing extension, file or tool, which is a failure (issue 16). The
-# one exception is a conformance case on the runner's written skip list (`[declared skip]` + its reason).
+# No skips in CI: a skip there means a missing extension, file or tool, which is a failure (issue 16). No runner has
+# a skip list (every conformance case runs in every language), so there is no exception.
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     outcome = yield
     report = outcome.get_result()
-    declared = "[declared skip]" in _skip_reason(report.longrepr)  # a runner's written skip list (reasoned)
-    if _in_ci() and report.skipped and not hasattr(report, "wasxfail") and not declared:
+    if _in_ci() and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which counts as a failure: {_skip_reason(report.longrepr)}"
 

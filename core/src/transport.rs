@@ -96,7 +96,8 @@ struct AttemptFailure {
 
 /// The HTTP layer of one client.
 pub struct Transport {
-    /// Connection pool of the shared runtime (async calls, and each thread's first blocking call).
+    /// Connection pool of the shared runtime (background work, each thread's first blocking call, async calls when
+    /// lanes are off).
     http: reqwest::Client,
     /// One connection pool per live lane that used this transport (see [`crate::lane`]): a pooled connection is
     /// driven by the runtime that opened it, so pools are never shared between runtimes.
