@@ -483,7 +483,8 @@ pub fn full_jitter(attempt: u32) -> Duration {
 pub fn parse_retry_after(value: &str, now_micros: i64) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite()).then(|| Duration::from_secs_f64(secs.max(0.0)));
+        // Beyond what a Duration holds (a hostile `1e20`) is the longest wait, which every caller caps; never a panic.
+        return (secs.is_finite()).then(|| Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::MAX));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     let when_micros = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_micros() as i64;
@@ -702,6 +703,8 @@ mod tests {
         assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:00:05 GMT", now), Some(Duration::from_secs(5)));
         assert_eq!(parse_retry_after("Wed, 31 Dec 2025 00:00:05 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("1e20", now), Some(Duration::MAX));
+        assert_eq!(parse_retry_after("1e400", now), None);
     }
 
     #[test]
