@@ -795,12 +795,15 @@ mod tests {
             json!({"match": {"path": "/big"},
                    "respond": {"status": 200, "fault": "huge_body", "huge_body_bytes": n}})
         };
-        server.load_json(&json!([huge(MAX_RESPONSE_BYTES), huge(MAX_RESPONSE_BYTES + 1)])).unwrap();
+        // The documented cap, written out: a test built on the constant would move with it.
+        const EIGHT_MIB: usize = 8 * 1024 * 1024;
+        assert_eq!(MAX_RESPONSE_BYTES, EIGHT_MIB);
+        server.load_json(&json!([huge(EIGHT_MIB), huge(EIGHT_MIB + 1)])).unwrap();
         let t = transport_to(&server.url);
         let send = || crate::lane::block_on(t.send(&Request::new(Method::GET, "/big")));
         // `{"pad":"x…"}`: 10 bytes of framing.
         let reply = send().unwrap();
-        assert_eq!(reply.body["pad"].as_str().map(str::len), Some(MAX_RESPONSE_BYTES - 10));
+        assert_eq!(reply.body["pad"].as_str().map(str::len), Some(EIGHT_MIB - 10));
         let e = send().unwrap_err();
         assert_eq!(e.code, ErrorCode::ServerError);
         assert!(e.message.contains("exceeds"), "{}", e.message);
