@@ -2,7 +2,8 @@
 #
 #   make uniffi        build libascend_uniffi + the crate's own uniffi-bindgen, generate Kotlin and Swift,
 #                      package the jar (bindings-uniffi/kotlin/target/ascend-sdk-0.1.0.jar, native lib inside)
-#   make uniffi-test   the JUnit tests on a real JVM (conformance, guide, cancellation, Java facade) + the Swift
+#   make uniffi-test   the JUnit tests on a real JVM (conformance, guide, cancellation, Java facade; under CI=true a
+#                      skipped test fails it, scripts/no_skips.sh) + the Swift
 #                      checks (generation is deterministic, every .swift file parses with tree-sitter-swift)
 #   make uniffi-bench  the JVM benchmark (release library)
 
@@ -29,6 +30,7 @@ uniffi-native:
 define uniffi_gen_kotlin
 	rm -rf $(2) && mkdir -p $(2)
 	$(UNIFFI_BINDGEN) generate --library $(1) --language kotlin --no-format --out-dir $(2) >/dev/null
+	python3 $(UNIFFI_DIR)/kotlin_lane_threads.py $(2)
 endef
 
 uniffi-kotlin: uniffi-native
@@ -45,7 +47,9 @@ uniffi: uniffi-kotlin uniffi-swift
 uniffi-test: uniffi-kotlin-test uniffi-swift-test
 
 uniffi-kotlin-test: uniffi-kotlin
+	rm -rf $(UNIFFI_KT)/target/surefire-reports
 	$(UNIFFI_MVN) test
+	bash scripts/no_skips.sh surefire $(UNIFFI_KT)/target/surefire-reports
 
 # Deterministic generation (two runs, byte-identical) and a tree-sitter parse of every generated and example file.
 uniffi-swift-test: uniffi-swift
@@ -64,5 +68,5 @@ uniffi-bench:
 	$(call uniffi_gen_kotlin,$(UNIFFI_TARGET)/release/libascend_uniffi.so,$(UNIFFI_KT)/generated/kotlin)
 	rm -rf $(UNIFFI_KT)/generated/resources && mkdir -p $(UNIFFI_RES)
 	cp $(UNIFFI_TARGET)/release/libascend_uniffi.so $(UNIFFI_RES)/
-	$(UNIFFI_MVN) test -Dbench.skip=false -Dtest=JvmBench -Dsurefire.failIfNoSpecifiedTests=false \
+	$(UNIFFI_MVN) test -Dtest=JvmBench -Dsurefire.failIfNoSpecifiedTests=false \
 		-Dascend.mockServer=$(UNIFFI_TARGET)/release/ascend-mock-server

@@ -18,9 +18,10 @@
 //   `{"$bytes_hex"}` a plain Uint8Array, `{"$tuple"}` and arrays an array, anything else the JSON value itself);
 // * the pure cases of the classify/ and govern/ suites (`input.function`) call classifyCommand, permitsExecution
 //   and planCommand, and the core's other pure governance functions through the package's governCall.
+// Every case runs and must pass: there is no skip list.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as sdk from "../dist/esm/index.mjs";
@@ -35,12 +36,6 @@ const PRIVATE_CALLS = new Set(["spool_pending", "replay_spool", "poll_kill_switc
 const { camel, snakeKeys } = internal.methods;
 const { nativeOf } = internal.client;
 const SPECS = new Map(sdk.METHODS.map((m) => [m.name, m]));
-
-/**
- * case id -> reason. Every case not listed here runs and must pass. Empty: the Node binding expresses every case
- * (D25 secret forms through `secret_arg`, the pure classify/govern functions through the package's governance API).
- */
-const SKIP = {};
 
 const TMP = mkdtempSync(join(tmpdir(), "ascend-node-conformance-"));
 let tmpCount = 0;
@@ -386,8 +381,7 @@ for (const [suite, rels] of bySuite) {
   describe(suite, () => {
     for (const rel of rels) {
       const kase = load(rel);
-      const reason = SKIP[kase.id];
-      test(kase.id, { skip: reason ?? false }, async () => {
+      test(kase.id, async () => {
         if (PURE_SUITES.has(suite) || ((suite === "classify" || suite === "govern") && "input" in kase)) runPure(suite, kase);
         else await runScripted(kase, mock);
       });
@@ -395,12 +389,12 @@ for (const [suite, rels] of bySuite) {
   });
 }
 
-test("every case is listed and every skip is explained", () => {
-  const ids = new Set(INDEX.cases.map((r) => load(r).id));
-  for (const [id, reason] of Object.entries(SKIP)) {
-    assert.ok(ids.has(id), `skip list names an unknown case ${id}`);
-    assert.ok(reason.length > 20, `skip reason for ${id} is too short`);
-  }
+test("the index lists every case file", () => {
+  const onDisk = readdirSync(join(CONFORMANCE, "cases"), { recursive: true })
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => `cases/${f.split("\\").join("/")}`)
+    .sort();
+  assert.deepEqual(onDisk, [...INDEX.cases].sort());
 });
 
 test("the matcher: $any is present and not null; a false or zero value is present", () => {

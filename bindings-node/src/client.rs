@@ -1,6 +1,7 @@
 //! `NativeClient`: one `ascend_core::Client` (one HTTP pool, breaker, kill-switch state, spool) with one async,
-//! cancellable, generic `invoke`. Every call runs on the core's process-global runtime; the JavaScript thread only
-//! creates the promise and is woken when the call settles, so the event loop never blocks.
+//! cancellable, generic `invoke`. Every call runs on the core's async lane (`ascend_core::lane::task`: one thread,
+//! its own connection pool, one hand-off each way); the JavaScript thread only starts the call and is woken when it
+//! settles, so the event loop never blocks.
 
 use crate::cancel::CancelHandle;
 use crate::errors::{guard, panic_error, parse_json, to_napi, validation};
@@ -43,7 +44,16 @@ fn build(parsed: crate::params::Parsed) -> Result<(CoreClient, Option<Arc<Manual
 /// Runs `method` on the runtime: the result as JSON text (a decision already as the facade's camelCase object,
 /// [`decision_json`]; anything else the core's projection), or the error; a panic becomes `INTERNAL` (D20) and a
 /// cancel drops the call's future at once.
-async fn run(client: CoreClient, method: String, args: Value, cancel: Option<CancelToken>) -> Result<String, Error> {
+async fn run(
+    client: CoreClient,
+    method: String,
+    args_json: String,
+    cancel: Option<CancelToken>,
+) -> Result<String, Error> {
+    // Parsed here, on the lane, so the argument tree is allocated and freed by the same thread (a tree built on the
+    // JavaScript thread and dropped on the lane made the two threads contend for the allocator's arena lock).
+    let args = parse_json("args", &args_json)?;
+    drop(args_json);
     let outcome = AssertUnwindSafe(async move {
         match cancel {
             None => client.invoke_output(&method, args).await,
@@ -87,17 +97,10 @@ impl NativeClient {
         cancel: Option<&CancelHandle>,
     ) -> napi::Result<Object<'env>> {
         let (deferred, promise) = env.create_deferred()?;
-        let args = match parse_json("args", &args_json) {
-            Ok(v) => v,
-            Err(e) => {
-                deferred.reject(to_napi(&e));
-                return Ok(promise);
-            }
-        };
         let client = self.client.clone();
         let cancel = cancel.map(|c| c.token.clone());
-        ascend_core::runtime::runtime().spawn(async move {
-            match run(client, method, args, cancel).await {
+        ascend_core::lane::spawn_detached(async move {
+            match run(client, method, args_json, cancel).await {
                 Ok(text) => deferred.resolve(move |_| Ok(text)),
                 Err(e) => deferred.reject(to_napi(&e)),
             }
@@ -118,7 +121,7 @@ impl NativeClient {
 
     /// Starts call `id`: client method `method` (snake_case) with snake_case JSON arguments, on the core runtime;
     /// its outcome goes to the completion handler as `[id, true, resultJson]` or `[id, false, errorProjectionJson]`.
-    /// Throws (synchronously) only when no handler is set or the arguments are not JSON.
+    /// Throws (synchronously) only when no handler is set; arguments that are not JSON complete as a validation error.
     #[napi]
     pub fn submit(
         &self,
@@ -129,11 +132,10 @@ impl NativeClient {
     ) -> napi::Result<()> {
         let done =
             self.completions.clone().ok_or_else(|| to_napi(&Error::internal("submit before setCompletionHandler")))?;
-        let args = parse_json("args", &args_json).map_err(|e| to_napi(&e))?;
         let client = self.client.clone();
         let cancel = cancel.map(|c| c.token.clone());
-        ascend_core::runtime::runtime().spawn(async move {
-            let completion = match run(client, method, args, cancel).await {
+        ascend_core::lane::spawn_detached(async move {
+            let completion = match run(client, method, args_json, cancel).await {
                 Ok(text) => (id, true, text),
                 Err(e) => (id, false, e.to_json().to_string()),
             };

@@ -1,7 +1,7 @@
 //! `ascend_node`: the napi-rs addon behind the npm package `ascend-sdk`.
 //!
 //! Thin and generic: one [`client::NativeClient`] built from snake_case JSON parameters with one async
-//! `invoke(method, argsJson)` that runs `ascend_core::Client::invoke` on the core's process-global runtime, the pure
+//! `invoke(method, argsJson)` that runs `ascend_core::Client::invoke` on the core's async lane, the pure
 //! functions (pre-scoring, CVSS, webhooks, canonical JSON, host governance) and a log bridge. Every error crosses as
 //! the core's error projection (JSON text in the rejection's message); the TypeScript facade
 //! (`bindings-node/src/*.ts`) maps it to the exported error classes. The dev server is a separate addon (`bindings-node/testing`).

@@ -3,6 +3,7 @@
 
 use ascend_core::clock::{ManualClock, SharedClock, SystemClock};
 use ascend_core::config::BindingInfo;
+use ascend_core::model::decision::json_kind;
 use ascend_core::{ClientParams, Error};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -15,20 +16,9 @@ pub struct Parsed {
     pub manual: Option<Arc<ManualClock>>,
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 fn type_error(field: &str, want: &str, got: &Value) -> Error {
     // Only the type is named: the value may be a secret (D19).
-    Error::config(field, format!("{field} must be {want}, got {}", kind(got)))
+    Error::config(field, format!("{field} must be {want}, got {}", json_kind(got)))
 }
 
 fn opt_string(field: &str, v: &Value) -> Result<Option<String>, Error> {

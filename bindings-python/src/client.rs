@@ -268,8 +268,9 @@ impl Client {
         })
     }
 
-    /// Same as `invoke`, run on the core runtime; the outcome is queued on `queue` under `token` (see
-    /// `completion.rs`: no runtime thread takes the GIL). Argument conversion errors raise here.
+    /// Same as `invoke`, run on the core's async lane from the queue's next `flush()`; the outcome is queued on
+    /// `queue` under `token` (see `completion.rs`: no runtime thread takes the GIL). Argument conversion errors
+    /// raise here. Returns `True` when this is the first call since the last flush (the caller schedules one).
     fn submit(
         &self,
         py: Python<'_>,
@@ -277,14 +278,15 @@ impl Client {
         args: &Bound<'_, PyAny>,
         queue: &Bound<'_, CompletionQueue>,
         token: u64,
-    ) -> PyResult<()> {
+    ) -> PyResult<bool> {
         guard(py, || {
             crate::logging::refresh_level(py);
             let args = Self::args_value(py, method, args)?;
             let client = self.core().py_err(py)?;
             let method = method.to_string();
-            queue.get().spawn(token, async move { client.invoke_output(&method, args).await });
-            Ok(())
+            // The call's state machine (several kB) is boxed on the lane, at its first poll: memory allocated on
+            // the loop thread and freed on the lane makes the two contend for the allocator's arena lock.
+            Ok(queue.get().spawn(token, async move { Box::pin(client.invoke_output(&method, args)).await }))
         })
     }
 

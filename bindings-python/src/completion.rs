@@ -1,16 +1,17 @@
 //! `_native.CompletionQueue`: how asyncio calls get their results without a runtime thread ever taking the GIL.
 //!
-//! `Client.submit(method, args, queue, token)` spawns the call on the core runtime; when it ends, the worker pushes
-//! `(token, outcome)` onto the queue and, only when the queue was empty, writes one byte to a socket pair whose
-//! read end the event loop watches (`loop.add_reader(queue.fileno(), …)`). The loop thread then `drain()`s every
-//! finished call at once, converting the results to Python objects with the GIL it already holds. One wake-up serves
-//! many completions, and no worker waits for the GIL (which a busy loop thread holds for up to the 5 ms switch
+//! `Client.submit(method, args, queue, token)` queues the call; the loop's `flush()` (scheduled once per loop
+//! iteration that submitted calls) hands the whole batch to the core's async lane, so the lane is woken once per
+//! batch rather than once per call. When a call ends, the lane pushes `(token, outcome)` onto the queue and, only
+//! when the queue was empty, writes one byte to a socket pair whose read end the event loop watches
+//! (`loop.add_reader(queue.fileno(), …)`). The loop thread then `drain()`s every finished call at once, converting
+//! the results to Python objects and resolving their futures with the GIL it already holds. One wake-up serves many
+//! completions, and no worker waits for the GIL (which a busy loop thread holds for up to the 5 ms switch
 //! interval); `pyo3-async-runtimes` needs a GIL acquisition and a `call_soon_threadsafe` per call instead.
 //!
-//! The calls of one queue run on the queue's own *lane* (`ascend_core::lane`): a thread with a current-thread
-//! runtime and its own connection pool, started with the first call and ended when the queue is dropped. A call
-//! therefore crosses threads once each way (loop → lane, lane → loop), never through the shared runtime's
-//! scheduler. A forked child (which has no lane thread) and a lane that cannot start use the shared runtime.
+//! The calls run on the core's async lane (`ascend_core::lane::task`): a thread with a current-thread runtime and
+//! its own connection pool, so a call crosses threads once each way (loop → lane, lane → loop), never through the
+//! shared runtime's scheduler. Converted outcomes go back to the lane to be freed there (see `Inner::complete`).
 
 use crate::convert::output_to_py;
 use crate::errors::{guard, panic_error, to_pyerr};
@@ -18,8 +19,9 @@ use ascend_core::dispatch::Output;
 use ascend_core::Error;
 use futures_util::future::{AbortHandle, Abortable};
 use futures_util::FutureExt;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyDict, PyList};
 use std::collections::HashMap;
 use std::future::Future;
 use std::io::{ErrorKind, Read, Write};
@@ -28,24 +30,26 @@ use std::os::unix::net::UnixStream;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
+type Done = Vec<(u64, Result<Output, Error>)>;
 
 struct State {
-    done: Vec<(u64, Result<Output, Error>)>,
+    done: Done,
     /// A wake-up byte is in the socket and not yet drained.
     signalled: bool,
     /// Calls in flight, so a cancelled asyncio future can abort its task.
     running: HashMap<u64, AbortHandle>,
+    /// Calls submitted since the last `flush`, not yet handed to the lane.
+    inbox: Vec<Job>,
+    /// Outcomes the loop has converted, dropped by the lane (see `complete`).
+    garbage: Vec<Done>,
 }
 
 struct Inner {
     state: Mutex<State>,
     reader: UnixStream,
     writer: UnixStream,
-    /// `(pid, sender)` of the lane thread, started by the first call.
-    lane: Mutex<Option<(u32, UnboundedSender<Job>)>>,
 }
 
 impl Inner {
@@ -54,14 +58,21 @@ impl Inner {
     }
 
     fn complete(&self, token: u64, outcome: Result<Output, Error>) {
-        let mut s = self.lock();
-        s.running.remove(&token);
-        s.done.push((token, outcome));
-        if !s.signalled {
-            s.signalled = true;
-            // Non-blocking; a full socket buffer already holds a wake-up byte, so a failed write loses nothing.
-            let _ = (&self.writer).write(&[1]);
-        }
+        let (abort, garbage) = {
+            let mut s = self.lock();
+            let abort = s.running.remove(&token);
+            s.done.push((token, outcome));
+            if !s.signalled {
+                s.signalled = true;
+                // Non-blocking; a full socket buffer already holds a wake-up byte, so a failed write loses nothing.
+                let _ = (&self.writer).write(&[1]);
+            }
+            (abort, std::mem::take(&mut s.garbage))
+        };
+        // Freed here, on the lane that allocated them: memory allocated on one thread and freed on another makes
+        // the two threads contend for the allocator's arena lock (measured on the loop thread as futex waits).
+        drop(garbage);
+        drop(abort);
     }
 }
 
@@ -71,28 +82,16 @@ pub struct CompletionQueue {
     inner: Arc<Inner>,
 }
 
-/// Starts a lane thread that runs every job it receives; `None` when no thread can be started.
-fn start_lane() -> Option<UnboundedSender<Job>> {
-    let (tx, mut rx) = unbounded_channel::<Job>();
-    std::thread::Builder::new()
-        .name("ascend-aio-lane".into())
-        .spawn(move || {
-            ascend_core::lane::block_on_in(ascend_core::lane::Mode::Lane, async move {
-                while let Some(job) = rx.recv().await {
-                    tokio::spawn(job);
-                }
-            })
-        })
-        .ok()?;
-    Some(tx)
-}
-
 impl CompletionQueue {
-    /// Runs `fut` on this queue's lane (or the shared runtime); its outcome is queued under `token`.
-    pub fn spawn<F>(&self, token: u64, fut: F)
+    /// Queues `fut` for the core's async lane (it starts at the next [`CompletionQueue::flush`]); its outcome is
+    /// queued under `token`. Returns `true` when it is the first call since the last flush (the caller schedules
+    /// one).
+    pub fn spawn<F>(&self, token: u64, fut: F) -> bool
     where
         F: Future<Output = Result<Output, Error>> + Send + 'static,
     {
+        // Boxed once, here: the wrappers below then move a pointer, not the whole future.
+        let fut = Box::pin(fut);
         let inner = self.inner.clone();
         let (abort, registration) = AbortHandle::new_pair();
         let job: Job = Box::pin(async move {
@@ -104,30 +103,11 @@ impl CompletionQueue {
             };
             inner.complete(token, outcome);
         });
+        let mut s = self.inner.lock();
         // Registered before the job can finish, so `complete` always finds it.
-        self.inner.lock().running.insert(token, abort);
-        let job = match self.lane_sender() {
-            Some(tx) => match tx.send(job) {
-                Ok(()) => return,
-                Err(returned) => returned.0,
-            },
-            None => job,
-        };
-        ascend_core::runtime::runtime().spawn(job);
-    }
-
-    /// The lane of this process, started on first use.
-    fn lane_sender(&self) -> Option<UnboundedSender<Job>> {
-        let pid = std::process::id();
-        let mut lane = self.inner.lane.lock().unwrap_or_else(|p| p.into_inner());
-        match lane.as_ref() {
-            Some((owner, tx)) if *owner == pid && !tx.is_closed() => Some(tx.clone()),
-            _ => {
-                let tx = start_lane()?;
-                *lane = Some((pid, tx.clone()));
-                Some(tx)
-            }
-        }
+        s.running.insert(token, abort);
+        s.inbox.push(job);
+        s.inbox.len() == 1
     }
 }
 
@@ -139,8 +119,14 @@ impl CompletionQueue {
             let (reader, writer) = UnixStream::pair()?;
             reader.set_nonblocking(true)?;
             writer.set_nonblocking(true)?;
-            let state = State { done: Vec::new(), signalled: false, running: HashMap::new() };
-            let inner = Inner { state: Mutex::new(state), reader, writer, lane: Mutex::new(None) };
+            let state = State {
+                done: Vec::new(),
+                signalled: false,
+                running: HashMap::new(),
+                inbox: Vec::new(),
+                garbage: Vec::new(),
+            };
+            let inner = Inner { state: Mutex::new(state), reader, writer };
             Ok(CompletionQueue { inner: Arc::new(inner) })
         })
     }
@@ -150,8 +136,27 @@ impl CompletionQueue {
         self.inner.reader.as_raw_fd()
     }
 
-    /// Every finished call as `(token, ok, value)`: the result, or the `NativeError` to raise.
-    fn drain<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    /// Hands every call submitted since the last flush to the core's async lane at once: one wake-up of the lane
+    /// per batch (the loop calls it once per loop iteration that submitted calls) instead of one per call.
+    fn flush(&self, py: Python<'_>) -> PyResult<()> {
+        guard(py, || {
+            let jobs = std::mem::take(&mut self.inner.lock().inbox);
+            if !jobs.is_empty() {
+                ascend_core::lane::spawn_detached(async move {
+                    for job in jobs {
+                        tokio::spawn(job);
+                    }
+                });
+            }
+            Ok(())
+        })
+    }
+
+    /// Resolves the futures of every finished call: `pending` maps tokens to their asyncio futures; each finished
+    /// call's future is popped and given its result with `set_result` (a future that is already done, i.e.
+    /// cancelled, is skipped). Returns the failed calls as `(future, NativeError)` for the caller to translate into
+    /// the SDK's exceptions and set.
+    fn drain<'py>(&self, py: Python<'py>, pending: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyList>> {
         guard(py, || {
             let mut buf = [0u8; 64];
             loop {
@@ -167,18 +172,27 @@ impl CompletionQueue {
                 s.signalled = false;
                 std::mem::take(&mut s.done)
             };
-            let out = PyList::empty(py);
-            for (token, outcome) in done {
-                let item = match outcome {
-                    Ok(output) => match output_to_py(py, &output) {
-                        Ok(v) => (token, true, v),
-                        Err(e) => (token, false, e.into_value(py).into_bound(py).into_any()),
+            let failed = PyList::empty(py);
+            let set_result = intern!(py, "set_result");
+            for (token, outcome) in &done {
+                let Some(future) = pending.get_item(*token)? else { continue };
+                pending.del_item(*token)?;
+                let error = match outcome {
+                    Ok(output) => match output_to_py(py, output) {
+                        Ok(value) => {
+                            // Fails only when the future is already done (cancelled while its result was queued).
+                            let _ = future.call_method1(set_result, (value,));
+                            continue;
+                        }
+                        Err(e) => e.into_value(py).into_bound(py).into_any(),
                     },
-                    Err(e) => (token, false, to_pyerr(py, e).into_value(py).into_bound(py).into_any()),
+                    Err(e) => to_pyerr(py, e.clone()).into_value(py).into_bound(py).into_any(),
                 };
-                out.append(item.into_pyobject(py)?)?;
+                failed.append((future, error))?;
             }
-            Ok(out)
+            // The outcomes go back to the lane to be freed (see `Inner::complete`).
+            self.inner.lock().garbage.push(done);
+            Ok(failed)
         })
     }
 

@@ -15,10 +15,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, Callable, Dict
 
-#: case id -> reason (merged into test_conformance.SKIP). Empty: cases with no Python surface of their own (the
-#: context redaction and the tool request built inside the core's tool flow) run through ``_native.govern_call``.
-SKIP: Dict[str, str] = {}
-
 #: Scripted step names run through the Python wrappers.
 WRAPPER_CALLS = {"govern_command", "govern_code"}
 

@@ -79,6 +79,30 @@ def test_a_cancelled_call_is_aborted_in_the_core(mock: Any, tmp_path: Path) -> N
     assert asyncio.run(main()) == 0
 
 
+def test_the_calls_of_one_loop_iteration_go_to_the_lane_together_after_it(mock: Any, tmp_path: Path) -> None:
+    from ascend import _completion
+
+    mock.script([{"match": {"method": "GET", "path": f"/api/v1/actions/{i}/status"},
+                  "respond": {"status": 200, "body": {"id": i, "status": "approved"}}} for i in (1, 2, 3)])
+
+    async def main() -> List[str]:
+        client = make(mock, tmp_path)
+        await client.get_action_status("1")  # the loop's queue exists
+        port = _completion._PORTS[asyncio.get_running_loop()]
+        assert isinstance(port, _completion._Port)
+        tasks = [asyncio.ensure_future(client.get_action_status(i)) for i in ("2", "3")]
+        await asyncio.sleep(0)  # both tasks ran their first step: their calls are submitted, not yet flushed
+        assert len(port.queue) == 2 and len(port.pending) == 2
+        sent_before_flush = [r["path"] for r in mock.requests()[0]]  # blocks the loop: the flush cannot run
+        decisions = await asyncio.gather(*tasks)
+        assert len(port.queue) + len(port.pending) == 0
+        await client.close()
+        assert sent_before_flush == ["/api/v1/actions/1/status"]
+        return [str(d.action_id) for d in decisions]
+
+    assert asyncio.run(main()) == ["2", "3"]
+
+
 def test_each_event_loop_gets_its_own_queue(mock: Any, tmp_path: Path) -> None:
     from ascend import _completion
 

@@ -176,7 +176,7 @@ def test_forked_child_can_use_a_client(mock):
     assert len(mock.requests()[0]) == 7
 
 
-# -- blocking calls run on the calling thread's lane (core/src/lane.rs) -------------------------------------------
+# -- blocking calls run on the calling thread's lane (core/src/lane/mod.rs) -------------------------------------------
 
 LANE_SERVER = """
 import http.server, json, socketserver, sys, threading

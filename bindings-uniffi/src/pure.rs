@@ -136,9 +136,7 @@ pub fn verify_webhook_signature(
 ) -> Result<String, AscendError> {
     guard(|| {
         let opts = VerifyOptions::from_args(tolerance_seconds, now_unix, scheme.as_deref(), None)?;
-        let m = webhook::verify_signature(&body, &pairs(headers), &secrets, &opts)?;
-        Ok(serde_json::json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})
-            .to_string())
+        Ok(webhook::verify_signature(&body, &pairs(headers), &secrets, &opts)?.to_json().to_string())
     })
 }
 
@@ -159,6 +157,32 @@ pub fn sign_webhook(
             .map(|(name, value)| HeaderPair { name, value })
             .collect())
     })
+}
+
+/// [`verify_webhook_with`] with JSON arguments, for values whose type is only known at run time (the core's
+/// `webhook::json`): `{"body": {"$bytes": "<base64>"}, "headers", "secret", "tolerance_seconds", "now_unix",
+/// "scheme"}`. A body that is not bytes (text, parsed JSON) is refused with `WEBHOOK_BODY_NOT_BYTES`; a secret of
+/// any other type than text, bytes or a list of them with a `Validation` error naming `secret` (D25). Returns the
+/// event's JSON projection.
+#[uniffi::export(default(replay_cache = None))]
+pub fn verify_webhook_json(
+    args_json: String,
+    replay_cache: Option<Arc<WebhookReplayCache>>,
+) -> Result<String, AscendError> {
+    guard(|| webhook::json::verify(&args_json, replay_cache.map(|c| c.inner.clone())))
+}
+
+/// [`verify_webhook_signature`] with JSON arguments (as [`verify_webhook_json`] takes them).
+#[uniffi::export]
+pub fn verify_webhook_signature_json(args_json: String) -> Result<String, AscendError> {
+    guard(|| webhook::json::verify_signature(&args_json))
+}
+
+/// [`sign_webhook`] with JSON arguments (`{"body", "secret", "scheme", "msg_id", "timestamp_unix"}`, the core's
+/// `webhook::json`); the headers as a JSON array of `[name, value]` pairs.
+#[uniffi::export]
+pub fn sign_webhook_json(args_json: String) -> Result<String, AscendError> {
+    guard(|| webhook::json::sign(&args_json))
 }
 
 /// Local pre-score of one action (`{"action_type", "resource", ...}` JSON) -> the score projection (JSON).

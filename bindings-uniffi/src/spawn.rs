@@ -1,25 +1,22 @@
-//! Cancel-safe async: the work runs on the core's runtime under a [`CancelToken`]; dropping the awaiting future (a
+//! Cancel-safe async: the work runs on the core's async lane under a [`CancelToken`]; dropping the awaiting future (a
 //! cancelled Kotlin coroutine or Swift task) cancels the token, which ends the core's work with `CANCELLED` and
 //! drops it, so no waiter registration or poll is left behind.
 
 use ascend_core::api::records::AscendError;
-use ascend_core::{CancelToken, Error, ErrorCode};
+use ascend_core::{CancelToken, Error};
 use std::future::Future;
 
-/// Cancels the call's token when dropped (after completion this is a no-op); aborting the task is the backstop.
-struct CancelOnDrop {
-    token: CancelToken,
-    task: tokio::task::AbortHandle,
-}
+/// Cancels the call's token when dropped (after completion this is a no-op); the task's own drop aborts the
+/// future as the backstop.
+struct CancelOnDrop(CancelToken);
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        self.token.cancel();
-        self.task.abort();
+        self.0.cancel();
     }
 }
 
-/// Runs `fut` on the core's runtime and awaits it; a panic becomes `INTERNAL` (D20).
+/// Runs `fut` on the core's async lane (`ascend_core::lane::task`) and awaits it; a panic becomes `INTERNAL` (D20).
 pub async fn run<T, F>(fut: F) -> Result<T, AscendError>
 where
     T: Send + 'static,
@@ -27,12 +24,10 @@ where
 {
     let token = CancelToken::new();
     let inner = token.clone();
-    let handle = ascend_core::runtime::runtime().spawn(async move { inner.run(fut).await });
-    let _cancel = CancelOnDrop { token, task: handle.abort_handle() };
-    match handle.await {
+    let _cancel = CancelOnDrop(token);
+    match ascend_core::lane::spawn(async move { inner.run(fut).await }).await {
         Ok(result) => result.map_err(AscendError::from),
-        Err(e) if e.is_panic() => Err(Error::internal("the SDK panicked; this is a bug").into()),
-        Err(_) => Err(Error::new(ErrorCode::Cancelled, "the call was cancelled").into()),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -63,11 +63,33 @@ class AscendLogger:
             f"ascend_correlation_id_{id(self)}", default=None)
 
     def set_correlation_id(self, correlation_id: Optional[str]) -> None:
-        """Attach ``correlation_id`` to the following records of the current thread/task."""
+        """Attach ``correlation_id`` to the following records of the current thread/task.
+
+        Args:
+            correlation_id: The id, or ``None`` to stop attaching one.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         self._correlation_id.set(correlation_id)
 
     def format(self, level: str, message: str, **kwargs: Any) -> str:
-        """The masked text (or JSON) line for one record."""
+        """The masked text (or JSON) line for one record.
+
+        Args:
+            level: The level name written into the line.
+            message: The message (secrets in it are masked).
+            kwargs: Structured fields (values of sensitive names are masked).
+
+        Returns:
+            ``[LEVEL] message k=v ...``, or one JSON object when ``json_format`` is set.
+
+        Raises:
+            Nothing: Values JSON cannot carry are written as their ``str``.
+        """
         fields: Dict[str, Any] = {str(k): mask_value(v, str(k)) for k, v in kwargs.items()}
         text = mask_text(str(message))
         correlation_id = self._correlation_id.get()
@@ -89,17 +111,61 @@ class AscendLogger:
             self.logger.log(level, "%s", self.format(logging.getLevelName(level), message, **kwargs))
 
     def debug(self, message: str, **kwargs: Any) -> None:
-        """Log at DEBUG."""
+        """Log at DEBUG (masked, see :meth:`format`).
+
+        Args:
+            message: The message.
+            kwargs: Structured fields.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Logging errors are handled by :mod:`logging`.
+        """
         self._log(logging.DEBUG, message, kwargs)
 
     def info(self, message: str, **kwargs: Any) -> None:
-        """Log at INFO."""
+        """Log at INFO (masked, see :meth:`format`).
+
+        Args:
+            message: The message.
+            kwargs: Structured fields.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Logging errors are handled by :mod:`logging`.
+        """
         self._log(logging.INFO, message, kwargs)
 
     def warning(self, message: str, **kwargs: Any) -> None:
-        """Log at WARNING."""
+        """Log at WARNING (masked, see :meth:`format`).
+
+        Args:
+            message: The message.
+            kwargs: Structured fields.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Logging errors are handled by :mod:`logging`.
+        """
         self._log(logging.WARNING, message, kwargs)
 
     def error(self, message: str, **kwargs: Any) -> None:
-        """Log at ERROR."""
+        """Log at ERROR (masked, see :meth:`format`).
+
+        Args:
+            message: The message.
+            kwargs: Structured fields.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Logging errors are handled by :mod:`logging`.
+        """
         self._log(logging.ERROR, message, kwargs)

@@ -90,9 +90,10 @@ class Client:
         the JSON result as Python objects. Arguments that are not plain JSON types go through
         ``ascend._base.encode_args`` (``to_dict()``, dataclasses, dates, sets; else ``ValidationValueError``). The
         reserved argument ``request_options`` (as for :meth:`with_options`) applies to this call only."""
-    def submit(self, method: str, args: Union[Mapping[str, Any], str], queue: CompletionQueue, token: int) -> None:
-        """Same as :meth:`invoke`, run on the core runtime; the outcome is queued on ``queue`` under ``token`` (no
-        runtime thread takes the GIL). Arguments that cannot be converted raise here."""
+    def submit(self, method: str, args: Union[Mapping[str, Any], str], queue: CompletionQueue, token: int) -> bool:
+        """Same as :meth:`invoke`, run on the core's async lane from ``queue``'s next :meth:`CompletionQueue.flush`;
+        the outcome is queued on ``queue`` under ``token`` (no runtime thread takes the GIL). Arguments that cannot
+        be converted raise here. Returns ``True`` for the first call since the last flush (schedule one)."""
     def invoke_async(self, method: str, args: Union[Mapping[str, Any], str]) -> Awaitable[Any]:
         """Same as :meth:`invoke`, as an awaitable bound to the running asyncio loop (pyo3-async-runtimes)."""
     def config(self) -> Dict[str, Any]:
@@ -127,8 +128,12 @@ class CompletionQueue:
     def __new__(cls) -> CompletionQueue: ...
     def fileno(self) -> int:
         """The descriptor to watch for readability."""
-    def drain(self) -> List[Tuple[int, bool, Any]]:
-        """Every finished call as ``(token, ok, value)``: the result, or the ``NativeError`` to raise."""
+    def flush(self) -> None:
+        """Hand every call submitted since the last flush to the core's async lane at once (one wake-up per batch)."""
+    def drain(self, pending: Dict[int, Any]) -> List[Tuple[Any, BaseException]]:
+        """Resolve the futures of every finished call: ``pending`` maps tokens to asyncio futures; each finished
+        call's future is popped and given its result (``set_result``; a future already done is skipped). Returns
+        the failed calls as ``(future, NativeError)``, for the caller to translate and set."""
     def cancel(self, token: int) -> None:
         """Abort call ``token`` (its asyncio future was cancelled); nothing is queued for it."""
     def __len__(self) -> int:

@@ -49,7 +49,27 @@ class AuthorizedAgent:
                               details: Optional[Dict[str, Any]] = None, context: Any = None,
                               risk_indicators: Any = None, wait_for_decision: bool = True,
                               timeout: Optional[float] = None) -> AuthorizationDecision:
-        """Ask ASCEND about an action (waits for a human decision while PENDING unless told not to)."""
+        """Ask ASCEND about an action (waits for a human decision while PENDING unless told not to).
+
+        Args:
+            action_type: What the agent wants to do.
+            resource: What it acts on.
+            resource_id: Id of the resource.
+            details: The action's parameters.
+            context: Context for the reviewer.
+            risk_indicators: Risk hints.
+            wait_for_decision: While PENDING, wait for the human decision (default True).
+            timeout: Seconds to wait for it (default: this agent's ``default_timeout``).
+
+        Returns:
+            The :class:`AuthorizationDecision` of ``client.evaluate_action``.
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached in fail mode CLOSED (subclass by cause).
+            TimeoutError: Still PENDING after ``timeout`` while waiting (D4).
+        """
         decision: AuthorizationDecision = self.client.evaluate_action(
             action_type=action_type, resource=resource, parameters=details, context=context, resource_id=resource_id,
             risk_indicators=risk_indicators, wait_for_decision=wait_for_decision,
@@ -61,7 +81,29 @@ class AuthorizedAgent:
                               context: Any = None, risk_indicators: Any = None, timeout: Optional[float] = None,
                               on_denied: Optional[Callable[[AuthorizationDecision], Any]] = None) -> Any:
         """Run ``execute_fn()`` when the decision permits execution (D24); on denial call ``on_denied(decision)`` or
-        raise ``AuthorizationError``; a decision still PENDING after the wait raises ``TimeoutError``."""
+        raise ``AuthorizationError``; a decision still PENDING after the wait raises ``TimeoutError``.
+
+        Args:
+            action_type: What the agent wants to do.
+            resource: What it acts on.
+            execute_fn: Runs the action; called only when the decision permits it.
+            resource_id: Id of the resource.
+            details: The action's parameters.
+            context: Context for the reviewer.
+            risk_indicators: Risk hints.
+            timeout: Seconds to wait for a human decision (default: this agent's ``default_timeout``).
+            on_denied: Called with the decision instead of raising when the action is denied.
+
+        Returns:
+            What ``execute_fn()`` returns, or what ``on_denied(decision)`` returns on denial.
+
+        Raises:
+            AuthorizationError: Denied and no ``on_denied`` was given.
+            TimeoutError: Still PENDING after ``timeout``.
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached in fail mode CLOSED (subclass by cause).
+        """
         decision = self.request_authorization(action_type, resource, resource_id, details, context, risk_indicators,
                                               wait_for_decision=True, timeout=timeout)
         if permits_execution(decision):
@@ -76,12 +118,38 @@ class AuthorizedAgent:
 
     def check_permission(self, action_type: str, resource: str, resource_id: Optional[str] = None,
                          details: Optional[Dict[str, Any]] = None) -> bool:
-        """True when the action would be allowed right now (no waiting)."""
+        """True when the action would be allowed right now (no waiting).
+
+        Args:
+            action_type: What the agent wants to do.
+            resource: What it acts on.
+            resource_id: Id of the resource.
+            details: The action's parameters.
+
+        Returns:
+            Whether the decision permits execution now (PENDING counts as not permitted).
+
+        Raises:
+            ValidationError: An argument is missing or has the wrong type (before any network I/O).
+            KillSwitchError: The kill switch blocks this agent (before any network I/O).
+            OWKAIError: The server refused the call or could not be reached in fail mode CLOSED (subclass by cause).
+        """
         decision = self.request_authorization(action_type, resource, resource_id, details, wait_for_decision=False)
         return permits_execution(decision)
 
     def get_recent_actions(self, limit: int = 10, status: Optional[str] = None) -> List[Dict[str, Any]]:
-        """This agent's recent actions (newest first, as the platform returns them)."""
+        """This agent's recent actions (newest first, as the platform returns them).
+
+        Args:
+            limit: Most actions to return.
+            status: Only actions with this status.
+
+        Returns:
+            The action records as dicts (an empty list when the reply holds none).
+
+        Raises:
+            OWKAIError: The server refused the call or could not be reached (subclass by cause).
+        """
         response = self.client.list_actions(limit=limit, status=status)
         if isinstance(response, list):
             return response

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Callable, Dict, List, Mapping, Optional, TypeVar, Union
+import inspect
+from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Mapping, Optional, TypeVar, Union
 
 from ._base import (
+    _GOVERNED,
+    _MODULES,
+    _OTEL,
     ClientBase,
     RequestOptions,
     connection_failure,
@@ -24,6 +28,7 @@ from ._base import (
     to_webhook,
     to_webhooks,
 )
+from ._completion import acall
 from ._native_loader import native_call
 from .models import (
     ActionDetails,
@@ -49,11 +54,22 @@ T = TypeVar("T")
 class AsyncAscendClient(ClientBase):
     """Asynchronous twin of :class:`ascend.client.AscendClient`: same constructor, same methods, as coroutines.
 
-    Calls run on the core's tokio runtime (``invoke_async``) and never block the event loop.
+    Calls run on the core's async lane and never block the event loop: each event loop gets a completion queue
+    (``ascend._completion``) that resolves the futures of finished calls in batches.
     """
 
-    async def _acall(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:
-        """The one generic path: ``invoke_async`` ``method`` on the core and convert its JSON result."""
+    def _acall(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> Awaitable[T]:
+        """The one generic path: run ``method`` on the core for asyncio and convert its JSON result.
+
+        Returns the call's coroutine (:func:`ascend._completion.acall`), which the public method awaits directly: one
+        coroutine per call less than an ``async def`` here. Governed calls are OpenTelemetry spans once
+        OpenTelemetry is in use (:meth:`_ainvoke`)."""
+        if method in _GOVERNED and _OTEL in _MODULES:
+            return self._atraced(method, convert, args)
+        return acall(self._native, method, args, convert)
+
+    async def _atraced(self, method: str, convert: Callable[[Any], T], args: Dict[str, Any]) -> T:
+        """:meth:`_acall` with a span."""
         return convert(await self._ainvoke(method, args))
 
     # -- 5.a seed-level core ---------------------------------------------------------------------------------------
@@ -164,7 +180,20 @@ class AsyncAscendClient(ClientBase):
     async def iter_actions(self, page_size: int = 50, status: Optional[str] = None,
                            max_items: Optional[int] = None) -> AsyncIterator[ActionSummary]:
         """Every action of this agent, page by page, as an async iterator (see
-        :meth:`ascend.AscendClient.iter_actions`)."""
+        :meth:`ascend.AscendClient.iter_actions`).
+
+        Args:
+            page_size: Actions fetched per request.
+            status: Only actions with this status.
+            max_items: Stop after this many actions (default: all).
+
+        Returns:
+            An async iterator of :class:`ActionSummary`; it stops at the first short or empty page, at the server's
+            ``total``, or after ``max_items``.
+
+        Raises:
+            OWKAIError: As :meth:`list_actions`, when a page is fetched.
+        """
         yielded, offset = 0, 0
         while max_items is None or yielded < max_items:
             page = await self.list_actions(limit=page_size, offset=offset, status=status)
@@ -413,7 +442,14 @@ class AsyncAscendClient(ClientBase):
         await self._ainvoke("deliver_webhook_event", {"action_id": action_id, "status": status})
 
     async def close(self) -> None:
-        """Stop background work, flush the spool and release the connection pool."""
+        """Stop background work (kill-switch polling, heartbeats); idempotent (see :meth:`ascend.AscendClient.close`).
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: No network I/O.
+        """
         native = self.__dict__.get("_native")
         if native is not None and not self._view:
             await asyncio.to_thread(native_call, lambda _n: native.close())
@@ -423,3 +459,29 @@ class AsyncAscendClient(ClientBase):
 
     async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
         await self.close()
+
+
+_SECTIONS = ("Args:", "Returns:", "Raises:")
+
+
+def _document_from_sync_twins() -> None:
+    """Gives every public coroutine whose own docstring has no Args/Returns/Raises sections those of its
+    :class:`ascend.AscendClient` twin (same signature and behaviour: ``tests/test_aio_matches_client.py``), so the
+    two clients' reference text has one source. The coroutine's own summary line is kept."""
+    from .client import AscendClient
+
+    for name, member in vars(AsyncAscendClient).items():
+        if name.startswith("_") or not asyncio.iscoroutinefunction(member):
+            continue
+        own = inspect.cleandoc(member.__doc__ or "")
+        twin = inspect.cleandoc(getattr(AscendClient, name).__doc__ or "")
+        if any(section in own for section in _SECTIONS):
+            continue
+        lines = twin.splitlines()
+        start = next((i for i, line in enumerate(lines) if line in _SECTIONS), len(lines))
+        sections = "\n".join(lines[start:])
+        member.__doc__ = (f"{own}\n\nCoroutine twin of :meth:`ascend.AscendClient.{name}`: awaiting it gives the "
+                          f"result below.\n\n{sections}")
+
+
+_document_from_sync_twins()

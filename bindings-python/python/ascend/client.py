@@ -131,19 +131,47 @@ class CircuitBreaker:
         return CircuitState(native_call(lambda _n: inner.state))
 
     def record_success(self) -> None:
-        """Record a successful call."""
+        """Record a successful call.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         native_call(lambda _n: self._inner.record_success())
 
     def record_failure(self) -> None:
-        """Record a failed call."""
+        """Record a failed call (opens the breaker at ``failure_threshold`` consecutive failures).
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         native_call(lambda _n: self._inner.record_failure())
 
     def allow_request(self) -> bool:
-        """Whether a call may proceed now."""
+        """Whether a call may proceed now.
+
+        Returns:
+            ``False`` while OPEN (before ``recovery_timeout`` has passed), else ``True``.
+
+        Raises:
+            Nothing: Local state only.
+        """
         return bool(native_call(lambda _n: self._inner.allow_request()))
 
     def reset(self) -> None:
-        """Back to CLOSED with counters cleared."""
+        """Back to CLOSED with counters cleared.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         native_call(lambda _n: self._inner.reset())
 
     def __repr__(self) -> str:
@@ -366,6 +394,9 @@ class AscendClient(ClientBase):
 
         Returns:
             Nothing.
+
+        Raises:
+            ValidationError: An argument cannot be sent as JSON (a failed request is logged, never raised).
         """
         return self._call("heartbeat", to_none, kwargs_of(locals()))
 
@@ -388,6 +419,9 @@ class AscendClient(ClientBase):
 
         Returns:
             Nothing.
+
+        Raises:
+            Nothing: No network I/O; stopping is always possible.
         """
         return self._call("stop_heartbeat", to_none, {})
 
@@ -410,6 +444,9 @@ class AscendClient(ClientBase):
 
         Returns:
             Nothing.
+
+        Raises:
+            Nothing: No network I/O; stopping is always possible.
         """
         return self._call("stop_kill_switch_polling", to_none, {})
 
@@ -418,6 +455,9 @@ class AscendClient(ClientBase):
 
         Returns:
             ``True`` while governed calls are refused with ``KillSwitchError`` (no network I/O).
+
+        Raises:
+            Nothing: The flag is read locally.
         """
         return self._call("is_blocked", to_bool, {})
 
@@ -469,6 +509,9 @@ class AscendClient(ClientBase):
         Returns:
             A :class:`ConnectionStatus` (the peer's ``SimpleNamespace``, typed): ``connected``, ``status``,
             ``latency_ms``, ``api_version``, ``environment``, ``agent_id``, ``fail_mode``, ``error``.
+
+        Raises:
+            Nothing: A failure is reported as ``connected=False`` with its ``error``.
         """
         try:
             return self._call("test_connection", to_connection_result, {})
@@ -1212,10 +1255,13 @@ class AscendClient(ClientBase):
 
         Args:
             metrics: Heartbeat metrics (``response_time_ms``, ``error_rate``, ``requests_count``).
-            kwargs: Further ``evaluate_action`` keyword arguments.
+            kwargs: Further metrics, merged into ``metrics``.
 
         Returns:
             Nothing.
+
+        Raises:
+            ValidationError: A metric cannot be sent as JSON (a failed request is logged, never raised).
         """
         deprecated("send_heartbeat", "heartbeat", "DOC-DRIFT-HEARTBEAT")
         self._call("send_heartbeat", to_none, {"metrics": {**(metrics or {}), **kwargs}})
@@ -1306,6 +1352,9 @@ class AscendClient(ClientBase):
 
         Returns:
             Whether it was accepted (see the summary).
+
+        Raises:
+            ValidationError: ``event`` is not a webhook event object (no network I/O).
         """
         payload = dict(event) if isinstance(event, Mapping) else event
         return bool(self._invoke("deliver_webhook_event", {"event": payload}))
@@ -1322,10 +1371,14 @@ class AscendClient(ClientBase):
     # -- 5.e lifecycle ---------------------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop background work, flush the spool and release the connection pool.
+        """Stop background work (kill-switch polling, heartbeats); idempotent. Spooled records stay on disk and are
+        replayed after a later successful call (D18); the connection pool goes with the client.
 
         Returns:
             Nothing.
+
+        Raises:
+            Nothing: No network I/O.
         """
         native = self.__dict__.get("_native")
         if native is not None and not self._view:

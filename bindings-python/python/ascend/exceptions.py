@@ -69,7 +69,14 @@ class OWKAIError(Exception):
         return self.code in _code_table()[1]
 
     def to_dict(self) -> Dict[str, Any]:
-        """``{"error_type", "message", "error_code", "details"}``."""
+        """The error as the peer's dict.
+
+        Returns:
+            ``{"error_type", "message", "error_code", "details"}``.
+
+        Raises:
+            Nothing: Local.
+        """
         error_type = type(self).__dict__.get("_error_type", type(self).__name__)
         return {"error_type": error_type, "message": self.message, "error_code": self.error_code,
                 "details": self.details}

@@ -296,7 +296,22 @@ class MCPGovernanceMiddleware:
 
     def govern(self, action_type: str, resource: str, config: Optional[MCPGovernanceConfig] = None,
                **kwargs: Any) -> Callable[[F], F]:
-        """Decorator governing one tool (and recording its name)."""
+        """Decorator governing one tool (and recording its name in :attr:`governed_tools`).
+
+        Args:
+            action_type: The action type sent for every call of the tool.
+            resource: The resource sent for every call.
+            config: This tool's configuration (default: the middleware's ``default_config``).
+            kwargs: ``risk_level``, ``metadata`` and ``require_human_approval``, as for :func:`mcp_governance`.
+
+        Returns:
+            A decorator for a sync or async tool function.
+
+        Raises:
+            Nothing at decoration. Calling the governed tool raises ``AuthorizationError`` when it is denied
+            (with ``raise_on_denial``, the default) or governance is unavailable, and ``TimeoutError`` when no
+            human decided in time.
+        """
         inner = mcp_governance(self.client, action_type, resource, config or self.default_config, **kwargs)
 
         def decorate(func: F) -> F:
@@ -307,7 +322,23 @@ class MCPGovernanceMiddleware:
 
     def wrap(self, action_type: str, resource: str, func: Optional[Callable[..., Any]] = None,
              config: Optional[MCPGovernanceConfig] = None, **kwargs: Any) -> Any:
-        """Deprecated inline form of :meth:`govern`."""
+        """Deprecated inline form of :meth:`govern`.
+
+        Args:
+            action_type: The action type sent for every call of the tool.
+            resource: The resource sent for every call.
+            func: The tool; when omitted, the decorator is returned.
+            config: This tool's configuration (default: the middleware's ``default_config``).
+            kwargs: As for :meth:`govern`.
+
+        Returns:
+            The governed ``func``, or the decorator when ``func`` is ``None``.
+
+        Raises:
+            Nothing at decoration. Calling the governed tool raises ``AuthorizationError`` when it is denied
+            (with ``raise_on_denial``, the default) or governance is unavailable, and ``TimeoutError`` when no
+            human decided in time.
+        """
         warn_once("MCPGovernanceMiddleware.wrap",
                   "MCPGovernanceMiddleware.wrap() is deprecated; use MCPGovernanceMiddleware.govern() instead.")
         decorator = self.govern(action_type, resource, config, **kwargs)
@@ -339,11 +370,17 @@ class MCPKillSwitchConsumer:
         self._inner = native_call(lambda n: n.McpKillSwitch())
 
     def apply_message(self, message: Any) -> bool:
-        """Apply a BLOCK/UNBLOCK command targeting an MCP server; returns whether it changed anything.
+        """Apply a BLOCK/UNBLOCK command targeting an MCP server.
 
-        ``message`` may be an object or a dict with ``target_type``, ``command_type``,
-        ``target_mcp_server_config_id`` and ``parameters.mcp_server`` (or ``mcp_server``).
-        Malformed messages are ignored.
+        Args:
+            message: An object or a dict with ``target_type``, ``command_type``, ``target_mcp_server_config_id`` and
+                ``parameters.mcp_server`` (or ``mcp_server``).
+
+        Returns:
+            Whether it changed anything (a malformed or unrelated message changes nothing).
+
+        Raises:
+            Nothing: Malformed messages are ignored.
         """
         try:
             params = _field(message, "parameters")
@@ -356,14 +393,32 @@ class MCPKillSwitchConsumer:
         return bool(native_call(lambda _n: inner.apply_message(fields)))
 
     def is_blocked(self, mcp_server: Optional[str] = None, mcp_server_config_id: Any = None) -> bool:
-        """Whether the server (by name or config id) is blocked."""
+        """Whether the server (by name or config id) is blocked.
+
+        Args:
+            mcp_server: The server's name.
+            mcp_server_config_id: The server's configuration id.
+
+        Returns:
+            ``True`` when either identifies a blocked server.
+
+        Raises:
+            Nothing: Local state only.
+        """
         name = None if mcp_server is None else str(mcp_server)
         config_id = None if mcp_server_config_id is None else str(mcp_server_config_id)
         inner = self._inner
         return bool(native_call(lambda _n: inner.is_blocked(name, config_id)))
 
     def reset(self) -> None:
-        """Unblock everything."""
+        """Unblock everything.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         inner = self._inner
         native_call(lambda _n: inner.reset())
 

@@ -70,11 +70,28 @@ class Model:
     """``to_dict()`` and ``to_json()`` for the result models (a ``to_dict`` of the model's own wins)."""
 
     def to_dict(self) -> Dict[str, Any]:
-        """The fields as JSON-ready data (enums by value, nested models as dicts)."""
+        """The fields as JSON-ready data (enums by value, nested models as dicts).
+
+        Returns:
+            A new ``dict`` keyed by field name.
+
+        Raises:
+            Nothing: Local conversion of the fields.
+        """
         return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
 
     def to_json(self, **kwargs: Any) -> str:
-        """``json.dumps(self.to_dict(), **kwargs)``."""
+        """``json.dumps(self.to_dict(), **kwargs)``.
+
+        Args:
+            kwargs: Passed to :func:`json.dumps` (``indent``, ``sort_keys``, ...).
+
+        Returns:
+            The JSON text.
+
+        Raises:
+            TypeError: A field holds a value JSON cannot carry, or ``kwargs`` are not valid for :func:`json.dumps`.
+        """
         return json.dumps(plain(self.to_dict()), **kwargs)
 
 
@@ -131,7 +148,17 @@ class WireEnum(str, Enum):
 
     @classmethod
     def parse(cls: Type[_E], value: Any) -> Optional[_E]:
-        """The member for ``value`` (case-insensitive), or ``None`` when it is unknown or empty."""
+        """The member for ``value`` (case-insensitive), or ``None`` when it is unknown or empty.
+
+        Args:
+            value: A member, or its wire string.
+
+        Returns:
+            The member, or ``None``.
+
+        Raises:
+            Nothing: An unknown value gives ``None``.
+        """
         if isinstance(value, cls):
             return value
         if not isinstance(value, str) or not value:
@@ -209,7 +236,14 @@ class RiskIndicators(Model):
     compliance_flags: List[str] = field(default_factory=list)
 
     def to_dict(self) -> Dict[str, Any]:
-        """All fields in declaration order except those that are ``None``."""
+        """All fields in declaration order except those that are ``None``.
+
+        Returns:
+            A new ``dict``.
+
+        Raises:
+            Nothing: Local conversion of the fields.
+        """
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
 
 
@@ -225,7 +259,14 @@ class ActionContext(Model):
     custom_fields: Dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> Dict[str, Any]:
-        """The five named keys that are truthy, in order, then every custom field."""
+        """The five named keys that are truthy, in order, then every custom field.
+
+        Returns:
+            A new ``dict``.
+
+        Raises:
+            Nothing: Local conversion of the fields.
+        """
         out = {name: getattr(self, name) for name in ("user_request", "session_id", "ip_address", "user_agent",
                                                      "timestamp") if getattr(self, name)}
         out.update(self.custom_fields)
@@ -266,7 +307,15 @@ class AgentAction(Model):
     model_id: Optional[str] = None
 
     def to_dict(self) -> Dict[str, Any]:
-        """The submit body of PROTOCOL §5.a.1 built from these fields (risk fields are never emitted)."""
+        """The submit body of PROTOCOL §5.a.1 built from these fields (risk fields are never emitted).
+
+        Returns:
+            A new ``dict``: ``agent_id``, ``agent_name``, ``action_type``, ``resource`` and the optional fields
+            that are set.
+
+        Raises:
+            Nothing: Local conversion of the fields.
+        """
         body: Dict[str, Any] = {"agent_id": self.agent_id, "agent_name": self.agent_name,
                                 "action_type": self.action_type, "resource": self.resource}
         if self.resource_id:
@@ -426,7 +475,17 @@ class AuthorizationDecision(Model):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuthorizationDecision:
-        """Build a decision from a raw server payload (normalised by the Rust core)."""
+        """Build a decision from a raw server payload (normalised by the Rust core: D5/D6/D8).
+
+        Args:
+            data: The server's decision object.
+
+        Returns:
+            The :class:`AuthorizationDecision`; unknown statuses and missing fields get the core's defaults.
+
+        Raises:
+            TypeError: ``data`` holds a value JSON cannot carry.
+        """
         return cls._from_projection(_native_normalise(data))
 
     @classmethod
@@ -474,7 +533,18 @@ class AuthorizationDecision(Model):
         return isinstance(key, str) and (key in _DECISION_KEYS or key in _FIELD_NAMES)
 
     def get(self, key: str, default: Any = None) -> Any:
-        """Dict-style read: the value for ``key``, else ``default``."""
+        """Dict-style read: the value for ``key``, else ``default``.
+
+        Args:
+            key: A field name, or one of the peer's keys (``status``, ``id``).
+            default: What to return when ``key`` is unknown.
+
+        Returns:
+            The value, or ``default``.
+
+        Raises:
+            Nothing: An unknown key gives ``default``.
+        """
         try:
             return self[key]
         except KeyError:
@@ -547,7 +617,17 @@ class ActionDetails(Model):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ActionDetails:
-        """Parse the server's action record (the core's parse; unknown statuses through D5/D6)."""
+        """Parse the server's action record (the core's parse; unknown statuses through D5/D6).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            An :class:`ActionDetails`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("ActionDetails", data))
 
     @classmethod
@@ -571,7 +651,17 @@ class KillSwitchStatus(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> KillSwitchStatus:
         """Parse a raw server payload (the core's parse:
-        ``blocked`` (default False), ``reason``, ``activated_at``, ``activated_by``)."""
+        ``blocked`` (default False), ``reason``, ``activated_at``, ``activated_by``).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            A :class:`KillSwitchStatus`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("KillSwitchStatus", data))
 
     @classmethod
@@ -593,7 +683,17 @@ class PolicyEvaluationResult(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PolicyEvaluationResult:
         """Parse a raw server payload (the core's parse:
-        ``decision`` defaults to ``"unknown"``; other keys are same-named)."""
+        ``decision`` defaults to ``"unknown"``; other keys are same-named).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            A :class:`PolicyEvaluationResult`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("PolicyEvaluationResult", data))
 
     @classmethod
@@ -615,7 +715,17 @@ class ResourceClassification(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResourceClassification:
         """Parse a raw server payload (the core's parse:
-        ``resource_id`` else ``id``; string fields default to ``""``)."""
+        ``resource_id`` else ``id``; string fields default to ``""``).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            A :class:`ResourceClassification`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("ResourceClassification", data))
 
     @classmethod
@@ -640,7 +750,17 @@ class AuditEvent(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuditEvent:
         """Parse a raw server payload (the core's parse:
-        ``event_id`` else ``id``; ``event_type``/``timestamp`` default to ``""``)."""
+        ``event_id`` else ``id``; ``event_type``/``timestamp`` default to ``""``).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            An :class:`AuditEvent`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("AuditEvent", data))
 
     @classmethod
@@ -661,7 +781,17 @@ class AuditLogResponse(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AuditLogResponse:
         """Parse a raw server payload (the core's parse: events from ``events``, else ``logs``, else ``items``;
-        ``page_size`` from ``page_size`` else ``limit``)."""
+        ``page_size`` from ``page_size`` else ``limit``).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            An :class:`AuditLogResponse` (its events as :class:`AuditEvent`).
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("AuditLogResponse", data))
 
     @classmethod
@@ -684,7 +814,17 @@ class AgentHealthStatus(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AgentHealthStatus:
         """Parse a raw server payload (the core's parse:
-        ``agent_id`` defaults to ``""``, ``status`` to ``"unknown"``)."""
+        ``agent_id`` defaults to ``""``, ``status`` to ``"unknown"``).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            An :class:`AgentHealthStatus`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("AgentHealthStatus", data))
 
     @classmethod
@@ -707,7 +847,17 @@ class Webhook(Model):
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Webhook:
         """Parse a raw server payload (the core's parse: ``webhook_id`` else ``id``, which may stay an int); extra
-        server keys stay readable by item access."""
+        server keys stay readable by item access.
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            A :class:`Webhook`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("Webhook", data))
 
     @classmethod
@@ -720,7 +870,14 @@ class Webhook(Model):
         return hook
 
     def to_dict(self) -> Dict[str, Any]:
-        """Fields plus any extra keys the server sent."""
+        """Fields plus any extra keys the server sent.
+
+        Returns:
+            A new ``dict``.
+
+        Raises:
+            Nothing: Local conversion of the fields.
+        """
         out: Dict[str, Any] = dict(self.__dict__.get("_extra") or {})
         out.update({f.name: getattr(self, f.name) for f in fields(self)})
         return out
@@ -737,11 +894,29 @@ class Webhook(Model):
         return iter(self.to_dict())
 
     def keys(self) -> List[str]:
-        """Field names plus extra server keys."""
+        """Field names plus extra server keys.
+
+        Returns:
+            The keys, fields first.
+
+        Raises:
+            Nothing: Local.
+        """
         return list(self.to_dict())
 
     def get(self, key: str, default: Any = None) -> Any:
-        """Dict-style read: the value for ``key``, else ``default``."""
+        """Dict-style read: the value for ``key``, else ``default``.
+
+        Args:
+            key: A field name or an extra server key.
+            default: What to return when ``key`` is absent.
+
+        Returns:
+            The value, or ``default``.
+
+        Raises:
+            Nothing: An absent key gives ``default``.
+        """
         try:
             return self[key]
         except KeyError:
@@ -762,7 +937,17 @@ class WebhookTestResult(Model):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WebhookTestResult:
-        """Parse a raw server payload (the core's parse: ``success`` defaults to False; other keys are same-named)."""
+        """Parse a raw server payload (the core's parse: ``success`` defaults to False; other keys are same-named).
+
+        Args:
+            data: The server's JSON object.
+
+        Returns:
+            A :class:`WebhookTestResult`.
+
+        Raises:
+            TypeError: ``data`` is not a mapping (the parse itself is lenient: missing fields get defaults).
+        """
         return cls._from_projection(_parse_record("WebhookTestResult", data))
 
     @classmethod
@@ -837,7 +1022,17 @@ class ActionSummary(Model):
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ActionSummary:
-        """Map one server record (``id`` or ``action_id``; missing keys default)."""
+        """Map one server record (``id`` or ``action_id``; missing keys default).
+
+        Args:
+            data: One item of the server's action list.
+
+        Returns:
+            An :class:`ActionSummary` (the record itself kept as ``raw``).
+
+        Raises:
+            TypeError: ``data`` is not a mapping.
+        """
         risk = data.get("risk_score")
         return cls(
             action_id=str(next((data[k] for k in ("action_id", "id") if data.get(k) is not None), "")),
@@ -871,11 +1066,28 @@ class ActionPage(Dict[str, Any]):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     def to_dict(self) -> Dict[str, Any]:
-        """A plain ``dict`` copy of the server's object."""
+        """A plain ``dict`` copy of the server's object.
+
+        Returns:
+            A new ``dict``.
+
+        Raises:
+            Nothing: A shallow copy.
+        """
         return dict(self)
 
     def to_json(self, **kwargs: Any) -> str:
-        """``json.dumps(self.to_dict(), **kwargs)``."""
+        """``json.dumps(self.to_dict(), **kwargs)``.
+
+        Args:
+            kwargs: Passed to :func:`json.dumps` (``indent``, ``sort_keys``, ...).
+
+        Returns:
+            The JSON text.
+
+        Raises:
+            TypeError: A value JSON cannot carry, or ``kwargs`` not valid for :func:`json.dumps`.
+        """
         return json.dumps(self.to_dict(), **kwargs)
 
 
@@ -895,9 +1107,26 @@ class ConnectionStatus(SimpleNamespace):
     error: Optional[str]
 
     def to_dict(self) -> Dict[str, Any]:
-        """Every attribute, as JSON-ready data."""
+        """Every attribute, as JSON-ready data.
+
+        Returns:
+            A new ``dict``.
+
+        Raises:
+            Nothing: Local conversion of the attributes.
+        """
         return {k: plain(v) for k, v in vars(self).items()}
 
     def to_json(self, **kwargs: Any) -> str:
-        """``json.dumps(self.to_dict(), **kwargs)``."""
+        """``json.dumps(self.to_dict(), **kwargs)``.
+
+        Args:
+            kwargs: Passed to :func:`json.dumps` (``indent``, ``sort_keys``, ...).
+
+        Returns:
+            The JSON text.
+
+        Raises:
+            TypeError: A value JSON cannot carry, or ``kwargs`` not valid for :func:`json.dumps`.
+        """
         return json.dumps(self.to_dict(), **kwargs)

@@ -95,7 +95,15 @@ class DevServer:
     # -- lifecycle ---------------------------------------------------------------------------------------------------
 
     def start(self) -> DevServer:
-        """Start serving (binds the port, opens the database) and return ``self``. Starting twice is an error."""
+        """Start serving (binds the port, opens the database).
+
+        Returns:
+            ``self``.
+
+        Raises:
+            RuntimeError: It is already running.
+            OWKAIError: The port cannot be bound or the database cannot be opened (subclass by cause).
+        """
         if self._native is not None and self._native.running:
             raise RuntimeError("this DevServer is already running")
         params = dict(self._params)
@@ -103,7 +111,14 @@ class DevServer:
         return self
 
     def stop(self) -> None:
-        """Stop serving: open long polls end at once, in-flight requests finish. Idempotent."""
+        """Stop serving: open long polls end at once, in-flight requests finish. Idempotent.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            OWKAIError: The server failed while shutting down (subclass by cause).
+        """
         if self._native is not None:
             native = self._native
             _call(lambda m: native.stop())
@@ -142,8 +157,19 @@ class DevServer:
         return str(self._started().admin_token)
 
     def client(self, **kwargs: Any) -> AscendClient:
-        """An :class:`AscendClient` for this server (``api_key`` and ``api_url`` set; ``agent_id`` defaults to
-        ``"test-agent"``); other keyword arguments are passed through."""
+        """An :class:`AscendClient` for this server.
+
+        Args:
+            kwargs: :class:`AscendClient` arguments; ``api_key`` and ``api_url`` default to this server's,
+                ``agent_id`` to ``"test-agent"``.
+
+        Returns:
+            A new client.
+
+        Raises:
+            RuntimeError: The server is not started.
+            ValidationError: A client argument is invalid (as for :class:`AscendClient`).
+        """
         kwargs.setdefault("api_key", self.api_key)
         kwargs.setdefault("api_url", self.url)
         kwargs.setdefault("agent_id", "test-agent")
@@ -152,15 +178,40 @@ class DevServer:
     # -- the human reviewer ------------------------------------------------------------------------------------------
 
     def approve(self, action_id: ActionId, comment: Optional[str] = None) -> Dict[str, Any]:
-        """Approve a pending action, as a human reviewer would; the comment becomes the decision's ``reason``.
-        Returns the action. ``ConflictError`` when it is not pending, ``NotFoundError`` when it does not exist."""
+        """Approve a pending action, as a human reviewer would.
+
+        Args:
+            action_id: The action (``result.action_id``).
+            comment: Becomes the decision's ``reason``.
+
+        Returns:
+            The action record.
+
+        Raises:
+            RuntimeError: The server is not started.
+            ConflictError: The action is not pending.
+            NotFoundError: No such action.
+        """
         native = self._started()
         text: str = _call(lambda m: native.approve(str(action_id), comment))
         result: Dict[str, Any] = json.loads(text)
         return result
 
     def deny(self, action_id: ActionId, reason: str) -> Dict[str, Any]:
-        """Deny a pending action with ``reason``. Returns the action (errors as for :meth:`approve`)."""
+        """Deny a pending action.
+
+        Args:
+            action_id: The action (``result.action_id``).
+            reason: Becomes the decision's ``reason``.
+
+        Returns:
+            The action record.
+
+        Raises:
+            RuntimeError: The server is not started.
+            ConflictError: The action is not pending.
+            NotFoundError: No such action.
+        """
         native = self._started()
         text: str = _call(lambda m: native.deny(str(action_id), reason))
         result: Dict[str, Any] = json.loads(text)
@@ -168,8 +219,20 @@ class DevServer:
 
     def add_model(self, model_id: str, compliance_status: str = "approved",
                   name: Optional[str] = None) -> Dict[str, Any]:
-        """Add (or update) a model in the server's model registry (``approved`` | ``partially_approved`` |
-        ``denied``), like ``ascend-dev models add``; returns the registry entry."""
+        """Add (or update) a model in the server's model registry, like ``ascend-dev models add``.
+
+        Args:
+            model_id: The model's id (what agents send as ``model_id``).
+            compliance_status: ``approved`` (default), ``partially_approved`` or ``denied``.
+            name: Display name.
+
+        Returns:
+            The registry entry.
+
+        Raises:
+            RuntimeError: The server is not started.
+            urllib.error.HTTPError: The server refused the entry (e.g. an unknown ``compliance_status``).
+        """
         body = json.dumps({"model_id": model_id, "compliance_status": compliance_status, "name": name}).encode()
         request = urllib.request.Request(
             f"{self.url}/api/admin/models", data=body, method="POST",

@@ -83,11 +83,28 @@ class ReplayCache:
         return f"ReplayCache(capacity={self.capacity}, len={len(self)})"
 
     def clear(self) -> None:
-        """Forget every id."""
+        """Forget every id.
+
+        Returns:
+            Nothing.
+
+        Raises:
+            Nothing: Local state only.
+        """
         self._native.clear()
 
     def forget(self, msg_id: str) -> bool:
-        """Remove ``msg_id`` so its next delivery is accepted; returns whether it was recorded."""
+        """Remove ``msg_id`` so its next delivery is accepted.
+
+        Args:
+            msg_id: The event's ``webhook-id``.
+
+        Returns:
+            Whether it was recorded.
+
+        Raises:
+            TypeError: ``msg_id`` is not a string.
+        """
         forgotten: bool = self._native.forget(msg_id)
         return forgotten
 
@@ -95,14 +112,38 @@ class ReplayCache:
         return isinstance(msg_id, str) and self.contains(msg_id)
 
     def contains(self, msg_id: str, now: Optional[Instant] = None) -> bool:
-        """Whether ``msg_id`` is recorded and not expired at ``now`` (default: the system clock)."""
+        """Whether ``msg_id`` is recorded and not expired at ``now``.
+
+        Args:
+            msg_id: The event's ``webhook-id``.
+            now: Unix seconds or a datetime (default: the system clock).
+
+        Returns:
+            ``True`` while the id is live.
+
+        Raises:
+            ValidationError: ``now`` is not unix seconds or a datetime.
+            TypeError: ``msg_id`` is not a string.
+        """
         found: bool = self._native.contains(msg_id, _unix(now, "now") if now is not None else int(time.time()))
         return found
 
     def remember(self, msg_id: str, expires_at: Instant, *, now: Optional[Instant] = None) -> bool:
         """Record ``msg_id`` until ``expires_at`` (inclusive) unless it is already live (as :func:`verify` does for a
-        verified event, e.g. to share ids seen by another process). Returns ``True`` when the id was new, ``False``
-        when it is a replay."""
+        verified event, e.g. to share ids seen by another process).
+
+        Args:
+            msg_id: The event's ``webhook-id``.
+            expires_at: When the id stops being live: unix seconds or a datetime (naive = UTC).
+            now: The current time (default: the system clock).
+
+        Returns:
+            ``True`` when the id was new, ``False`` when it is a replay.
+
+        Raises:
+            ValidationError: ``expires_at`` or ``now`` is not unix seconds or a datetime.
+            TypeError: ``msg_id`` is not a string.
+        """
         current = _unix(now, "now") if now is not None else int(time.time())
         new: bool = self._native.check_and_insert(msg_id, current, _unix(expires_at, "expires_at"))
         return new

@@ -25,6 +25,7 @@ mod ascend;
 mod crypto;
 mod event;
 mod headers;
+pub mod json;
 mod replay;
 mod secret;
 mod standard;
@@ -162,6 +163,13 @@ pub struct VerifiedMessage {
     pub(crate) tag: crypto::Tag,
 }
 
+impl VerifiedMessage {
+    /// The projection every binding returns: `{"scheme", "msg_id", "timestamp_unix"}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"scheme": self.scheme.as_str(), "msg_id": self.msg_id, "timestamp_unix": self.timestamp_unix})
+    }
+}
+
 pub(crate) fn no_match(scheme: Scheme, signatures: usize, secrets: usize) -> Error {
     Error::new(
         ErrorCode::WebhookNoMatchingSignature,
@@ -239,7 +247,8 @@ pub fn verify_signature<S: AsWebhookSecret>(
 /// Verifies a webhook delivery and returns its typed event.
 ///
 /// `body` must be the raw request body, byte for byte (bindings refuse text or parsed JSON with
-/// [`refuse_non_bytes`]). `headers` are (name, value) pairs, names case-insensitive. `secrets` are tried in
+/// [`refuse_non_bytes`]; [`json::verify`] is the same call with JSON arguments, for hosts whose values may have any
+/// type). `headers` are (name, value) pairs, names case-insensitive. `secrets` are tried in
 /// order (several for rotation). See the module documentation for the order of the checks and the error
 /// codes.
 pub fn verify<S: AsWebhookSecret>(

@@ -1,11 +1,14 @@
 //! Runner for the `webhooks` suite (pure cases: `input` -> `expected` / `expected_error`).
 //!
+//! Every case runs through the core's JSON door (`webhook::json`, what a dynamically typed host calls), and every
+//! case whose arguments Rust's typed API can express (`body_as` bytes) runs through that API too; both must pass.
+//!
 //! `input.op`:
 //! * `verify`: `body` (UTF-8 text) or `body_b64`; `body_as` (`bytes` default, `text` or `parsed`: the binding
-//!   must refuse those with `WEBHOOK_BODY_NOT_BYTES`; Rust cannot express them: skipped); `headers` (object, or array of `[name, value]` pairs
-//!   for repeated names); `secrets`; `now_unix`; `tolerance_seconds` (default 300); `scheme` (pins the
-//!   scheme); `replay` (ids already in the replay cache); `deliveries` (verify this many times through one
-//!   replay cache, the last outcome is checked). Result: the event projection (`WebhookEvent::to_json`).
+//!   must refuse those with `WEBHOOK_BODY_NOT_BYTES`; only the JSON door can be given them); `headers` (object, or
+//!   array of `[name, value]` pairs for repeated names); `secrets`; `now_unix`; `tolerance_seconds` (default 300);
+//!   `scheme` (pins the scheme); `replay` (ids already in the replay cache); `deliveries` (verify this many times
+//!   through one replay cache, the last outcome is checked). Result: the event projection (`WebhookEvent::to_json`).
 //! * `verify_signature`: the same inputs (no `replay`/`deliveries`); checks signature and timestamp only.
 //!   Result: `{"scheme", "msg_id", "timestamp_unix"}`.
 //! * `sign`: `body`/`body_b64`, `secrets` (or `secret`), `scheme`, `msg_id`, `timestamp_unix`. Result:
@@ -20,40 +23,58 @@
 use crate::common::check_pure;
 use ascend_core::webhook::{self, ReplayCache, Scheme, SecretInput, VerifyOptions, WebhookSecret};
 use ascend_core::Error;
+use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Runs one case of the suite.
+/// The API a case runs through.
+#[derive(Clone, Copy, PartialEq)]
+enum Api {
+    /// Rust's typed functions (`webhook::verify(&[u8], ..)`, secrets as the core's `SecretInput`).
+    Typed,
+    /// The JSON door (`webhook::json`), with the arguments as a dynamically typed host gives them.
+    Json,
+}
+
+/// Runs one case of the suite: through the JSON door, and through the typed API when it can express the case.
 pub fn run(case: &Value) -> Result<(), String> {
     let input = case.get("input").ok_or("no input")?;
-    let outcome = match input["op"].as_str().ok_or("input.op missing")? {
-        "verify" => verify(input)?,
-        "verify_signature" => verify_signature(input)?,
-        "sign" => sign(input, input)?.map(|h| json!({ "headers": h })),
+    if body_as(input) == "bytes" {
+        check_pure(case, outcome(input, Api::Typed)?).map_err(|e| format!("typed API: {e}"))?;
+    }
+    check_pure(case, outcome(input, Api::Json)?).map_err(|e| format!("JSON door (webhook::json): {e}"))
+}
+
+fn outcome(input: &Value, api: Api) -> Result<Result<Value, Error>, String> {
+    Ok(match input["op"].as_str().ok_or("input.op missing")? {
+        "verify" => verify(input, api)?,
+        "verify_signature" => verify_signature(input, api)?,
+        "sign" => sign(input, input, api)?.map(|h| json!({ "headers": h })),
         "sign_verify" => {
             let spec = input.get("sign").ok_or("input.sign missing")?;
-            match sign(spec, input)? {
+            match sign(spec, input, api)? {
                 Err(e) => Err(e),
                 Ok(headers) => {
                     let mut verify_input = input.clone();
                     verify_input["headers"] = headers.clone();
-                    verify(&verify_input)?.map(|event| json!({ "headers": headers, "event": event }))
+                    verify(&verify_input, api)?.map(|event| json!({ "headers": headers, "event": event }))
                 }
             }
         }
         other => return Err(format!("unknown op {other}")),
-    };
-    check_pure(case, outcome)
+    })
+}
+
+fn body_as(input: &Value) -> &str {
+    input.get("body_as").and_then(Value::as_str).unwrap_or("bytes")
 }
 
 fn body(input: &Value) -> Result<Vec<u8>, String> {
     match (input.get("body"), input.get("body_b64")) {
         (Some(Value::String(s)), None) => Ok(s.as_bytes().to_vec()),
-        (None, Some(Value::String(b))) => {
-            base64::engine::general_purpose::STANDARD.decode(b).map_err(|e| format!("body_b64: {e}"))
-        }
+        (None, Some(Value::String(b))) => B64.decode(b).map_err(|e| format!("body_b64: {e}")),
         (None, None) => Ok(Vec::new()),
         _ => Err("give one of body (string) or body_b64 (string)".into()),
     }
@@ -130,17 +151,76 @@ fn scheme(v: Option<&Value>) -> Result<Option<Scheme>, String> {
     v.and_then(Value::as_str).map(|s| Scheme::parse(s).ok_or(format!("unknown scheme {s}"))).transpose()
 }
 
-/// Rust takes the body as `&[u8]` only: a text or parsed body cannot be written, so such cases are in the
-/// runner's skip list (main.rs) and reaching one here is a runner bug.
-fn bytes_only(input: &Value) -> Result<(), String> {
-    match input.get("body_as").and_then(Value::as_str).unwrap_or("bytes") {
-        "bytes" => Ok(()),
-        other => Err(format!("body_as {other} cannot be expressed in Rust (add the case to SKIP)")),
+/// The JSON door's arguments (see `webhook::json`): `body` of `input` as the host value `body_as` describes, and
+/// from `secret_from` the `secret` in the door's notation and the listed keys as they are.
+fn door_args(input: &Value, secret_from: &Value, keys: &[&str]) -> Result<String, String> {
+    let mut args = Map::new();
+    args.insert("body".into(), door_body(input)?);
+    args.insert("secret".into(), door_secret(secret_from)?);
+    for key in keys {
+        if let Some(v) = secret_from.get(*key) {
+            args.insert((*key).into(), v.clone());
+        }
+    }
+    Ok(Value::Object(args).to_string())
+}
+
+/// The body as the host value the case describes: bytes (`{"$bytes": base64}`), decoded text, or parsed JSON.
+fn door_body(input: &Value) -> Result<Value, String> {
+    let bytes = body(input)?;
+    match body_as(input) {
+        "bytes" => Ok(json!({ "$bytes": B64.encode(&bytes) })),
+        "text" => String::from_utf8(bytes).map(Value::String).map_err(|e| format!("body_as text: {e}")),
+        "parsed" => serde_json::from_slice(&bytes).map_err(|e| format!("body_as parsed: {e}")),
+        other => Err(format!("unknown body_as {other}")),
     }
 }
 
-fn verify_signature(input: &Value) -> Result<Result<Value, Error>, String> {
-    bytes_only(input)?;
+/// `secret_arg` in the door's notation (bytes as `{"$bytes"}`, a tuple as an array, any other value as it is), else
+/// `secrets` (+ `secret`) as a list of text secrets.
+fn door_secret(input: &Value) -> Result<Value, String> {
+    if let Some(arg) = input.get("secret_arg") {
+        return host_value(arg);
+    }
+    let mut all = strings(input.get("secrets"))?;
+    all.extend(strings(input.get("secret"))?);
+    Ok(json!(all))
+}
+
+fn host_value(v: &Value) -> Result<Value, String> {
+    let items = |a: &[Value]| a.iter().map(host_value).collect::<Result<Vec<_>, _>>().map(Value::Array);
+    Ok(match v {
+        Value::Object(m) if m.contains_key("$bytes_utf8") => {
+            json!({ "$bytes": B64.encode(m["$bytes_utf8"].as_str().ok_or("$bytes_utf8 is a string")?) })
+        }
+        Value::Object(m) if m.contains_key("$bytes_hex") => json!({ "$bytes": B64.encode(
+            hex::decode(m["$bytes_hex"].as_str().ok_or("$bytes_hex is a string")?).map_err(|e| e.to_string())?
+        ) }),
+        Value::Object(m) if m.contains_key("$tuple") => items(m["$tuple"].as_array().ok_or("$tuple is an array")?)?,
+        Value::Array(a) => items(a)?,
+        other => other.clone(),
+    })
+}
+
+fn parse_door(out: ascend_core::Result<String>) -> Result<Value, Error> {
+    out.map(|text| serde_json::from_str(&text).expect("the JSON door returns JSON"))
+}
+
+/// Rust's typed API takes the body as `&[u8]`: a text or parsed body runs through the JSON door only.
+fn typed_bytes_only(input: &Value) -> Result<(), String> {
+    match body_as(input) {
+        "bytes" => Ok(()),
+        other => Err(format!("runner bug: body_as {other} reached the typed API")),
+    }
+}
+
+const VERIFY_KEYS: &[&str] = &["headers", "tolerance_seconds", "now_unix", "scheme"];
+
+fn verify_signature(input: &Value, api: Api) -> Result<Result<Value, Error>, String> {
+    if api == Api::Json {
+        return Ok(parse_door(webhook::json::verify_signature(&door_args(input, input, VERIFY_KEYS)?)));
+    }
+    typed_bytes_only(input)?;
     let opts = VerifyOptions {
         tolerance: Duration::from_secs_f64(input.get("tolerance_seconds").and_then(Value::as_f64).unwrap_or(300.0)),
         now_unix: input.get("now_unix").and_then(Value::as_i64),
@@ -151,44 +231,66 @@ fn verify_signature(input: &Value) -> Result<Result<Value, Error>, String> {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    Ok(webhook::verify_signature(&body(input)?, &headers(input)?, &secrets, &opts)
-        .map(|m| json!({"scheme": m.scheme.as_str(), "msg_id": m.msg_id, "timestamp_unix": m.timestamp_unix})))
+    Ok(webhook::verify_signature(&body(input)?, &headers(input)?, &secrets, &opts).map(|m| m.to_json()))
 }
 
-fn verify(input: &Value) -> Result<Result<Value, Error>, String> {
-    bytes_only(input)?;
+/// The replay cache of a `verify` case: `replay` ids already in it, or an empty one for `deliveries` > 1.
+fn replay_cache(input: &Value) -> Result<Option<Arc<ReplayCache>>, String> {
+    let replay = strings(input.get("replay"))?;
+    let tolerance = input.get("tolerance_seconds").and_then(Value::as_f64).unwrap_or(300.0);
+    let now = input.get("now_unix").and_then(Value::as_i64).unwrap_or(0);
+    Ok((input.get("replay").is_some() || deliveries(input) > 1).then(|| {
+        let cache = Arc::new(ReplayCache::new(1000));
+        for id in &replay {
+            cache.check_and_insert(id, now, now + tolerance.ceil() as i64);
+        }
+        cache
+    }))
+}
+
+fn deliveries(input: &Value) -> u64 {
+    input.get("deliveries").and_then(Value::as_u64).unwrap_or(1).max(1)
+}
+
+fn verify(input: &Value, api: Api) -> Result<Result<Value, Error>, String> {
+    let cache = replay_cache(input)?;
+    let mut outcome = Err(Error::internal("not run"));
+    if api == Api::Json {
+        let args = door_args(input, input, VERIFY_KEYS)?;
+        for _ in 0..deliveries(input) {
+            outcome = parse_door(webhook::json::verify(&args, cache.clone()));
+        }
+        return Ok(outcome);
+    }
+    typed_bytes_only(input)?;
     let body = body(input)?;
     let headers = headers(input)?;
     let secrets = match secrets_of(input)? {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let tolerance = input.get("tolerance_seconds").and_then(Value::as_f64).unwrap_or(300.0);
-    let now = input.get("now_unix").and_then(Value::as_i64);
-    let replay = strings(input.get("replay"))?;
-    let deliveries = input.get("deliveries").and_then(Value::as_u64).unwrap_or(1).max(1);
-    let cache = (!replay.is_empty() || deliveries > 1 || input.get("replay").is_some()).then(|| {
-        let cache = Arc::new(ReplayCache::new(1000));
-        let now = now.unwrap_or(0);
-        for id in &replay {
-            cache.check_and_insert(id, now, now + tolerance.ceil() as i64);
-        }
-        cache
-    });
     let opts = VerifyOptions {
-        tolerance: Duration::from_secs_f64(tolerance),
-        now_unix: now,
+        tolerance: Duration::from_secs_f64(input.get("tolerance_seconds").and_then(Value::as_f64).unwrap_or(300.0)),
+        now_unix: input.get("now_unix").and_then(Value::as_i64),
         replay_cache: cache,
         scheme: scheme(input.get("scheme"))?,
     };
-    let mut outcome = Err(Error::internal("not run"));
-    for _ in 0..deliveries {
+    for _ in 0..deliveries(input) {
         outcome = webhook::verify(&body, &headers, &secrets, &opts).map(|e| e.to_json());
     }
     Ok(outcome)
 }
 
-fn sign(spec: &Value, input: &Value) -> Result<Result<Value, Error>, String> {
+fn sign(spec: &Value, input: &Value, api: Api) -> Result<Result<Value, Error>, String> {
+    if api == Api::Json {
+        // The body comes from `input`, the secret and the signing options from `spec`.
+        let args = door_args(input, spec, &["scheme", "msg_id", "timestamp_unix"])?;
+        return Ok(parse_door(webhook::json::sign(&args)).map(|pairs| {
+            let pairs = pairs.as_array().cloned().unwrap_or_default();
+            Value::Object(pairs.into_iter().filter_map(|p| Some((p[0].as_str()?.to_string(), p[1].clone()))).collect())
+        }));
+    }
+    typed_bytes_only(input)?;
     let body = body(input)?;
     let secrets = match secrets_of(spec)? {
         Ok(s) => s,

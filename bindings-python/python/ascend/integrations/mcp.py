@@ -88,7 +88,17 @@ class AscendMCPMiddleware:
                                               **{**options, **override})
 
     def governance(self, tool_name: str) -> Governance:
-        """The options that apply to ``tool_name``."""
+        """The options that apply to ``tool_name``.
+
+        Args:
+            tool_name: The MCP tool's name.
+
+        Returns:
+            Its per-tool :class:`Governance`, else the middleware's default.
+
+        Raises:
+            Nothing: Local lookup.
+        """
         return self._per_tool.get(tool_name, self._default)
 
     async def __call__(self, ctx: Any, call_next: Callable[[Any], Awaitable[Any]]) -> Any:

@@ -143,7 +143,17 @@ class ASTAnalyzer:
         self.allow_imports = allow_imports
 
     def analyze(self, code: str) -> ASTAnalysisResult:
-        """Parse ``code`` (never executes it) and report findings."""
+        """Parse ``code`` (never executes it) and report findings.
+
+        Args:
+            code: Python source.
+
+        Returns:
+            An :class:`ASTAnalysisResult`; a syntax error is reported as its ``parse_error``.
+
+        Raises:
+            Nothing: Analysis only.
+        """
         try:
             tree = ast.parse(code)
         except (SyntaxError, ValueError) as exc:

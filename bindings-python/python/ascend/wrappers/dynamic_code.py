@@ -118,11 +118,36 @@ class SafeEvaluator:
         self.allow_imports = allow_imports
 
     def analyze(self, code: str) -> ASTAnalysisResult:
-        """Static findings for ``code``."""
+        """Static findings for ``code`` (never executes it).
+
+        Args:
+            code: Python source.
+
+        Returns:
+            An :class:`ASTAnalysisResult` (a syntax error is reported in it, not raised).
+
+        Raises:
+            Nothing: Analysis only.
+        """
         return ASTAnalyzer(self.allowed_builtins, self.blocked_names, self.allow_imports).analyze(code)
 
     def check(self, code: str, mode: str = "eval", risk_level: Optional[str] = None) -> ASTAnalysisResult:
-        """All checks short of execution; raises on the first failing one."""
+        """All checks short of execution; raises on the first failing one.
+
+        Args:
+            code: Python source.
+            mode: ``eval`` or ``exec`` (sent to ASCEND with the request).
+            risk_level: Risk hint for ASCEND.
+
+        Returns:
+            The :class:`ASTAnalysisResult` of the accepted code.
+
+        Raises:
+            SafeEvalError: ``code`` is not a string.
+            CodeTooLongError: ``code`` is longer than ``max_code_length``.
+            DangerousCodeError: It does not parse or uses a blocked construct.
+            GovernanceError: With a client, ASCEND did not permit execution.
+        """
         if not isinstance(code, str):
             raise SafeEvalError(f"code must be a str, got {type(code).__name__}")
         if len(code) > self.max_code_length:
@@ -147,14 +172,40 @@ class SafeEvaluator:
             raise refused from exc.__cause__
 
     def eval(self, code: str, context: Optional[Dict[str, Any]] = None) -> Any:
-        """Evaluate an expression."""
+        """Evaluate an expression after :meth:`check`.
+
+        Args:
+            code: A Python expression.
+            context: Local names it may read.
+
+        Returns:
+            The expression's value.
+
+        Raises:
+            SafeEvalError: A check failed (see :meth:`check`).
+            TimeoutError: Evaluation ran longer than ``timeout_seconds`` (this module's ``TimeoutError``).
+            Exception: Whatever the evaluated code raises.
+        """
         self.check(code, "eval")
         namespace = {"__builtins__": create_restricted_builtins(self.allowed_builtins)}
         with timeout_context(self.timeout_seconds):
             return eval(compile(code, "<ascend.safe_eval>", "eval"), namespace, dict(context or {}))
 
     def exec(self, code: str, context: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """Execute statements; returns the resulting local namespace."""
+        """Execute statements after :meth:`check`.
+
+        Args:
+            code: Python statements.
+            context: Initial local names.
+
+        Returns:
+            The resulting local namespace.
+
+        Raises:
+            SafeEvalError: A check failed (see :meth:`check`).
+            TimeoutError: Execution ran longer than ``timeout_seconds`` (this module's ``TimeoutError``).
+            Exception: Whatever the executed code raises.
+        """
         self.check(code, "exec")
         namespace = {"__builtins__": create_restricted_builtins(self.allowed_builtins)}
         local_vars: Dict[str, Any] = dict(context or {})
@@ -163,7 +214,20 @@ class SafeEvaluator:
         return local_vars
 
     def eval_many(self, expressions: Iterable[str], context: Optional[Dict[str, Any]] = None) -> List[Any]:
-        """Evaluate several expressions with the same context."""
+        """Evaluate several expressions with the same context (see :meth:`eval`).
+
+        Args:
+            expressions: Python expressions.
+            context: Local names they may read.
+
+        Returns:
+            Their values, in order.
+
+        Raises:
+            SafeEvalError: A check failed for one of them (those before it were evaluated).
+            TimeoutError: One ran longer than ``timeout_seconds``.
+            Exception: Whatever an evaluated expression raises.
+        """
         return [self.eval(expression, context) for expression in expressions]
 
 

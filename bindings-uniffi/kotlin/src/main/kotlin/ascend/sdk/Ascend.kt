@@ -88,6 +88,22 @@ fun signWebhook(
     timestampUnix: Long? = null,
 ): List<HeaderPair> = ascend.sdk.bridge.signWebhook(body, listOf(WebhookSecret.Bytes(secret)), scheme, msgId, timestampUnix)
 
+/**
+ * Webhook verification with JSON arguments, for values whose type is only known at run time (e.g. forwarded from a
+ * dynamically typed host): `{"body": {"$bytes": "<base64>"}, "headers": {..} or [[name, value], ..], "secret": ..,
+ * "tolerance_seconds", "now_unix", "scheme"}`. A body given as text or parsed JSON throws
+ * [AscendException.WebhookVerification] (`WEBHOOK_BODY_NOT_BYTES`); a secret that is not text, `{"$bytes"}` or a
+ * list of them throws [AscendException.Validation] naming `secret` (D25). Returns the event's JSON projection.
+ */
+fun verifyWebhookJson(argsJson: String, replayCache: WebhookReplayCache? = null): String =
+    ascend.sdk.bridge.verifyWebhookJson(argsJson, replayCache)
+
+/** [verifyWebhookJson] checking only the signature and time window: `{"scheme", "msg_id", "timestamp_unix"}`. */
+fun verifyWebhookSignatureJson(argsJson: String): String = ascend.sdk.bridge.verifyWebhookSignatureJson(argsJson)
+
+/** [signWebhook] with JSON arguments (`body`, `secret`, `scheme`, `msg_id`, `timestamp_unix`): `[[name, value], ..]`. */
+fun signWebhookJson(argsJson: String): String = ascend.sdk.bridge.signWebhookJson(argsJson)
+
 /** Classifies a shell command line with the core's classifier (`rm -rf /` is critical, unknown is medium). */
 fun classifyCommand(command: String): CommandClassification = ascend.sdk.bridge.classifyCommand(command)
 

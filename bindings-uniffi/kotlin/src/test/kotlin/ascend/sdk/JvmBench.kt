@@ -6,14 +6,14 @@ import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.nio.file.Files
 import kotlinx.coroutines.runBlocking
-import org.junit.jupiter.api.Assumptions.assumeTrue
 import org.junit.jupiter.api.Test
 
 /**
  * `make bench` (uniffi-bench): in one JVM, after warm-up, sequential `evaluateAction` round trips against the local
  * fixed-response server vs a bare `java.net.http.HttpClient` keep-alive POST of the same body to the same server
  * (the floor), then the per-call cost of `prescore`, of `prescoreBatch` and of reading a derived decision field. Prints ratios; asserts nothing about
- * speed (targets live in the README). Skipped in `make test` (`-Dbench.skip=false` runs it).
+ * speed (targets live in the README). Not part of `make test`: the
+ * pom's surefire configuration excludes it, and `make uniffi-bench` selects it with `-Dtest=JvmBench`.
  */
 class JvmBench {
     private fun medianMicros(samples: LongArray): Double = samples.sorted()[samples.size / 2] / 1000.0
@@ -26,7 +26,6 @@ class JvmBench {
 
     @Test
     fun roundTripsAndPrescore() {
-        assumeTrue(System.getProperty("ascend.bench.skip") == "false", "benchmark: run by `make bench` only")
         MockServer().use { mock ->
             mock.script(listOf(mapOf("match" to mapOf("method" to "POST", "path" to "/api/v1/actions/submit"), "repeat" to true,
                 "respond" to mapOf("body" to mapOf("id" to 7, "status" to "approved", "risk_score" to 12.0)))))

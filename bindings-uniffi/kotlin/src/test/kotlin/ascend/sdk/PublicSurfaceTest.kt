@@ -30,6 +30,27 @@ class PublicSurfaceTest {
     }
 
     @Test
+    fun theJsonDoorSignsVerifiesAndRefusesWhatTypesCannotExpress() {
+        val b64 = java.util.Base64.getEncoder().encodeToString(body)
+        val headers = signWebhookJson("""{"body": {"${'$'}bytes": "$b64"}, "secret": "s3cret-key", "msg_id": "evt_1",
+            "timestamp_unix": 1767225600}""")
+        val args = """{"body": {"${'$'}bytes": "$b64"}, "headers": $headers, "secret": ["old", "s3cret-key"],
+            "now_unix": 1767225600}"""
+        val cache = WebhookReplayCache(10u)
+        assertTrue(verifyWebhookJson(args, cache).contains("\"id\":\"evt_1\""))
+        assertTrue(verifyWebhookSignatureJson(args).contains("\"scheme\":\"standard_webhooks\""))
+        val replay = assertThrows<AscendException.WebhookVerification> { verifyWebhookJson(args, cache) }
+        assertEquals("WEBHOOK_REPLAYED", replay.code)
+        val text = assertThrows<AscendException.WebhookVerification> {
+            verifyWebhookJson(args.replace("{\"${'$'}bytes\": \"$b64\"}", "\"raw text\""))
+        }
+        assertEquals("WEBHOOK_BODY_NOT_BYTES", text.code)
+        val int = assertThrows<AscendException.Validation> { verifyWebhookJson(args.replace("[\"old\", \"s3cret-key\"]", "109")) }
+        assertEquals("secret", int.field)
+        assertFalse(int.toString().contains("s3cret"))
+    }
+
+    @Test
     fun hostGovernanceComesFromTheCore() {
         assertEquals(RiskLevel.CRITICAL, classifyCommand("rm -rf /").riskLevel)
         assertEquals(CommandClassification(RiskLevel.LOW, "echo"), classifyCommand(listOf("echo", "hi")))

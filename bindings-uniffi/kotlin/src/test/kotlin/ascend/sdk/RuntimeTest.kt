@@ -88,6 +88,23 @@ class RuntimeTest {
         c.close()
     }
 
+    @Test
+    fun theThreadThatResumesCallsStaysAttachedAsOneDaemon() = runBlocking {
+        mock.reset()
+        mock.script(listOf(mapOf("match" to mapOf("method" to "POST", "path" to "/api/v1/actions/submit"), "repeat" to true,
+            "respond" to mapOf("body" to mapOf("id" to 7, "status" to "approved")))))
+        val c = client()
+        val req = ActionRequest(actionType = "query", resource = "db", waitForDecision = false)
+        fun laneThreads() = Thread.getAllStackTraces().keys.filter { it.name == "ascend-lane" }
+        repeat(3) { assertEquals(Decision.ALLOWED, c.evaluateAction(req).decision) }
+        val first = laneThreads()
+        assertEquals(1, first.size, "one attached lane thread (kotlin_lane_threads.py), not one attach per call: $first")
+        assertTrue(first.single().isDaemon, "the attached lane thread never holds the JVM open")
+        repeat(20) { c.evaluateAction(req) }
+        assertTrue(laneThreads().single() === first.single(), "the same Thread object: never detached between calls")
+        c.close()
+    }
+
     private fun rssKb(): Long {
         System.gc()
         return Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))

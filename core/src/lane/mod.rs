@@ -10,7 +10,8 @@
 //! * A thread's first blocking call runs on the shared runtime; from its second call on the thread has a lane (a
 //!   thread that calls once never pays for a runtime and a connection of its own). `ASCEND_BLOCKING_LANES=0`
 //!   turns lanes off (every blocking call on the shared runtime, one connection pool per client).
-//! * Background work (kill-switch polling, heartbeats, async bindings) always runs on the shared runtime.
+//! * Background work (kill-switch polling, heartbeats) always runs on the shared runtime; the async bindings'
+//!   calls run on the process's async lane ([`task`]).
 //! * A lane belongs to the process that built it: after `fork()` the child leaks the parent's lane (never drops
 //!   it: its epoll instance is shared with the parent) and builds its own.
 //! * When a thread exits, its lane is shut down on a short-lived helper thread (tokio's thread-locals may already
@@ -22,6 +23,9 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
+
+pub mod task;
+pub use task::{spawn, spawn_detached, LaneTask};
 
 /// Identity of one lane; transports keep one connection pool per live tag.
 #[derive(Debug)]
