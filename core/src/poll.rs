@@ -81,8 +81,9 @@ impl Client {
         }
         let clock = self.clock().clone();
         let start = clock.monotonic();
-        let deadline = Duration::from_secs_f64(timeout);
-        let interval = Duration::from_secs_f64(poll_interval);
+        // A bound beyond what a Duration holds (about 5.8e11 years) is a wait without end, never a panic.
+        let deadline = Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX);
+        let interval = Duration::try_from_secs_f64(poll_interval).unwrap_or(Duration::MAX);
         let notify = {
             let mut w = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner());
             w.entry(action_id.to_string()).or_insert_with(|| Arc::new(Notify::new())).clone()
@@ -185,8 +186,15 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
+    use super::decision_timeout;
+    use crate::clock::ManualClock;
+    use crate::error::ErrorCode;
+    use crate::lane::block_on;
+    use crate::model::{AuthorizationDecision, Decision};
     use crate::{Client, ClientParams};
-    use serde_json::json;
+    use serde_json::{json, Value};
+    use std::sync::Arc;
+    use std::time::Duration;
 
     #[test]
     fn waiter_registrations_and_notes_do_not_accumulate() {
@@ -211,5 +219,153 @@ mod tests {
         crate::lane::block_on(c.wait_for_decision("3", 10.0, 1.0, None)).unwrap();
         assert!(c.inner.waiters.lock().unwrap().is_empty());
         assert!(c.inner.delivered.lock().unwrap().is_empty());
+    }
+
+    /// A client on a manual clock (sleeps return at once) without retries, with its spool in `dir`.
+    fn manual_client(url: &str, dir: &tempfile::TempDir) -> (Client, Arc<ManualClock>) {
+        let clock = ManualClock::new(1_767_225_600_000_000);
+        let c = Client::with_clock(
+            ClientParams {
+                api_key: Some("k".into()),
+                api_url: Some(url.into()),
+                audit_spool_path: Some(dir.path().join("s.jsonl")),
+                max_retries: Some(0),
+                env: Some(Default::default()),
+                ..Default::default()
+            },
+            clock.clone(),
+        )
+        .unwrap();
+        (c, clock)
+    }
+
+    fn status_script(action: &str, replies: &[Value]) -> Value {
+        let path = format!("/api/v1/actions/{action}/status");
+        Value::Array(
+            replies.iter().map(|r| json!({"match": {"method": "GET", "path": path}, "respond": r.clone()})).collect(),
+        )
+    }
+
+    #[test]
+    fn wait_bounds_are_refused_before_any_request() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, _) = manual_client(&server.url, &dir);
+        let refused = |timeout: f64, poll_interval: f64| {
+            let e = block_on(c.wait_for_decision("5", timeout, poll_interval, None)).unwrap_err();
+            (e.code, e.to_json()["field"].clone())
+        };
+        for bad in [-1.0, -1e-9, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(refused(bad, 1.0), (ErrorCode::ValidationError, json!("timeout")), "timeout {bad}");
+            assert_eq!(refused(1.0, bad), (ErrorCode::ValidationError, json!("poll_interval")), "poll_interval {bad}");
+        }
+        // Zero is a bound, not an error: a zero wait ends at once with the decision-wait TIMEOUT, before any poll.
+        let e = block_on(c.wait_for_decision("5", 0.0, 0.0, None)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert_eq!(e.details.get("decision_wait"), Some(&Value::Bool(true)));
+        assert_eq!(e.message, "Decision not received within 0 seconds");
+        let status_polls = server.requests().iter().filter(|r| r.path.ends_with("/status")).count();
+        assert_eq!(status_polls, 0);
+    }
+
+    #[test]
+    fn timeout_message_prints_the_seconds_as_given() {
+        assert_eq!(decision_timeout(3.0).message, "Decision not received within 3 seconds");
+        assert_eq!(decision_timeout(2.5).message, "Decision not received within 2.5 seconds");
+        assert_eq!(decision_timeout(0.25).message, "Decision not received within 0.25 seconds");
+        // -0.0 passes the `>= 0` check; it prints as 0, not "-0".
+        assert_eq!(decision_timeout(-0.0).message, "Decision not received within 0 seconds");
+        assert_eq!(decision_timeout(2.5).details.get("timeout_seconds"), Some(&json!(2.5)));
+    }
+
+    #[test]
+    fn a_timeout_beyond_what_a_duration_holds_is_a_long_wait_not_a_panic() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server.load_json(&status_script("7", &[json!({"status": 200, "body": {"status": "approved"}})])).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, _) = manual_client(&server.url, &dir);
+        let d = block_on(c.wait_for_decision("7", 1e20, 1e20, None)).unwrap();
+        assert_eq!(d.decision, Decision::Allowed);
+    }
+
+    #[test]
+    fn the_long_poll_wait_is_capped_by_the_time_left() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let pending =
+            json!({"status": 200, "body": {"status": "pending"}, "headers": {"X-Ascend-Long-Poll": "max=30"}});
+        server.load_json(&status_script("6", &[pending.clone(), pending.clone(), pending.clone(), pending])).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, clock) = manual_client(&server.url, &dir);
+        let e = block_on(c.wait_for_decision("6", 3.0, 1.0, None)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Timeout);
+        // A plain poll (no advertisement yet), then at once a long poll of the whole 3 s left, then one interval
+        // later 2 s left, then 1 s.
+        let waits: Vec<Option<Value>> =
+            server.requests().iter().map(|r| r.query.as_ref().and_then(|q| q.get("wait")).cloned()).collect();
+        assert_eq!(waits, [None, Some(json!("3")), Some(json!("2")), Some(json!("1"))]);
+        assert_eq!(clock.sleeps(), [Duration::from_secs(1); 3]);
+    }
+
+    #[test]
+    fn only_an_escalated_reply_is_published_and_only_once() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let reply = |status: &str| json!({"status": 200, "body": {"id": 4, "status": status}});
+        server
+            .load_json(&status_script(
+                "4",
+                &[reply("pending"), reply("escalated"), reply("escalated"), reply("approved")],
+            ))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, _) = manual_client(&server.url, &dir);
+        let mut events = c.escalations();
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        let callback: crate::client::EscalationCallback = Arc::new(move |id: &str, d: &AuthorizationDecision| {
+            record.lock().unwrap().push((id.to_string(), d.raw_status().to_string()));
+        });
+        let d = block_on(c.wait_for_decision("4", 30.0, 1.0, Some(callback))).unwrap();
+        assert_eq!(d.decision, Decision::Allowed);
+        assert_eq!(*seen.lock().unwrap(), [("4".to_string(), "escalated".to_string())]);
+        let e = events.try_recv().expect("one escalation event");
+        assert_eq!(e.decision.raw_status(), "escalated");
+        assert!(events.try_recv().is_err(), "one event per escalated wait");
+    }
+
+    #[test]
+    fn no_long_poll_is_sent_with_less_than_a_second_left() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let advertised =
+            json!({"status": 200, "body": {"status": "pending"}, "headers": {"X-Ascend-Long-Poll": "max=30"}});
+        server
+            .load_json(&status_script("3", &[json!({"status": 200, "body": {"status": "pending"}}), advertised]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, clock) = manual_client(&server.url, &dir);
+        // Long polling is advertised at t=1 s with 0.5 s left: a `wait` under one second is no long poll, so the
+        // wait sleeps out the rest instead of polling again at once.
+        let e = block_on(c.wait_for_decision("3", 1.5, 1.0, None)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Timeout);
+        assert_eq!(server.requests().len(), 2);
+        assert_eq!(clock.sleeps(), [Duration::from_secs(1), Duration::from_millis(500)]);
+    }
+
+    #[test]
+    fn a_zero_interval_still_sleeps_between_plain_polls() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let pending = json!({"status": 200, "body": {"status": "pending"}});
+        server
+            .load_json(&status_script(
+                "2",
+                &[pending.clone(), pending, json!({"status": 200, "body": {"status": "approved"}})],
+            ))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (c, clock) = manual_client(&server.url, &dir);
+        let d = block_on(c.wait_for_decision("2", 10.0, 0.0, None)).unwrap();
+        assert_eq!(d.decision, Decision::Allowed);
+        // Each pause is a (zero) sleep on the client's clock: a point where the wait yields and where a delivered
+        // webhook event is taken, and what the conformance runners record.
+        assert_eq!(clock.sleeps(), [Duration::ZERO; 2]);
     }
 }

@@ -486,7 +486,8 @@ pub fn full_jitter(attempt: u32) -> Duration {
 pub fn parse_retry_after(value: &str, now_micros: i64) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite()).then(|| Duration::from_secs_f64(secs.max(0.0)));
+        // Beyond what a Duration holds (a hostile `1e20`) is the longest wait, which every caller caps; never a panic.
+        return (secs.is_finite()).then(|| Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::MAX));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     let when_micros = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_micros() as i64;
@@ -705,6 +706,8 @@ mod tests {
         assert_eq!(parse_retry_after("Thu, 01 Jan 2026 00:00:05 GMT", now), Some(Duration::from_secs(5)));
         assert_eq!(parse_retry_after("Wed, 31 Dec 2025 00:00:05 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("1e20", now), Some(Duration::MAX));
+        assert_eq!(parse_retry_after("1e400", now), None);
     }
 
     #[test]
@@ -763,5 +766,142 @@ mod tests {
                 assert_eq!(t.url_for(path), want, "{base} + {path}");
             }
         }
+    }
+
+    /// A transport to `url` on a manual clock (sleeps return at once and are recorded), without a breaker.
+    fn transport_with(
+        url: &str,
+        timeout: Option<f64>,
+        max_retries: i64,
+    ) -> (Transport, Arc<crate::clock::ManualClock>) {
+        let cfg = crate::config::Config::resolve(&crate::config::ClientParams {
+            api_key: Some("secret-key-1234".into()),
+            api_url: Some(url.into()),
+            timeout,
+            max_retries: Some(max_retries),
+            env: Some(Default::default()),
+            ..Default::default()
+        })
+        .unwrap();
+        let clock = crate::clock::ManualClock::new(1_767_225_600_000_000);
+        (Transport::new(Arc::new(cfg), clock.clone(), None).unwrap(), clock)
+    }
+
+    fn transport_to(url: &str) -> Transport {
+        transport_with(url, None, 0).0
+    }
+
+    #[test]
+    fn a_body_of_exactly_the_cap_is_read_and_one_byte_more_is_refused() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let huge = |n: usize| {
+            json!({"match": {"path": "/big"},
+                   "respond": {"status": 200, "fault": "huge_body", "huge_body_bytes": n}})
+        };
+        // The documented cap, written out: a test built on the constant would move with it.
+        const EIGHT_MIB: usize = 8 * 1024 * 1024;
+        assert_eq!(MAX_RESPONSE_BYTES, EIGHT_MIB);
+        server.load_json(&json!([huge(EIGHT_MIB), huge(EIGHT_MIB + 1)])).unwrap();
+        let t = transport_to(&server.url);
+        let send = || crate::lane::block_on(t.send(&Request::new(Method::GET, "/big")));
+        // `{"pad":"x…"}`: 10 bytes of framing.
+        let reply = send().unwrap();
+        assert_eq!(reply.body["pad"].as_str().map(str::len), Some(EIGHT_MIB - 10));
+        let e = send().unwrap_err();
+        assert_eq!(e.code, ErrorCode::ServerError);
+        assert!(e.message.contains("exceeds"), "{}", e.message);
+    }
+
+    #[test]
+    fn debug_names_the_url_never_the_key() {
+        let t = transport_to("http://127.0.0.1:9");
+        let shown = format!("{t:?}");
+        assert!(shown.contains("Transport") && shown.contains("http://127.0.0.1:9"), "{shown}");
+        assert!(!shown.contains("secret-key-1234"), "{shown}");
+    }
+
+    #[test]
+    fn timeout_seconds_are_printed_as_given() {
+        assert_eq!(fmt_secs(Duration::from_secs(5)), "5");
+        assert_eq!(fmt_secs(Duration::from_millis(2500)), "2.5");
+        assert_eq!(fmt_secs(Duration::from_millis(250)), "0.25");
+    }
+
+    #[test]
+    fn a_long_poll_maximum_must_be_positive() {
+        assert_eq!(parse_long_poll("max=0"), None);
+        assert_eq!(parse_long_poll("max=-5"), None);
+        assert_eq!(parse_long_poll("max=0.5"), Some(0.5));
+        assert_eq!(parse_long_poll("foo; max=20"), Some(20.0));
+    }
+
+    #[test]
+    fn lane_pools_of_exited_threads_are_dropped_and_live_ones_kept() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([{"match": {"path": "/ok"}, "repeat": true, "respond": {"status": 200, "body": {}}}]))
+            .unwrap();
+        let t = Arc::new(transport_to(&server.url));
+        let lanes = |t: &Transport| t.lane_http.lock().unwrap().len();
+        // Two calls on a thread: the second runs on the thread's lane and gets a pool of its own.
+        let two_calls = |t: &Transport| {
+            for _ in 0..2 {
+                crate::lane::block_on(t.send(&Request::new(Method::GET, "/ok"))).unwrap();
+            }
+        };
+        let ta = t.clone();
+        std::thread::spawn(move || two_calls(&ta)).join().unwrap();
+        assert_eq!(lanes(&t), 1);
+        // Thread B keeps its lane alive while thread C adds one: A's dead pool goes, B's live one stays.
+        let (b_ready_tx, b_ready_rx) = std::sync::mpsc::channel();
+        let (b_exit_tx, b_exit_rx) = std::sync::mpsc::channel::<()>();
+        let tb = t.clone();
+        let b = std::thread::spawn(move || {
+            two_calls(&tb);
+            b_ready_tx.send(()).unwrap();
+            b_exit_rx.recv().unwrap();
+        });
+        b_ready_rx.recv().unwrap();
+        let tc = t.clone();
+        std::thread::spawn(move || two_calls(&tc)).join().unwrap();
+        // B's pool (live) and C's (C has exited; pruned when the next lane comes).
+        assert_eq!(lanes(&t), 2);
+        let live = t.lane_http.lock().unwrap().iter().filter(|(w, _)| w.strong_count() > 0).count();
+        assert_eq!(live, 1, "B's pool is kept");
+        b_exit_tx.send(()).unwrap();
+        b.join().unwrap();
+    }
+
+    #[test]
+    fn a_retry_whose_delay_reaches_the_hard_cap_is_not_made() {
+        // A 1 s timeout and one retry: a budget of 2 s and a hard cap of twice that, 4 s.
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let limited = |after: &str| json!({"match": {"path": "/r"}, "respond": {"status": 429, "headers": {"Retry-After": after}, "body": {}}});
+        let ok = json!({"match": {"path": "/r"}, "respond": {"status": 200, "body": {}}});
+        server.load_json(&json!([limited("4"), limited("3.5"), ok])).unwrap();
+        let (t, clock) = transport_with(&server.url, Some(1.0), 1);
+        let send = || crate::lane::block_on(t.send(&Request::new(Method::GET, "/r")));
+        assert_eq!(send().unwrap_err().code, ErrorCode::RateLimited);
+        assert!(clock.sleeps().is_empty(), "{:?}", clock.sleeps());
+        send().unwrap();
+        assert_eq!(clock.sleeps(), [Duration::from_millis(3500)]);
+    }
+
+    #[test]
+    fn a_redirect_to_another_port_of_the_same_host_is_not_followed() {
+        // Same host, other port: another origin (another service), which must never see the API key.
+        let elsewhere = ascend_mock_server::start_blocking().unwrap();
+        elsewhere.load_json(&json!([{"match": {"path": "/x"}, "respond": {"status": 200, "body": {}}}])).unwrap();
+        let server = ascend_mock_server::start_blocking().unwrap();
+        let location = format!("{}/x", elsewhere.url);
+        server
+            .load_json(
+                &json!([{"match": {"path": "/r"}, "respond": {"status": 302, "headers": {"Location": location}}}]),
+            )
+            .unwrap();
+        let t = transport_to(&server.url);
+        let e = crate::lane::block_on(t.send(&Request::new(Method::GET, "/r"))).unwrap_err();
+        assert_eq!(e.status_code, Some(302), "{e:?}");
+        assert!(elsewhere.requests().is_empty(), "followed to {location}");
     }
 }

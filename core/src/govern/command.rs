@@ -296,4 +296,66 @@ mod tests {
         shell.shell = true;
         assert!(matches!(plan(&policy, &shell).0, CommandPlan::Refuse { kind: "shell_not_allowed", .. }));
     }
+
+    fn plan_of(input: Value) -> CommandPlan {
+        let (policy, spec) = from_args(&Args::new(input.as_object().unwrap())).unwrap();
+        plan(&policy, &spec).0
+    }
+
+    #[test]
+    fn each_forcing_argument_alone_forces_a_question() {
+        // `ls` is low risk: auto-approved unless something forces a question.
+        assert_eq!(plan_of(json!({"command": ["ls"]})), CommandPlan::Run { reason: "low_risk" });
+        for (input, flagged) in [
+            (json!({"command": ["ls"], "always_ask": true}), None),
+            (json!({"command": ["ls"], "min_risk_level": "low"}), None),
+            (json!({"command": ["ls"], "require_approval": true}), Some(&json!(true))),
+        ] {
+            let CommandPlan::Ask { request } = plan_of(input.clone()) else { panic!("expected ask for {input}") };
+            assert_eq!(request["risk_indicators"].get("requires_approval"), flagged, "{input}");
+        }
+    }
+
+    #[test]
+    fn only_a_verdict_that_stops_the_command_carries_a_message() {
+        let denied = AuthorizationDecision {
+            decision: crate::model::Decision::Denied,
+            reason: Some("too risky".into()),
+            ..Default::default()
+        };
+        let v = WrapperVerdict { run: false, decision: Some(denied), error: None }.to_json();
+        assert_eq!(v["message"], "not allowed (denied): too risky");
+        let allowed = AuthorizationDecision {
+            decision: crate::model::Decision::Allowed,
+            execution_allowed: true,
+            ..Default::default()
+        };
+        let v = WrapperVerdict { run: true, decision: Some(allowed), error: None }.to_json();
+        assert_eq!(v.get("message"), None, "{v}");
+        assert_eq!(v["run"], true);
+    }
+
+    #[test]
+    fn a_client_asks_even_under_a_policy_that_says_there_is_none() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([{"match": {"method": "POST", "path": "/api/v1/actions/submit"},
+                                "respond": {"status": 200, "body": {"id": 61, "status": "approved"}}}]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let c = Client::new(crate::ClientParams {
+            api_key: Some("k".into()),
+            api_url: Some(server.url.clone()),
+            audit_spool_path: Some(dir.path().join("s.jsonl")),
+            max_retries: Some(0),
+            env: Some(Default::default()),
+            ..Default::default()
+        })
+        .unwrap();
+        // `has_client: false` would refuse a high-risk `rm` without asking; govern_command has a client.
+        let policy = CommandPolicy { has_client: false, timeout: 5.0, ..Default::default() };
+        let out = crate::lane::block_on(c.govern_command(&policy, &spec(&["rm", "old.log"]))).unwrap();
+        assert_eq!((out["plan"].clone(), out["run"].clone()), (json!("ask"), json!(true)), "{out}");
+        assert_eq!(server.requests().iter().filter(|r| r.path == "/api/v1/actions/submit").count(), 1);
+    }
 }

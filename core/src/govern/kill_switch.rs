@@ -112,4 +112,34 @@ mod tests {
                                           "target_mcp_server_config_id": 12, "mcp_server": "bloomberg-mcp"})));
         assert!(ks.blocked_servers().is_empty() && !ks.is_blocked(None, Some("12")));
     }
+
+    #[test]
+    fn numbers_and_booleans_are_read_as_text_like_the_peer() {
+        let ks = McpKillSwitch::new();
+        let block = |id: Value| {
+            ks.apply_message(&json!({"target_type": "mcp_server", "command_type": "BLOCK",
+                                     "target_mcp_server_config_id": id}))
+        };
+        // The peer prints a field with str(): 7 -> "7", true -> "True", false -> "False".
+        for (id, text) in [(json!(7), "7"), (json!(true), "True"), (json!(false), "False")] {
+            assert!(block(id), "{text}");
+            assert!(ks.is_blocked(None, Some(text)), "{text}");
+        }
+        assert!(!ks.is_blocked(None, Some("true")) && !ks.is_blocked(None, Some("false")));
+        // Null, lists, objects and empty strings name nothing.
+        for id in [Value::Null, json!([1]), json!({"a": 1}), json!("")] {
+            assert!(!block(id.clone()), "{id}");
+        }
+    }
+
+    #[test]
+    fn reset_unblocks_names_and_config_ids() {
+        let ks = McpKillSwitch::new();
+        assert!(ks.apply_message(&json!({"target_type": "mcp_server", "command_type": "BLOCK",
+                                          "target_mcp_server_config_id": "9", "mcp_server": "a"})));
+        assert_eq!(ks.blocked_servers(), ["a"]);
+        ks.reset();
+        assert!(ks.blocked_servers().is_empty());
+        assert!(!ks.is_blocked(Some("a"), None) && !ks.is_blocked(None, Some("9")));
+    }
 }

@@ -405,8 +405,9 @@ impl Client {
             };
         };
         let clock = self.clock().clone();
-        let deadline = clock.monotonic() + Duration::from_secs_f64(timeout);
-        let interval = Duration::from_secs_f64(poll_interval);
+        // A bound beyond what a Duration holds is a wait without end, never a panic.
+        let deadline = clock.monotonic().saturating_add(Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX));
+        let interval = Duration::try_from_secs_f64(poll_interval).unwrap_or(Duration::MAX);
         while clock.monotonic() < deadline {
             clock.sleep(interval.min(deadline.saturating_sub(clock.monotonic()))).await;
             let state = match self.check_approval(request_id).await {
@@ -541,5 +542,30 @@ mod tests {
         let down =
             ToolOutcome::Unavailable(Error::new(ErrorCode::ConnectionError, "refused")).tool_message(&call).unwrap();
         assert!(down.contains("CONNECTION_ERROR"), "{down}");
+    }
+
+    #[test]
+    fn an_approval_wait_beyond_what_a_duration_holds_is_no_panic() {
+        let server = ascend_mock_server::start_blocking().unwrap();
+        server
+            .load_json(&json!([{"match": {"method": "GET", "path": "/api/sdk/approval/req-1"},
+                                "respond": {"status": 200, "body": {"status": "approved"}}}]))
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let clock = crate::clock::ManualClock::new(1_767_225_600_000_000);
+        let c = Client::with_clock(
+            crate::ClientParams {
+                api_key: Some("k".into()),
+                api_url: Some(server.url.clone()),
+                audit_spool_path: Some(dir.path().join("s.jsonl")),
+                max_retries: Some(0),
+                env: Some(Default::default()),
+                ..Default::default()
+            },
+            clock,
+        )
+        .unwrap();
+        let outcome = crate::lane::block_on(c.await_tool_approval("5", Some("req-1"), 1e20, 1.0)).unwrap();
+        assert_eq!(outcome.kind(), "run");
     }
 }
