@@ -144,9 +144,24 @@ pub fn iso_timestamp(unix_micros: i64) -> String {
     out
 }
 
+/// `seconds` (already checked to be finite and >= 0) as a `Duration`, saturating at `Duration::MAX`: a wait larger
+/// than a `Duration` can hold (e.g. `1e20` from a caller or a hostile server) is the longest wait, never a panic.
+pub fn secs_saturating(seconds: f64) -> Duration {
+    Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_beyond_a_duration_saturate() {
+        assert_eq!(secs_saturating(1.5), Duration::from_millis(1500));
+        assert_eq!(secs_saturating(0.0), Duration::ZERO);
+        assert_eq!(secs_saturating(-3.0), Duration::ZERO, "a negative wait is no wait");
+        assert_eq!(secs_saturating(1e20), Duration::MAX);
+        assert_eq!(secs_saturating(f64::INFINITY), Duration::MAX);
+    }
 
     #[test]
     fn iso_format_matches_python() {

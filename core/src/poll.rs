@@ -82,8 +82,8 @@ impl Client {
         let clock = self.clock().clone();
         let start = clock.monotonic();
         // A bound beyond what a Duration holds (about 5.8e11 years) is a wait without end, never a panic.
-        let deadline = Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX);
-        let interval = Duration::try_from_secs_f64(poll_interval).unwrap_or(Duration::MAX);
+        let deadline = crate::clock::secs_saturating(timeout);
+        let interval = crate::clock::secs_saturating(poll_interval);
         let notify = {
             let mut w = self.inner.waiters.lock().unwrap_or_else(|p| p.into_inner());
             w.entry(action_id.to_string()).or_insert_with(|| Arc::new(Notify::new())).clone()

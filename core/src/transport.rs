@@ -487,7 +487,7 @@ pub fn parse_retry_after(value: &str, now_micros: i64) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<f64>() {
         // Beyond what a Duration holds (a hostile `1e20`) is the longest wait, which every caller caps; never a panic.
-        return (secs.is_finite()).then(|| Duration::try_from_secs_f64(secs.max(0.0)).unwrap_or(Duration::MAX));
+        return (secs.is_finite()).then(|| crate::clock::secs_saturating(secs));
     }
     let when = httpdate::parse_http_date(v).ok()?;
     let when_micros = when.duration_since(std::time::UNIX_EPOCH).ok()?.as_micros() as i64;

@@ -124,3 +124,27 @@ fn blocking_facade_works_from_plain_threads() {
     }
     assert_eq!(server.requests().len(), 4);
 }
+
+#[test]
+fn background_intervals_beyond_a_duration_are_the_longest_wait_not_a_panic() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"method": "GET", "path": "/api/sdk/kill-switch/status"}, "repeat": true,
+             "respond": {"status": 200, "body": {"blocked": false}}},
+            {"match": {"method": "POST", "path_prefix": "/api/"}, "repeat": true,
+             "respond": {"status": 200, "body": {"ok": true}}}
+        ]))
+        .unwrap();
+    let c = client(&server.url, "k");
+    // 1e20 s does not fit in a Duration (u64 seconds): it used to panic in Duration::from_secs_f64.
+    c.start_kill_switch_polling(1e20).unwrap();
+    ascend_core::lane::block_on(c.start_heartbeat(Some(1e20))).unwrap();
+    // The first poll and heartbeat still happen at once; the next ones are (practically) never.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !server.requests().iter().any(|r| r.path == "/api/sdk/kill-switch/status") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(server.requests().iter().any(|r| r.path == "/api/sdk/kill-switch/status"));
+    c.close();
+}

@@ -76,7 +76,7 @@ impl Client {
             k.started = true;
         }
         let weak = Arc::downgrade(&self.inner);
-        let interval = Duration::from_secs_f64(interval_seconds);
+        let interval = crate::clock::secs_saturating(interval_seconds);
         let task = crate::runtime::runtime().spawn(async move {
             loop {
                 let Some(inner) = weak.upgrade() else { return };

@@ -143,7 +143,7 @@ impl Client {
         let weak = Arc::downgrade(&self.inner);
         let task = crate::runtime::runtime().spawn(async move {
             loop {
-                tokio::time::sleep(Duration::from_secs_f64(interval)).await;
+                tokio::time::sleep(crate::clock::secs_saturating(interval)).await;
                 let Some(inner) = weak.upgrade() else { return };
                 Client { inner, opts: None }.heartbeat(None, None, None).await;
             }

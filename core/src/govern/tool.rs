@@ -16,7 +16,6 @@ use crate::dispatch::Args;
 use crate::error::{Error, ErrorCode, Result};
 use crate::model::{ActionRequest, AuthorizationDecision, Decision};
 use serde_json::{json, Map, Value};
-use std::time::Duration;
 
 /// Argument names containing any of these markers (case-insensitive) are sent as [`REDACTED`].
 pub const SENSITIVE_MARKERS: &[&str] =
@@ -406,8 +405,8 @@ impl Client {
         };
         let clock = self.clock().clone();
         // A bound beyond what a Duration holds is a wait without end, never a panic.
-        let deadline = clock.monotonic().saturating_add(Duration::try_from_secs_f64(timeout).unwrap_or(Duration::MAX));
-        let interval = Duration::try_from_secs_f64(poll_interval).unwrap_or(Duration::MAX);
+        let deadline = clock.monotonic().saturating_add(crate::clock::secs_saturating(timeout));
+        let interval = crate::clock::secs_saturating(poll_interval);
         while clock.monotonic() < deadline {
             clock.sleep(interval.min(deadline.saturating_sub(clock.monotonic()))).await;
             let state = match self.check_approval(request_id).await {
