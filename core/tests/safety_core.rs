@@ -1,5 +1,6 @@
 //! Boundary tests of the safety core that kill mutants of `make mutants` (scripts/mutants.sh): the fail-mode
-//! table, the LOCAL threshold, status normalisation, `execution_allowed` parsing and the breaker's edges. Each
+//! table, the LOCAL threshold, status normalisation, `execution_allowed` parsing, the breaker's edges and the
+//! transport's error texts. Each
 //! test names the one-line bug it catches.
 
 use ascend_core::breaker::CircuitBreaker;
@@ -9,6 +10,8 @@ use ascend_core::prescore::{prescore, ActionInput, PreScore};
 use ascend_core::{Error, ErrorCode, ManualClock};
 use serde_json::json;
 use std::time::Duration;
+
+mod support;
 
 fn score_of(risk: f64) -> PreScore {
     let mut s = prescore(&ActionInput { action_type: "query".into(), resource: "db".into(), ..Default::default() });
@@ -358,4 +361,37 @@ fn malformed_verdicts_name_the_field_and_the_type() {
     assert_eq!(read_verdict(&json!(true)), Err("the reply is a boolean, not a JSON object".to_string()));
     assert_eq!(read_verdict(&json!({"status": ["approved"]})), Err("`status` is an array, not a string".to_string()));
     assert_eq!(read_verdict(&json!({"decision": 1})), Err("`decision` is a number, not a string".to_string()));
+}
+
+#[test]
+fn a_connection_failure_keeps_the_whole_cause_chain_in_original_error() {
+    // A loopback port that was just bound and released: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = support::client(&format!("http://127.0.0.1:{port}"), "k", "safety-agent");
+    let e = ascend_core::lane::block_on(c.get_action_status("1")).unwrap_err();
+    assert_eq!(e.code, ErrorCode::ConnectionError);
+    let original = e.details["original_error"].as_str().unwrap_or_default();
+    // reqwest's own text is only "error sending request"; the OS reason sits two sources down the chain.
+    assert!(original.contains("error sending request"), "{original}");
+    assert!(original.to_ascii_lowercase().contains("connection refused"), "the chain is walked: {original}");
+    c.close();
+}
+
+#[test]
+fn an_empty_403_detail_is_no_message_and_access_denied_is_said() {
+    let server = ascend_mock_server::start_blocking().unwrap();
+    server
+        .load_json(&json!([
+            {"match": {"method": "GET", "path": "/api/v1/actions/1/status"},
+             "respond": {"status": 403, "body": {"detail": ""}}},
+            {"match": {"method": "GET", "path": "/api/v1/actions/2/status"},
+             "respond": {"status": 403, "body": {"detail": {"detail": "", "error": "not your action"}}}}
+        ]))
+        .unwrap();
+    let c = support::client(&server.url, "k", "safety-agent");
+    let e = ascend_core::lane::block_on(c.get_action_status("1")).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), (ErrorCode::AuthzDenied, "Access denied"));
+    let e = ascend_core::lane::block_on(c.get_action_status("2")).unwrap_err();
+    assert_eq!(e.message, "not your action", "an empty inner detail falls back to the error text");
+    c.close();
 }
