@@ -322,4 +322,27 @@ mod tests {
             assert_eq!(parse_x_signature(bad).unwrap_err().code, ErrorCode::WebhookMalformedHeader, "{bad:?}");
         }
     }
+
+    #[test]
+    fn any_standard_webhooks_header_alone_selects_that_scheme() {
+        for name in [WEBHOOK_ID, WEBHOOK_TIMESTAMP, WEBHOOK_SIGNATURE] {
+            assert_eq!(detect(&h(&[(name, "x")])).unwrap(), Scheme::StandardWebhooks, "{name}");
+        }
+    }
+
+    #[test]
+    fn webhook_ids_are_at_most_256_bytes_without_whitespace_or_control_characters() {
+        let longest = "a".repeat(256);
+        assert_eq!(check_id(&longest).unwrap(), longest);
+        for bad in ["a".repeat(257), "".into(), "a b".into(), "a\u{1}b".into(), "a\tb".into()] {
+            assert_eq!(check_id(&bad).unwrap_err().code, ErrorCode::WebhookMalformedHeader, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn unix_seconds_have_at_most_18_digits() {
+        assert_eq!(parse_unix_seconds("t", "999999999999999999").unwrap(), 999_999_999_999_999_999);
+        // 19 digits would still fit an i64, but are refused.
+        assert!(parse_unix_seconds("t", "1000000000000000000").is_err());
+    }
 }

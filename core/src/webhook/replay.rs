@@ -174,4 +174,24 @@ mod tests {
             .sum();
         assert_eq!(wins, 1);
     }
+
+    #[test]
+    fn ids_with_the_same_expiry_are_each_kept_and_purged() {
+        let c = ReplayCache::new(10);
+        assert!(c.check_and_insert("a", 0, 300));
+        assert!(c.check_and_insert("b", 0, 300));
+        assert!(!c.is_empty());
+        assert!(!c.check_and_insert("a", 300, 600) && !c.check_and_insert("b", 300, 600));
+        assert!(c.check_and_insert("a", 301, 600) && c.check_and_insert("b", 301, 600), "both purged");
+        assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn capacity_and_debug() {
+        let c = ReplayCache::new(3);
+        assert_eq!(c.capacity(), 3);
+        assert_eq!(ReplayCache::default().capacity(), DEFAULT_REPLAY_CAPACITY);
+        assert!(c.check_and_insert("a", 0, 1));
+        assert_eq!(format!("{c:?}"), "ReplayCache { capacity: 3, len: 1 }");
+    }
 }

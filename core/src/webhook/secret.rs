@@ -264,4 +264,14 @@ mod tests {
         assert!(check_secrets(&["a", ""]).is_err());
         assert!(check_secrets(&["a"]).is_ok());
     }
+
+    #[test]
+    fn input_kinds_are_shown_without_control_characters_and_never_the_value() {
+        assert_eq!(format!("{:?}", SecretInput::Text("s3cret".into())), "text");
+        assert_eq!(format!("{:?}", SecretInput::Bytes(b"s3cret".to_vec())), "bytes");
+        let e = SecretInput::Other("in\nt".into()).into_secrets("secret").unwrap_err();
+        assert!(e.message.ends_with("got int"), "{}", e.message);
+        let e = SecretInput::List(vec![SecretInput::Other("di\nct".into())]).into_secrets("secret").unwrap_err();
+        assert!(e.message.contains("#1 is dict,"), "{}", e.message);
+    }
 }

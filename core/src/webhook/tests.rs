@@ -258,3 +258,43 @@ fn options_from_binding_arguments_name_the_field() {
     assert!(!e.message.contains('\n'));
     assert_eq!(Scheme::from_arg("ascend-v1").unwrap(), Scheme::AscendV1);
 }
+
+#[test]
+fn scheme_display_and_unknown_names_shown_without_control_characters() {
+    for s in Scheme::ALL {
+        assert_eq!(s.to_string(), s.as_str());
+    }
+    let e = Scheme::from_arg("hm\nac").unwrap_err();
+    assert!(e.message.contains("\"hmac\""), "{}", e.message);
+}
+
+#[test]
+fn window_errors_say_how_far_out_the_timestamp_is() {
+    let s = secrets(&[KAT_SECRET]);
+    let h = kat_headers(KAT_SIG);
+    let e = verify_signature(KAT_BODY, &h, &s, &at(KAT_TS + 301)).unwrap_err();
+    assert_eq!(e.message, "webhook timestamp is 301 s old, more than the 300 s tolerance");
+    assert_eq!(
+        (e.details["timestamp_unix"].as_i64(), e.details["now_unix"].as_i64()),
+        (Some(KAT_TS), Some(KAT_TS + 301))
+    );
+    let e = verify_signature(KAT_BODY, &h, &s, &at(KAT_TS - 301)).unwrap_err();
+    assert_eq!(e.message, "webhook timestamp is 301 s in the future, more than the 300 s tolerance");
+}
+
+#[test]
+fn replay_ids_are_kept_exactly_as_long_as_the_window_rounded_up() {
+    let body = br#"{"type":"action.approved","data":{"action_id":7}}"#;
+    let h = sign(body, "k", Scheme::StandardWebhooks, Some("msg_w"), Some(1000)).unwrap();
+    // Whole seconds: until the signed timestamp + tolerance, inclusive.
+    let cache = Arc::new(ReplayCache::new(16));
+    verify(body, &h, &secrets(&["k"]), &VerifyOptions { replay_cache: Some(cache.clone()), ..at(1000) }).unwrap();
+    assert!(cache.contains("msg_w", 1300));
+    assert!(!cache.contains("msg_w", 1301));
+    // A fractional tolerance is rounded up to the next second: 2.5 s keeps the id until timestamp + 3.
+    let cache = Arc::new(ReplayCache::new(16));
+    let opts = VerifyOptions { tolerance: Duration::from_millis(2500), replay_cache: Some(cache.clone()), ..at(1000) };
+    verify(body, &h, &secrets(&["k"]), &opts).unwrap();
+    assert!(cache.contains("msg_w", 1003));
+    assert!(!cache.contains("msg_w", 1004));
+}
