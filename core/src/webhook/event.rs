@@ -272,4 +272,37 @@ mod tests {
             assert_eq!(e.code, ErrorCode::WebhookMalformedPayload, "{body}");
         }
     }
+
+    #[test]
+    fn kinds_display_as_their_type() {
+        for k in EventKind::KNOWN {
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert_eq!(EventKind::Other.to_string(), "other");
+    }
+
+    #[test]
+    fn ids_are_non_empty_strings_or_integers_of_either_sign() {
+        let e = ev(
+            json!({"id": -3, "type": "action.approved", "data": {"action_id": 18_446_744_073_709_551_615u64}}),
+            None,
+        );
+        assert_eq!((e.id.as_str(), e.action_id().as_deref()), ("-3", Some("18446744073709551615")));
+        // An empty string or a fraction is no id: the next key, else the signature-derived id.
+        let e = ev(
+            json!({"id": "", "event_id": 1.5, "type": "action.approved", "data": {"action_id": "", "id": 2.5}}),
+            None,
+        );
+        assert_eq!((e.id.as_str(), e.action_id()), ("sig_abababababababababababababababab", None));
+        let e = ev(json!({"id": "", "event_id": "evt_2", "type": "x", "data": {"action_id": "", "id": "a-1"}}), None);
+        assert_eq!((e.id.as_str(), e.action_id().as_deref()), ("evt_2", Some("a-1")));
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_says_why_without_echoing_it() {
+        let e = parse(b"{\"type\": tru", &msg(None)).unwrap_err();
+        assert!(e.message.ends_with("not JSON (unexpected end)"), "{}", e.message);
+        let e = parse(b"s3cret", &msg(None)).unwrap_err();
+        assert!(e.message.ends_with("not JSON (syntax error)") && !e.message.contains("s3cret"), "{}", e.message);
+    }
 }

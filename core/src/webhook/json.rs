@@ -267,4 +267,14 @@ mod tests {
             "scheme"
         );
     }
+
+    #[test]
+    fn a_bytes_value_is_an_object_with_the_one_key() {
+        let mut args = signed();
+        args["body"] = json!({"$bytes": B64.encode(BODY), "extra": 1});
+        assert_eq!(err(&args).code, ErrorCode::WebhookBodyNotBytes);
+        let mut args = signed();
+        args["secret"] = json!({"$bytes": B64.encode(SECRET), "extra": 1});
+        assert!(err(&args).field_errors().unwrap().contains_key("secret"));
+    }
 }
