@@ -196,4 +196,64 @@ mod tests {
         assert!(!is_line_start(&f, before + 1).unwrap());
         assert!(!is_line_start(&f, lines.offset() + 1).unwrap());
     }
+
+    #[test]
+    fn tail_steps_back_over_complete_lines_that_are_not_entries() {
+        let first = line(1, 0);
+        let bytes = [first.clone(), line(2, 0), b"junk\n".to_vec(), b"{\"seq\": 9}\n".to_vec()].concat();
+        let (_d, _p, f) = file_with(&bytes);
+        assert_eq!(
+            tail(&f).unwrap(),
+            Tail { len: bytes.len() as u64, complete_len: bytes.len() as u64, last_seq: Some(2) }
+        );
+        let bytes = [first.clone(), b"junk\n".to_vec()].concat();
+        let (_d, _p, f) = file_with(&bytes);
+        assert_eq!(tail(&f).unwrap().last_seq, Some(1));
+    }
+
+    #[test]
+    fn tail_widens_past_debris_longer_than_the_first_window() {
+        let first = line(1, 0);
+        let debris = vec![b'x'; 3 * TAIL_WINDOW as usize];
+        let bytes = [first.clone(), debris].concat();
+        let (_d, _p, f) = file_with(&bytes);
+        assert_eq!(
+            tail(&f).unwrap(),
+            Tail { len: bytes.len() as u64, complete_len: first.len() as u64, last_seq: Some(1) }
+        );
+    }
+
+    #[test]
+    fn no_log_has_no_lines_and_an_unreadable_log_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Lines::open(&dir.path().join("absent"), 0).unwrap().is_none());
+        std::fs::write(dir.path().join("file"), b"x").unwrap();
+        assert!(Lines::open(&dir.path().join("file").join("log"), 0).is_err());
+    }
+
+    #[test]
+    fn only_a_torn_tail_is_cut_and_reported() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        use tracing_subscriber::layer::SubscriberExt;
+        struct Count(Arc<AtomicUsize>);
+        impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Count {
+            fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let events = Arc::new(AtomicUsize::new(0));
+        let bytes = line(1, 0);
+        let (_d, path, f) = file_with(&bytes);
+        tracing::subscriber::with_default(tracing_subscriber::registry().with(Count(events.clone())), || {
+            let mut t = tail(&f).unwrap();
+            cut_debris(&f, &mut t).unwrap();
+            assert_eq!(events.load(Ordering::SeqCst), 0, "a log that ends in a complete line is left alone, silently");
+            std::fs::OpenOptions::new().append(true).open(&path).unwrap().write_all(b"{\"seq\":").unwrap();
+            let mut t = tail(&f).unwrap();
+            cut_debris(&f, &mut t).unwrap();
+            assert_eq!(events.load(Ordering::SeqCst), 1, "the torn tail is reported");
+        });
+        assert_eq!(f.metadata().unwrap().len(), bytes.len() as u64);
+    }
 }

@@ -184,3 +184,93 @@ fn threads_sharing_one_spool_get_unique_numbers() {
     assert_eq!(all, (1..=100).collect::<Vec<_>>());
     assert_eq!(seqs(&s.pending().unwrap()), all, "file order is number order");
 }
+
+/// A path under a regular file: every open fails with "not a directory", not "not found".
+fn spool_under_a_file() -> (tempfile::TempDir, Spool) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("file"), b"x").unwrap();
+    let s = Spool::new(dir.path().join("file").join("s.jsonl"));
+    (dir, s)
+}
+
+#[test]
+fn an_unreadable_spool_is_an_error_never_nothing_pending() {
+    let (_d, s) = spool_under_a_file();
+    assert_eq!(s.pending().unwrap_err().code, ErrorCode::Internal);
+    assert_eq!(s.has_pending().unwrap_err().code, ErrorCode::Internal);
+    assert!(s.start_offset(watermark::Watermark { acked: 1, offset: 5 }).is_err());
+    // No log at all is nothing pending, read from the top.
+    let (_d, s) = spool();
+    assert_eq!(s.start_offset(watermark::Watermark { acked: 1, offset: 5 }).unwrap(), 0);
+    assert!(s.pending().unwrap().is_empty());
+    assert!(!s.has_pending().unwrap());
+}
+
+#[test]
+fn reading_starts_at_the_watermark_offset() {
+    let (dir, s) = spool();
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    let line = |seq: u64| {
+        SpoolEntry {
+            seq,
+            kind: "decision".into(),
+            method: "POST".into(),
+            path: format!("/{seq}"),
+            body: json!({}),
+            idempotency_key: format!("k{seq}"),
+            created_at: "t".into(),
+        }
+        .encode()
+    };
+    // The line before the offset is never read, whatever it holds.
+    let first = line(9);
+    std::fs::write(s.path(), [first.clone(), line(2), line(3)].concat()).unwrap();
+    std::fs::write(s.ack_path(), format!("1 {}\n", first.len())).unwrap();
+    assert_eq!(seqs(&s.pending().unwrap()), vec![2, 3]);
+    assert_eq!(s.start_offset(watermark::read(&s.ack_path())).unwrap(), first.len() as u64);
+}
+
+#[test]
+fn a_known_empty_log_is_trusted_until_the_recheck() {
+    let (_d, ours) = spool();
+    assert!(ours.pending().unwrap().is_empty());
+    Spool::new(ours.path()).append("decision", "POST", "/y", json!({}), "t").unwrap();
+    // Found empty "now" (an instant ahead of the clock, so no scheduling delay can age it): trusted, no stat.
+    ours.state().known_empty = Some(Instant::now() + Duration::from_secs(3600));
+    assert!(ours.pending().unwrap().is_empty());
+    assert!(!ours.has_pending().unwrap());
+    // Found empty longer ago than the recheck: looked at again.
+    ours.state().known_empty = Instant::now().checked_sub(EMPTY_RECHECK + Duration::from_millis(1));
+    assert_eq!(ours.pending().unwrap().len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_append_lock_file_is_opened_once_per_process() {
+    use std::os::fd::AsRawFd;
+    let (_d, s) = spool();
+    let handle = |s: &Spool| s.state().lock_file.as_ref().map(|(pid, f)| (*pid, f.as_raw_fd()));
+    s.append("decision", "POST", "/a", json!({}), "t").unwrap();
+    let first = handle(&s);
+    s.append("decision", "POST", "/b", json!({}), "t").unwrap();
+    assert_eq!(handle(&s), first, "kept while this process owns it");
+    // As in a forked child: a handle that another process opened is replaced by one of this process.
+    s.state().lock_file.as_mut().unwrap().0 = std::process::id().wrapping_add(1);
+    s.append("decision", "POST", "/c", json!({}), "t").unwrap();
+    assert_eq!(handle(&s).map(|(pid, _)| pid), Some(std::process::id()));
+    assert_eq!(seqs(&s.pending().unwrap()), vec![1, 2, 3]);
+}
+
+#[test]
+fn a_log_acknowledged_to_its_last_entry_has_nothing_pending() {
+    let (_d, s) = spool();
+    s.append("decision", "POST", "/a", json!({}), "t").unwrap();
+    s.append("decision", "POST", "/b", json!({}), "t").unwrap();
+    // A replayer died after acknowledging the last entry, before emptying the log.
+    let len = std::fs::metadata(s.path()).unwrap().len();
+    std::fs::write(s.ack_path(), format!("2 {len}\n")).unwrap();
+    assert!(!s.has_pending().unwrap());
+    assert!(s.pending().unwrap().is_empty());
+    std::fs::write(s.ack_path(), "1 0\n").unwrap();
+    assert!(s.has_pending().unwrap());
+}
