@@ -256,4 +256,12 @@ mod tests {
         });
         assert_eq!(f.metadata().unwrap().len(), bytes.len() as u64);
     }
+
+    #[test]
+    fn the_end_of_a_log_that_ends_in_a_newline_is_a_line_start() {
+        let bytes = [line(1, 0), line(2, 0)].concat();
+        let (_d, _p, f) = file_with(&bytes);
+        assert!(is_line_start(&f, bytes.len() as u64).unwrap());
+        assert!(!is_line_start(&f, bytes.len() as u64 + 1).unwrap());
+    }
 }
