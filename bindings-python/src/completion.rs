@@ -1,8 +1,8 @@
 //! `_native.CompletionQueue`: how asyncio calls get their results without a runtime thread ever taking the GIL.
 //!
 //! `Client.submit(method, args, queue, token)` queues the call; the loop's `flush()` (scheduled once per loop
-//! iteration that submitted calls) hands the whole batch to the core's async lane, so the lane is woken once per
-//! batch rather than once per call. When a call ends, the lane pushes `(token, outcome)` onto the queue and, only
+//! iteration that submitted calls) hands the whole batch to the core's async lane (`ascend_core::lane::Batch`), so
+//! the lane is woken once per batch rather than once per call. When a call ends, the lane pushes `(token, outcome)` onto the queue and, only
 //! when the queue was empty, writes one byte to a socket pair whose read end the event loop watches
 //! (`loop.add_reader(queue.fileno(), …)`). The loop thread then `drain()`s every finished call at once, converting
 //! the results to Python objects and resolving their futures with the GIL it already holds. One wake-up serves many
@@ -16,6 +16,7 @@
 use crate::convert::output_to_py;
 use crate::errors::{guard, panic_error, to_pyerr};
 use ascend_core::dispatch::Output;
+use ascend_core::lane::Batch;
 use ascend_core::Error;
 use futures_util::future::{AbortHandle, Abortable};
 use futures_util::FutureExt;
@@ -28,10 +29,8 @@ use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::panic::AssertUnwindSafe;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-type Job = Pin<Box<dyn Future<Output = ()> + Send>>;
 type Done = Vec<(u64, Result<Output, Error>)>;
 
 struct State {
@@ -40,14 +39,14 @@ struct State {
     signalled: bool,
     /// Calls in flight, so a cancelled asyncio future can abort its task.
     running: HashMap<u64, AbortHandle>,
-    /// Calls submitted since the last `flush`, not yet handed to the lane.
-    inbox: Vec<Job>,
     /// Outcomes the loop has converted, dropped by the lane (see `complete`).
     garbage: Vec<Done>,
 }
 
 struct Inner {
     state: Mutex<State>,
+    /// Calls submitted since the last `flush`, not yet handed to the lane.
+    batch: Batch,
     reader: UnixStream,
     writer: UnixStream,
 }
@@ -94,7 +93,7 @@ impl CompletionQueue {
         let fut = Box::pin(fut);
         let inner = self.inner.clone();
         let (abort, registration) = AbortHandle::new_pair();
-        let job: Job = Box::pin(async move {
+        let job = async move {
             let run = Abortable::new(AssertUnwindSafe(fut).catch_unwind(), registration);
             let outcome = match run.await {
                 Ok(Ok(r)) => r,
@@ -102,12 +101,10 @@ impl CompletionQueue {
                 Err(_aborted) => return,
             };
             inner.complete(token, outcome);
-        });
-        let mut s = self.inner.lock();
-        // Registered before the job can finish, so `complete` always finds it.
-        s.running.insert(token, abort);
-        s.inbox.push(job);
-        s.inbox.len() == 1
+        };
+        // Registered before the job can start, so `complete` always finds it.
+        self.inner.lock().running.insert(token, abort);
+        self.inner.batch.push(job)
     }
 }
 
@@ -119,14 +116,8 @@ impl CompletionQueue {
             let (reader, writer) = UnixStream::pair()?;
             reader.set_nonblocking(true)?;
             writer.set_nonblocking(true)?;
-            let state = State {
-                done: Vec::new(),
-                signalled: false,
-                running: HashMap::new(),
-                inbox: Vec::new(),
-                garbage: Vec::new(),
-            };
-            let inner = Inner { state: Mutex::new(state), reader, writer };
+            let state = State { done: Vec::new(), signalled: false, running: HashMap::new(), garbage: Vec::new() };
+            let inner = Inner { state: Mutex::new(state), batch: Batch::new(), reader, writer };
             Ok(CompletionQueue { inner: Arc::new(inner) })
         })
     }
@@ -140,14 +131,7 @@ impl CompletionQueue {
     /// per batch (the loop calls it once per loop iteration that submitted calls) instead of one per call.
     fn flush(&self, py: Python<'_>) -> PyResult<()> {
         guard(py, || {
-            let jobs = std::mem::take(&mut self.inner.lock().inbox);
-            if !jobs.is_empty() {
-                ascend_core::lane::spawn_detached(async move {
-                    for job in jobs {
-                        tokio::spawn(job);
-                    }
-                });
-            }
+            self.inner.batch.flush();
             Ok(())
         })
     }

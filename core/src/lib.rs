@@ -4,6 +4,8 @@
 
 #![deny(unsafe_code)]
 
+#[cfg(feature = "mimalloc")]
+mod alloc;
 pub mod api;
 pub mod breaker;
 pub mod call_options;

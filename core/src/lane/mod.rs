@@ -24,7 +24,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
 
+pub mod batch;
 pub mod task;
+pub use batch::Batch;
 pub use task::{spawn, spawn_detached, LaneTask};
 
 /// Identity of one lane; transports keep one connection pool per live tag.
