@@ -65,7 +65,7 @@ impl Spool {
 
     /// Under the append lock: when the log ends at `offset` (everything read and delivered), records the
     /// watermark at offset 0 durably, then empties the log. `false` when entries were appended meanwhile.
-    fn compact_if_drained(&self, journal: &mut Journal, mark: Watermark, offset: u64) -> Result<bool> {
+    pub(super) fn compact_if_drained(&self, journal: &mut Journal, mark: Watermark, offset: u64) -> Result<bool> {
         let mut state = self.state();
         let lock_file = self.lock_file(&mut state)?;
         let _held = lock::exclusive(lock_file).map_err(|e| io_err("lock", &self.path, e))?;

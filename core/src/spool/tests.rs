@@ -274,3 +274,24 @@ fn a_log_acknowledged_to_its_last_entry_has_nothing_pending() {
     std::fs::write(s.ack_path(), "1 0\n").unwrap();
     assert!(s.has_pending().unwrap());
 }
+
+#[test]
+fn compaction_empties_only_a_log_read_to_its_end() {
+    let (_d, s) = spool();
+    s.append("decision", "POST", "/a", json!({}), "t").unwrap();
+    let first = std::fs::metadata(s.path()).unwrap().len();
+    s.append("decision", "POST", "/b", json!({}), "t").unwrap();
+    let len = std::fs::metadata(s.path()).unwrap().len();
+    let mark = watermark::Watermark { acked: 1, offset: first };
+    let mut journal = watermark::Journal::begin(&s.ack_path(), mark).unwrap();
+    // Entry 2 was appended after the replay read up to `first`: not drained, nothing cut.
+    assert!(!s.compact_if_drained(&mut journal, mark, first).unwrap());
+    assert_eq!(std::fs::metadata(s.path()).unwrap().len(), len);
+    assert!(s.compact_if_drained(&mut journal, watermark::Watermark { acked: 2, offset: len }, len).unwrap());
+    assert_eq!(std::fs::metadata(s.path()).unwrap().len(), 0);
+    // No log is drained; a log that cannot be opened is an error.
+    std::fs::remove_file(s.path()).unwrap();
+    assert!(s.compact_if_drained(&mut journal, mark, 0).unwrap());
+    std::fs::create_dir(s.path()).unwrap();
+    assert!(s.compact_if_drained(&mut journal, mark, 0).is_err());
+}

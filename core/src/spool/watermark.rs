@@ -149,4 +149,24 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "9 0\n10 50\n");
         assert_eq!(read(&path), Watermark { acked: 10, offset: 50 });
     }
+
+    #[test]
+    fn a_line_cut_by_the_window_is_never_read_as_a_watermark() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.ack");
+        // The window (the last TAIL bytes) starts two bytes into "123456 7": its fragment "3456 7" looks like a
+        // watermark, and every complete line after it is unreadable.
+        let garbage = format!("xx\n{}", "x\n".repeat(2043));
+        let text = format!("1 0\n123456 7\n{garbage}");
+        assert_eq!(text.len() as u64 - TAIL, 4 + 2);
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(read(&path), Watermark::default(), "replayed from the top, never past unsent entries");
+    }
+
+    #[test]
+    fn a_bare_file_name_has_no_directory_to_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(sync_dir(Path::new("s.ack")).is_ok());
+        assert!(sync_dir(&dir.path().join("s.ack")).is_ok());
+    }
 }
