@@ -25,6 +25,8 @@ pub mod poll;
 pub mod prescore;
 pub mod runtime;
 pub mod spool;
+#[cfg(test)]
+mod test_support;
 pub mod transport;
 pub mod webhook;
 

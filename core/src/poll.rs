@@ -187,10 +187,10 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::decision_timeout;
-    use crate::clock::ManualClock;
     use crate::error::ErrorCode;
     use crate::lane::block_on;
     use crate::model::{AuthorizationDecision, Decision};
+    use crate::test_support::manual_client;
     use crate::{Client, ClientParams};
     use serde_json::{json, Value};
     use std::sync::Arc;
@@ -219,24 +219,6 @@ mod tests {
         crate::lane::block_on(c.wait_for_decision("3", 10.0, 1.0, None)).unwrap();
         assert!(c.inner.waiters.lock().unwrap().is_empty());
         assert!(c.inner.delivered.lock().unwrap().is_empty());
-    }
-
-    /// A client on a manual clock (sleeps return at once) without retries, with its spool in `dir`.
-    fn manual_client(url: &str, dir: &tempfile::TempDir) -> (Client, Arc<ManualClock>) {
-        let clock = ManualClock::new(1_767_225_600_000_000);
-        let c = Client::with_clock(
-            ClientParams {
-                api_key: Some("k".into()),
-                api_url: Some(url.into()),
-                audit_spool_path: Some(dir.path().join("s.jsonl")),
-                max_retries: Some(0),
-                env: Some(Default::default()),
-                ..Default::default()
-            },
-            clock.clone(),
-        )
-        .unwrap();
-        (c, clock)
     }
 
     fn status_script(action: &str, replies: &[Value]) -> Value {

@@ -31,6 +31,19 @@ fn field(r: &LogRecord, key: &str) -> Option<String> {
     r.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
 }
 
+/// A transport to `url` with `max_retries`, on the stepping clock.
+fn transport(url: &str, max_retries: i64) -> Transport {
+    let cfg = Config::resolve(&ClientParams {
+        api_key: Some("k".into()),
+        api_url: Some(url.into()),
+        max_retries: Some(max_retries),
+        env: Some(Default::default()),
+        ..Default::default()
+    })
+    .unwrap();
+    Transport::new(Arc::new(cfg), Arc::new(Stepping(AtomicU64::new(0))), None).unwrap()
+}
+
 #[test]
 fn each_attempt_is_one_debug_record_with_its_latency() {
     let server = ascend_mock_server::start_blocking().unwrap();
@@ -40,15 +53,7 @@ fn each_attempt_is_one_debug_record_with_its_latency() {
             {"match": {"path": "/zz-logged"}, "times": 2, "respond": {"status": 200, "body": {}}}
         ]))
         .unwrap();
-    let cfg = Config::resolve(&ClientParams {
-        api_key: Some("k".into()),
-        api_url: Some(server.url.clone()),
-        max_retries: Some(1),
-        env: Some(Default::default()),
-        ..Default::default()
-    })
-    .unwrap();
-    let t = Transport::new(Arc::new(cfg), Arc::new(Stepping(AtomicU64::new(0))), None).unwrap();
+    let t = transport(&server.url, 1);
     let seen: Arc<Mutex<Vec<LogRecord>>> = Arc::default();
     let sink = seen.clone();
     set_sink(Arc::new(move |r: LogRecord| sink.lock().unwrap().push(r)));
@@ -91,15 +96,7 @@ fn loopback_requests_never_go_through_a_proxy() {
     }
     let server = ascend_mock_server::start_blocking().unwrap();
     server.load_json(&json!([{"match": {"path": "/direct"}, "respond": {"status": 200, "body": {}}}])).unwrap();
-    let cfg = Config::resolve(&ClientParams {
-        api_key: Some("k".into()),
-        api_url: Some(server.url.clone()),
-        max_retries: Some(0),
-        env: Some(Default::default()),
-        ..Default::default()
-    })
-    .unwrap();
-    let t = Transport::new(Arc::new(cfg), Arc::new(Stepping(AtomicU64::new(0))), None).unwrap();
+    let t = transport(&server.url, 0);
     let reply = ascend_core::lane::block_on(t.send(&Request::new(Method::GET, "/direct")));
     assert!(reply.is_ok(), "{:?}", reply.err());
     assert_eq!(server.requests().len(), 1);

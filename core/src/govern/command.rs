@@ -343,15 +343,7 @@ mod tests {
                                 "respond": {"status": 200, "body": {"id": 61, "status": "approved"}}}]))
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let c = Client::new(crate::ClientParams {
-            api_key: Some("k".into()),
-            api_url: Some(server.url.clone()),
-            audit_spool_path: Some(dir.path().join("s.jsonl")),
-            max_retries: Some(0),
-            env: Some(Default::default()),
-            ..Default::default()
-        })
-        .unwrap();
+        let (c, _) = crate::test_support::manual_client(&server.url, &dir);
         // `has_client: false` would refuse a high-risk `rm` without asking; govern_command has a client.
         let policy = CommandPolicy { has_client: false, timeout: 5.0, ..Default::default() };
         let out = crate::lane::block_on(c.govern_command(&policy, &spec(&["rm", "old.log"]))).unwrap();

@@ -551,19 +551,7 @@ mod tests {
                                 "respond": {"status": 200, "body": {"status": "approved"}}}]))
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let clock = crate::clock::ManualClock::new(1_767_225_600_000_000);
-        let c = Client::with_clock(
-            crate::ClientParams {
-                api_key: Some("k".into()),
-                api_url: Some(server.url.clone()),
-                audit_spool_path: Some(dir.path().join("s.jsonl")),
-                max_retries: Some(0),
-                env: Some(Default::default()),
-                ..Default::default()
-            },
-            clock,
-        )
-        .unwrap();
+        let (c, _) = crate::test_support::manual_client(&server.url, &dir);
         let outcome = crate::lane::block_on(c.await_tool_approval("5", Some("req-1"), 1e20, 1.0)).unwrap();
         assert_eq!(outcome.kind(), "run");
     }
