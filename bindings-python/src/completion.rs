@@ -2,12 +2,12 @@
 //!
 //! `Client.submit(method, args, queue, token)` queues the call; the loop's `flush()` (scheduled once per loop
 //! iteration that submitted calls) hands the whole batch to the core's async lane (`ascend_core::lane::Batch`), so
-//! the lane is woken once per batch rather than once per call. When a call ends, the lane pushes `(token, outcome)` onto the queue and, only
-//! when the queue was empty, writes one byte to a socket pair whose read end the event loop watches
-//! (`loop.add_reader(queue.fileno(), …)`). The loop thread then `drain()`s every finished call at once, converting
-//! the results to Python objects and resolving their futures with the GIL it already holds. One wake-up serves many
-//! completions, and no worker waits for the GIL (which a busy loop thread holds for up to the 5 ms switch
-//! interval); `pyo3-async-runtimes` needs a GIL acquisition and a `call_soon_threadsafe` per call instead.
+//! the lane is woken once per batch rather than once per call. When a call ends, the lane pushes `(token, outcome)`
+//! onto the queue and, only when the queue was empty, writes one byte to a socket pair whose read end the event
+//! loop watches (`loop.add_reader(queue.fileno(), …)`). The loop thread then `drain()`s every finished call at
+//! once, converting the results to Python objects and resolving their futures with the GIL it already holds. One
+//! wake-up serves many completions, and no worker waits for the GIL (which a busy loop thread holds for up to the
+//! 5 ms switch interval); `pyo3-async-runtimes` needs a GIL acquisition and a `call_soon_threadsafe` per call instead.
 //!
 //! The calls run on the core's async lane (`ascend_core::lane::task`): a thread with a current-thread runtime and
 //! its own connection pool, so a call crosses threads once each way (loop → lane, lane → loop), never through the
